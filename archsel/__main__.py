@@ -1,0 +1,5 @@
+"""Entry point for `python -m archsel`."""
+
+from archsel.cli import main
+
+main()

@@ -1,0 +1,123 @@
+"""What one simulation run of one architecture returns: the shape both models fill in.
+
+The Lambda and Fargate models each return a `SimRun`; the runner aggregates replications,
+prices `usage` with the cost engine and renders the CONTRACT.md JSON from these fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from archsel.usage import ComputeUsage
+
+Architecture = Literal["lambda", "fargate"]
+
+
+@dataclass(frozen=True, slots=True)
+class SimOptions:
+    """How to run one simulation (from the profile's `simulation` section and the CLI)."""
+
+    horizon_s: float
+    warmup_s: float
+    record_timeseries: bool = False
+    """Keep per-second series (arrivals, concurrency, ...) for --timeseries and charts."""
+
+
+@dataclass(frozen=True, slots=True)
+class LatencyStats:
+    """End-to-end latency figures in milliseconds, over requests that got a response."""
+
+    mean: float
+    p50: float
+    p95: float
+    p99: float
+    p999: float
+    max: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScalingEvent:
+    """One change of a Fargate service's desired task count."""
+
+    time_s: float
+    from_tasks: int
+    to_tasks: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceStats:
+    """Lambda execution environments alive over time (time-weighted means)."""
+
+    mean: float
+    max: int
+    mean_busy: float
+    mean_idle: float
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStats:
+    """Fargate tasks running over time (time-weighted mean, min and max)."""
+
+    mean: float
+    min: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSeries:
+    """Per-second series; every column has one value per simulated second."""
+
+    columns: tuple[tuple[str, np.ndarray], ...]
+
+    def column(self, name: str) -> np.ndarray:
+        """The series called ``name``."""
+        for key, values in self.columns:
+            if key == name:
+                return values
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class SimRun:
+    """Outcome of one seeded run of one architecture, statistics taken after warm-up.
+
+    ``requests`` counts every arrival after warm-up; ``errors`` counts every request that did
+    not get a normal response (throttled at either layer, timed out, shed).
+    """
+
+    architecture: Architecture
+    seed: int
+    simulated_s: float
+    requests: int
+    errors: int
+    latency_ms: LatencyStats
+    usage: ComputeUsage
+    """Billed usage scaled to the month (the runner prices it)."""
+    cold_starts: int = 0
+    throttled: int = 0
+    timeouts: int = 0
+    shed: int = 0
+    instances: InstanceStats | None = None
+    tasks: TaskStats | None = None
+    scaling_events: tuple[ScalingEvent, ...] = ()
+    figures: tuple[tuple[str, float], ...] = ()
+    """Model-specific figures by name (e.g. peak_concurrency, api_throttled, provisioned_utilisation)."""
+    timeseries: TimeSeries | None = field(default=None, compare=False)
+
+    @property
+    def error_ratio(self) -> float:
+        """Share of requests that failed."""
+        return self.errors / self.requests if self.requests else 0.0
+
+    @property
+    def cold_start_ratio(self) -> float:
+        """Share of requests that waited for an INIT."""
+        return self.cold_starts / self.requests if self.requests else 0.0
+
+    def figure(self, name: str, default: float = 0.0) -> float:
+        """A model-specific figure by name."""
+        return dict(self.figures).get(name, default)

@@ -1,0 +1,97 @@
+"""The profile loader: defaults, validation rules, and errors that name file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archsel.errors import ExitCode, ProfileError
+from archsel.profile_loader import load_profile, parse_profile
+
+MINIMAL = "version: 1\nname: api\ntraffic: {mean_rps: 2}\n"
+
+
+def test_minimal_profile_gets_documented_defaults() -> None:
+    profile = parse_profile(MINIMAL)
+    assert profile.lambda_.account_concurrency == 1000
+    assert profile.fargate.scaling.scale_out_cooldown_s == 300
+    assert profile.simulation.horizon == 86_400
+    assert profile.pricing.hours_per_month == 730
+    assert profile.lambda_.keep_alive_s.mean() == pytest.approx(360)
+
+
+def test_unknown_key_names_line_and_path() -> None:
+    text = "version: 1\nname: api\ntraffic:\n  mean_rps: 2\n  peek_rps: 3\n"
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(text, source="p.yaml")
+    assert "p.yaml:5: traffic.peek_rps: unknown key" in caught.value.message
+    assert caught.value.exit_code == ExitCode.INVALID_INPUT
+
+
+def test_wrong_type_names_value() -> None:
+    text = MINIMAL + "lambda:\n  memory_mb: lots\n"
+    with pytest.raises(ProfileError, match=r"<profile>:5: lambda.memory_mb: .*'lots'"):
+        parse_profile(text)
+
+
+def test_duplicate_key_is_refused_rather_than_silently_dropped() -> None:
+    with pytest.raises(ProfileError, match="duplicate key"):
+        parse_profile(MINIMAL + "name: other\n")
+
+
+def test_both_rates_refused() -> None:
+    with pytest.raises(ProfileError, match="give one of requests_per_month or mean_rps"):
+        parse_profile("version: 1\nname: a\ntraffic: {mean_rps: 1, requests_per_month: 5}\n")
+
+
+def test_lognormal_p95_below_p50_refused() -> None:
+    text = MINIMAL + "request:\n  duration_ms: {distribution: lognormal, p50: 100, p95: 50}\n"
+    with pytest.raises(ProfileError, match="p95 must be >= p50"):
+        parse_profile(text)
+
+
+def test_invalid_fargate_size_lists_valid_choices() -> None:
+    with pytest.raises(ProfileError, match=r"memory_gb 16 does not fit vcpu 0.5; valid: 1, 2, 3, 4 GB"):
+        parse_profile(MINIMAL + "fargate: {vcpu: 0.5, memory_gb: 16}\n")
+
+
+def test_reserved_concurrency_must_leave_100_unreserved() -> None:
+    with pytest.raises(ProfileError, match="at least 100 unreserved"):
+        parse_profile(MINIMAL + "lambda: {reserved_concurrency: 950}\n")
+
+
+def test_durations_and_clock_times_parse() -> None:
+    text = MINIMAL.replace("{mean_rps: 2}", "{mean_rps: 2, bursts: [{start: '12:30', every: 6h, duration_s: 60, multiplier: 5}]}")
+    profile = parse_profile(text + "simulation: {horizon: 2d, warmup: 90s}\n")
+    assert profile.simulation.horizon == 172_800
+    assert profile.simulation.warmup == 90
+    assert profile.traffic.bursts[0].start == 45_000
+    assert profile.traffic.bursts[0].every == 21_600
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "this is empty"),
+        ("- a\n- b\n", "this is a list"),
+        ("version: 1\nname: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_not_a_profile(text: str, expected: str) -> None:
+    with pytest.raises(ProfileError, match=expected):
+        parse_profile(text)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="no such file"):
+        load_profile(tmp_path / "nope.yaml")
+    with pytest.raises(ProfileError, match="is a folder"):
+        load_profile(tmp_path)
+
+
+def test_trace_is_read_relative_to_the_profile(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("minute,count\n0,60\n1,120\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\nname: a\ntraffic: {shape: trace, trace: t.csv}\n", encoding="utf-8")
+    assert load_profile(path).traffic.trace_counts == (60.0, 120.0)

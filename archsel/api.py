@@ -56,7 +56,11 @@ def validate(profile_path: str | Path) -> ValidationReport:
 def _notices(profile: WorkloadProfile) -> tuple[str, ...]:
     notices = []
     if profile.traffic.shape == "weekly" and profile.simulation.horizon < 7 * 86_400:
-        notices.append("shape weekly with a horizon under 7d: the simulated window misses the weekend (set simulation.horizon: 7d)")
+        notices.append(
+            "shape weekly with a horizon under 7d: the simulated window misses the weekend (set simulation.horizon: 7d)"
+        )
     if profile.storage.upload_mb > 6 and not profile.storage.presigned_urls:
-        notices.append(f"uploads of {profile.storage.upload_mb:g} MB exceed Lambda's 6 MB payload limit; use presigned_urls: true")
+        notices.append(
+            f"uploads of {profile.storage.upload_mb:g} MB exceed Lambda's 6 MB payload limit; use presigned_urls: true"
+        )
     return tuple(notices)

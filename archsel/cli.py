@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _print_error("aborted", None)
         sys.exit(int(ExitCode.INTERRUPTED))
     except _click_usage_errors() as error:
-        error.show()
+        error.show()  # type: ignore[attr-defined]
         sys.exit(int(ExitCode.USAGE))
     sys.exit(int(result) if isinstance(result, int) else int(ExitCode.OK))
 

@@ -59,12 +59,10 @@ class Distribution(BaseModel):
             raise ValueError(f"{self.distribution} needs {', '.join(needed)} (missing {', '.join(missing)})")
         if extra:
             raise ValueError(f"{self.distribution} takes only {', '.join(needed)} (remove {', '.join(extra)})")
-        if self.distribution == "lognormal" and self.p95 is not None and self.p50 is not None:
-            if self.p95 < self.p50:
-                raise ValueError(f"p95 must be >= p50 (got p95 {self.p95} < p50 {self.p50})")
-        if self.distribution == "uniform" and self.max is not None and self.min is not None:
-            if self.max < self.min:
-                raise ValueError(f"max must be >= min (got max {self.max} < min {self.min})")
+        if self.distribution == "lognormal" and self.p95 is not None and self.p50 is not None and self.p95 < self.p50:
+            raise ValueError(f"p95 must be >= p50 (got p95 {self.p95} < p50 {self.p50})")
+        if self.distribution == "uniform" and self.max is not None and self.min is not None and self.max < self.min:
+            raise ValueError(f"max must be >= min (got max {self.max} < min {self.min})")
         return self
 
     @classmethod
@@ -112,8 +110,8 @@ class Distribution(BaseModel):
             assert self.p50 is not None
             return rng.lognormal(math.log(self.p50), self.lognormal_sigma, size)
         if self.distribution == "exponential":
-            return rng.exponential(self.mean_value, size)
-        return rng.uniform(self.min, self.max, size)
+            return rng.exponential(float(self.mean_value or 0.0), size)
+        return rng.uniform(float(self.min or 0.0), float(self.max or 0.0), size)
 
     def scaled(self, factor: float) -> Distribution:
         """The same shape with every value multiplied by ``factor`` (> 0)."""
@@ -139,12 +137,29 @@ def _normal_ppf(q: float) -> float:
     """Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9)."""
     if not 0 < q < 1:
         raise ValueError("q must be in (0, 1)")
-    a = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
-         1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
-    b = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
-         6.680131188771972e01, -1.328068155288572e01)
-    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
-         -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)
+    a = (
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    )
+    b = (
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    )
+    c = (
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    )
     d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
     if q < 0.02425:
         t = math.sqrt(-2 * math.log(q))

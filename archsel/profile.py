@@ -45,15 +45,14 @@ class Traffic(Frozen):
     )
     mean_rps: float | None = Field(default=None, ge=0, description="Mean requests per second.")
     shape: Literal["constant", "diurnal", "weekly", "trace"] = Field(
-        default="constant", description="Rate over time: constant, a daily curve, daily curve with weekends, or a replayed trace."
+        default="constant",
+        description="Rate over time: constant, a daily curve, daily curve with weekends, or a replayed trace.",
     )
     peak_rps: float | None = Field(
         default=None, gt=0, description="diurnal/weekly: the daily peak rate (default 2 x mean_rps)."
     )
     peak_hour_utc: ClockS = Field(default=18 * 3_600.0, description="diurnal/weekly: hour of the daily peak (UTC).")
-    weekend_factor: float = Field(
-        default=0.6, ge=0, description="weekly: weekend rate as a share of the weekday rate."
-    )
+    weekend_factor: float = Field(default=0.6, ge=0, description="weekly: weekend rate as a share of the weekday rate.")
     bursts: tuple[Burst, ...] = Field(default=(), description="Spikes on top of the shape.")
     trace: str | None = Field(
         default=None, description="shape trace: CSV of per-minute counts (minute,count), relative to the profile."
@@ -92,7 +91,9 @@ class Request(Frozen):
         description="Handler time at the reference speed (1 vCPU), ms. Default lognormal p50 80 p95 400.",
     )
     cpu_fraction: float = Field(
-        default=0.5, ge=0, le=1,
+        default=0.5,
+        ge=0,
+        le=1,
         description="Share of the duration that scales with vCPU (Lambda memory, Fargate vCPU); the rest is waiting on I/O.",
     )
     payload_kb: float = Field(default=4, ge=0, description="Request body size, KB.")
@@ -111,31 +112,59 @@ class ProvisionedWindow(Frozen):
 
 
 Runtime = Literal[
-    "python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
-    "nodejs18.x", "nodejs20.x", "nodejs22.x",
-    "java17", "java21", "dotnet8", "ruby3.3", "provided.al2023", "container",
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "nodejs18.x",
+    "nodejs20.x",
+    "nodejs22.x",
+    "java17",
+    "java21",
+    "dotnet8",
+    "ruby3.3",
+    "provided.al2023",
+    "container",
 ]
 
 
 class LambdaSettings(Frozen):
     """API Gateway + Lambda settings. Defaults: facts §1-2 (AWS Lambda and API Gateway docs)."""
 
-    memory_mb: int = Field(default=1024, ge=128, le=10_240, description="Function memory, MB (128-10,240; 1,769 MB = 1 vCPU).")
-    architecture: Literal["arm64", "x86_64"] = Field(default="x86_64", description="CPU architecture (Lambda's default x86_64).")
+    memory_mb: int = Field(
+        default=1024, ge=128, le=10_240, description="Function memory, MB (128-10,240; 1,769 MB = 1 vCPU)."
+    )
+    architecture: Literal["arm64", "x86_64"] = Field(
+        default="x86_64", description="CPU architecture (Lambda's default x86_64)."
+    )
     runtime: Runtime = Field(default="python3.12", description="Runtime; sets the default cold-start distribution.")
-    package_mb: float = Field(default=5, ge=0, le=250, description="Deployment package size, MB (zipped); larger packages start slower.")
-    vpc: bool = Field(default=False, description="Function attached to a VPC (slower cold starts; needed for Aurora without the Data API).")
+    package_mb: float = Field(
+        default=5, ge=0, le=250, description="Deployment package size, MB (zipped); larger packages start slower."
+    )
+    vpc: bool = Field(
+        default=False,
+        description="Function attached to a VPC (slower cold starts; needed for Aurora without the Data API).",
+    )
     ephemeral_storage_mb: int = Field(default=512, ge=512, le=10_240, description="/tmp size, MB; above 512 is billed.")
-    timeout_s: float = Field(default=29, gt=0, le=900, description="Function timeout, s (default matches the REST API integration limit).")
-    api: Literal["http", "rest"] = Field(default="http", description="API Gateway kind: HTTP API (cheaper, JWT auth) or REST API.")
+    timeout_s: float = Field(
+        default=29, gt=0, le=900, description="Function timeout, s (default matches the REST API integration limit)."
+    )
+    api: Literal["http", "rest"] = Field(
+        default="http", description="API Gateway kind: HTTP API (cheaper, JWT auth) or REST API."
+    )
     provisioned_concurrency: int | tuple[ProvisionedWindow, ...] = Field(
         default=0, description="Provisioned concurrency: a count, or a daily schedule of windows."
     )
     provisioned_allocation_s: float = Field(
         default=90, ge=0, description="Delay before provisioned environments become usable (docs: 'a minute or two')."
     )
-    reserved_concurrency: int | None = Field(default=None, ge=0, description="Reserved concurrency (floor and ceiling); null = unreserved.")
-    account_concurrency: int = Field(default=1_000, ge=1, description="Regional account concurrency quota (default 1,000).")
+    reserved_concurrency: int | None = Field(
+        default=None, ge=0, description="Reserved concurrency (floor and ceiling); null = unreserved."
+    )
+    account_concurrency: int = Field(
+        default=1_000, ge=1, description="Regional account concurrency quota (default 1,000)."
+    )
     scaling_rule: Literal["current", "legacy"] = Field(
         default="current",
         description="current: per function, bucket 1,000 refilled at 100/s (since 2023-11-26); legacy: regional burst then +500/min.",
@@ -144,14 +173,21 @@ class LambdaSettings(Frozen):
         default=None, ge=1, description="legacy rule: initial burst (default by region: 3,000 / 1,000 / 500)."
     )
     cold_start_ms: Distribution | None = Field(
-        default=None, description="INIT duration, ms. Default from runtime, package size and VPC (Shilkov's measurements, facts §1.5)."
+        default=None,
+        description="INIT duration, ms. Default from runtime, package size and VPC (Shilkov's measurements, facts §1.5).",
     )
     keep_alive_s: Distribution = Field(
         default=Distribution(distribution="uniform", min=300, max=420),
         description="Idle time before an environment is reaped, s. Default uniform 5-7 min (measured 2021, facts §1.5).",
     )
-    max_lifetime_s: float = Field(default=14_400, gt=0, description="Environments are retired after this long even if busy (docs: 'every few hours').")
-    api_rate_limit_rps: float = Field(default=10_000, gt=0, description="API Gateway account throttle, steady rate (10,000 rps).")
+    max_lifetime_s: float = Field(
+        default=14_400,
+        gt=0,
+        description="Environments are retired after this long even if busy (docs: 'every few hours').",
+    )
+    api_rate_limit_rps: float = Field(
+        default=10_000, gt=0, description="API Gateway account throttle, steady rate (10,000 rps)."
+    )
     api_burst: int = Field(default=5_000, ge=1, description="API Gateway account throttle, bucket size (5,000).")
 
     @model_validator(mode="after")
@@ -181,14 +217,19 @@ class Scaling(Frozen):
     """Target-tracking autoscaling (Application Auto Scaling). Defaults: facts §3.3."""
 
     metric: Literal["cpu", "requests"] = Field(
-        default="cpu", description="cpu: ECSServiceAverageCPUUtilization; requests: ALBRequestCountPerTarget (per minute)."
+        default="cpu",
+        description="cpu: ECSServiceAverageCPUUtilization; requests: ALBRequestCountPerTarget (per minute).",
     )
     target: float = Field(default=60, gt=0, description="Target value: CPU percent, or requests per target per minute.")
     scale_out_cooldown_s: float = Field(default=300, ge=0, description="Scale-out cooldown, s (ECS default 300).")
     scale_in_cooldown_s: float = Field(default=300, ge=0, description="Scale-in cooldown, s (ECS default 300).")
-    metric_period_s: Literal[20, 60] = Field(default=60, description="Metric period: 60 s, or 20 s high-resolution (since 2026-06).")
+    metric_period_s: Literal[20, 60] = Field(
+        default=60, description="Metric period: 60 s, or 20 s high-resolution (since 2026-06)."
+    )
     scale_out_datapoints: int = Field(default=3, ge=1, description="Periods above target before scaling out (3).")
-    scale_in_datapoints: int = Field(default=15, ge=1, description="Periods below 90% of target before scaling in (15).")
+    scale_in_datapoints: int = Field(
+        default=15, ge=1, description="Periods below 90% of target before scaling in (15)."
+    )
 
     @model_validator(mode="after")
     def _check_target(self) -> Scaling:
@@ -203,8 +244,14 @@ class Fargate(Frozen):
     vcpu: float = Field(default=0.5, description="Task vCPU: 0.25, 0.5, 1, 2, 4, 8 or 16.")
     memory_gb: float = Field(default=1, gt=0, description="Task memory, GB (valid sizes depend on vcpu).")
     architecture: Literal["arm64", "x86_64"] = Field(default="x86_64", description="CPU architecture.")
-    concurrency_per_task: int = Field(default=50, ge=1, description="Requests one task serves at once; more wait in its queue.")
-    queue_limit: int | None = Field(default=None, ge=0, description="Requests a task may hold waiting; beyond it the ALB gets a 503. null = unbounded.")
+    concurrency_per_task: int = Field(
+        default=50, ge=1, description="Requests one task serves at once; more wait in its queue."
+    )
+    queue_limit: int | None = Field(
+        default=None,
+        ge=0,
+        description="Requests a task may hold waiting; beyond it the ALB gets a 503. null = unbounded.",
+    )
     min_tasks: int = Field(default=1, ge=0, description="Minimum tasks (also the desired count at start).")
     max_tasks: int = Field(default=20, ge=1, description="Maximum tasks.")
     scaling: Scaling = Field(default=Scaling(), description="Target-tracking autoscaling policy.")
@@ -212,16 +259,31 @@ class Fargate(Frozen):
         default=Distribution(distribution="uniform", min=30, max=90),
         description="Launch to running (ENI, image pull, app start), s. Default uniform 30-90 (measured 53-62 s, facts §3.2).",
     )
-    health_check_interval_s: float = Field(default=30, gt=0, description="ALB health-check interval (30 s default); a new task must pass one check.")
-    deregistration_delay_s: float = Field(default=300, ge=0, le=3_600, description="ALB deregistration delay (300 s default).")
+    health_check_interval_s: float = Field(
+        default=30, gt=0, description="ALB health-check interval (30 s default); a new task must pass one check."
+    )
+    deregistration_delay_s: float = Field(
+        default=300, ge=0, le=3_600, description="ALB deregistration delay (300 s default)."
+    )
     load_balancing: Literal["least_outstanding", "round_robin"] = Field(
         default="least_outstanding", description="ALB routing algorithm."
     )
-    ephemeral_storage_gb: int = Field(default=20, ge=20, le=200, description="Task ephemeral storage, GB; above 20 is billed.")
-    spot: bool | float = Field(default=False, description="Fargate Spot: false, true (all tasks) or the share of tasks on Spot (0-1).")
-    spot_interruptions_per_task_hour: float = Field(default=0.005, ge=0, description="Spot interruption rate (two-minute notice).")
-    nat_gateway: bool = Field(default=False, description="Tasks in private subnets behind a NAT gateway (else public subnets with public IPs).")
-    vcpu_quota: float = Field(default=4_000, gt=0, description="Regional Fargate On-Demand vCPU quota (new accounts start at 6).")
+    ephemeral_storage_gb: int = Field(
+        default=20, ge=20, le=200, description="Task ephemeral storage, GB; above 20 is billed."
+    )
+    spot: bool | float = Field(
+        default=False, description="Fargate Spot: false, true (all tasks) or the share of tasks on Spot (0-1)."
+    )
+    spot_interruptions_per_task_hour: float = Field(
+        default=0.005, ge=0, description="Spot interruption rate (two-minute notice)."
+    )
+    nat_gateway: bool = Field(
+        default=False,
+        description="Tasks in private subnets behind a NAT gateway (else public subnets with public IPs).",
+    )
+    vcpu_quota: float = Field(
+        default=4_000, gt=0, description="Regional Fargate On-Demand vCPU quota (new accounts start at 6)."
+    )
 
     @model_validator(mode="after")
     def _check_size_and_bounds(self) -> Fargate:
@@ -248,9 +310,13 @@ class Fargate(Frozen):
 class Aurora(Frozen):
     """Aurora Serverless v2 settings. Defaults: facts §4."""
 
-    min_acu: float = Field(default=0.5, ge=0, le=256, description="Minimum ACUs (0 allows auto-pause, not with RDS Proxy).")
+    min_acu: float = Field(
+        default=0.5, ge=0, le=256, description="Minimum ACUs (0 allows auto-pause, not with RDS Proxy)."
+    )
     max_acu: float = Field(default=8, gt=0, le=256, description="Maximum ACUs (also fixes max_connections).")
-    mean_acu: float | None = Field(default=None, ge=0, description="Average ACUs over the month; null = min_acu (idle floor, a simplification).")
+    mean_acu: float | None = Field(
+        default=None, ge=0, description="Average ACUs over the month; null = min_acu (idle floor, a simplification)."
+    )
     rds_proxy: Literal["auto"] | bool = Field(default="auto", description="RDS Proxy: auto (with Lambda), true, false.")
     io_per_request: float = Field(default=2, ge=0, description="Aurora I/O operations per API request.")
 
@@ -264,10 +330,14 @@ class Aurora(Frozen):
 class Database(Frozen):
     """The database behind the API."""
 
-    kind: Literal["none", "dynamodb", "aurora-postgres", "aurora-mysql"] = Field(default="none", description="Database kind.")
+    kind: Literal["none", "dynamodb", "aurora-postgres", "aurora-mysql"] = Field(
+        default="none", description="Database kind."
+    )
     reads_per_request: float = Field(default=1, ge=0, description="Item reads per API request.")
     writes_per_request: float = Field(default=0.2, ge=0, description="Item writes per API request.")
-    item_kb: float = Field(default=1, gt=0, description="Item size, KB (DynamoDB: 4 KB per read unit, 1 KB per write unit).")
+    item_kb: float = Field(
+        default=1, gt=0, description="Item size, KB (DynamoDB: 4 KB per read unit, 1 KB per write unit)."
+    )
     storage_gb: float = Field(default=10, ge=0, description="Data stored, GB.")
     aurora: Aurora = Field(default=Aurora(), description="Aurora Serverless v2 settings (aurora-* kinds).")
 
@@ -283,8 +353,12 @@ class Storage(Frozen):
     stored_gb: float = Field(default=0, ge=0, description="Objects stored in S3, GB.")
     uploads_per_month: float = Field(default=0, ge=0, description="Uploads per month.")
     upload_mb: float = Field(default=1, ge=0, description="Average upload size, MB.")
-    downloads_per_month: float = Field(default=0, ge=0, description="Object downloads per month (GET + data transfer out).")
-    presigned_urls: bool = Field(default=True, description="Clients upload straight to S3 with presigned URLs (else through the API).")
+    downloads_per_month: float = Field(
+        default=0, ge=0, description="Object downloads per month (GET + data transfer out)."
+    )
+    presigned_urls: bool = Field(
+        default=True, description="Clients upload straight to S3 with presigned URLs (else through the API)."
+    )
     efs_gb: float = Field(default=0, ge=0, description="Shared file system (EFS Standard), GB; 0 = none.")
 
 
@@ -296,15 +370,21 @@ class Frontend(Frozen):
     page_weight_mb: float = Field(default=2, ge=0, description="Data per visit, MB.")
     requests_per_visit: float = Field(default=20, ge=0, description="CloudFront requests per visit.")
     cache_hit_ratio: float = Field(default=0.9, ge=0, le=1, description="CloudFront cache hit ratio (misses go to S3).")
-    domain: str | None = Field(default=None, description="Custom domain (ACM certificate, free); null = the CloudFront domain.")
+    domain: str | None = Field(
+        default=None, description="Custom domain (ACM certificate, free); null = the CloudFront domain."
+    )
 
 
 class Auth(Frozen):
     """Sign-in."""
 
-    provider: Literal["cognito", "none"] = Field(default="cognito", description="Cognito user pool, or no managed sign-in.")
+    provider: Literal["cognito", "none"] = Field(
+        default="cognito", description="Cognito user pool, or no managed sign-in."
+    )
     monthly_active_users: float = Field(default=0, ge=0, description="Monthly active users.")
-    tier: Literal["lite", "essentials", "plus"] = Field(default="essentials", description="Cognito feature tier (new pools: essentials).")
+    tier: Literal["lite", "essentials", "plus"] = Field(
+        default="essentials", description="Cognito feature tier (new pools: essentials)."
+    )
 
 
 class Logs(Frozen):
@@ -319,17 +399,23 @@ class Slo(Frozen):
 
     p99_latency_ms: float | None = Field(default=None, gt=0, description="p99 end-to-end latency, ms.")
     p95_latency_ms: float | None = Field(default=None, gt=0, description="p95 end-to-end latency, ms.")
-    max_error_ratio: float | None = Field(default=None, ge=0, le=1, description="Largest share of requests that may fail.")
+    max_error_ratio: float | None = Field(
+        default=None, ge=0, le=1, description="Largest share of requests that may fail."
+    )
     monthly_budget_usd: float | None = Field(default=None, ge=0, description="Monthly budget, USD.")
 
 
 class Simulation(Frozen):
     """How the simulation runs."""
 
-    horizon: DurationS = Field(default=86_400.0, gt=0, description="Simulated window, e.g. 1d or 7d; scaled to the month for costs.")
+    horizon: DurationS = Field(
+        default=86_400.0, gt=0, description="Simulated window, e.g. 1d or 7d; scaled to the month for costs."
+    )
     warmup: DurationS = Field(default=600.0, ge=0, description="Initial time left out of statistics.")
     seed: int = Field(default=1, ge=0, description="Random seed.")
-    replications: int = Field(default=3, ge=1, le=1_000, description="Independent runs; figures are means with 95% intervals.")
+    replications: int = Field(
+        default=3, ge=1, le=1_000, description="Independent runs; figures are means with 95% intervals."
+    )
 
     @model_validator(mode="after")
     def _check_warmup(self) -> Simulation:
@@ -342,18 +428,24 @@ class PricingOptions(Frozen):
     """How prices are applied."""
 
     free_tier: bool = Field(default=False, description="Apply monthly always-free tiers.")
-    hours_per_month: float = Field(default=730, gt=0, description="Hours in the billed month (AWS Price List convention: 730).")
+    hours_per_month: float = Field(
+        default=730, gt=0, description="Hours in the billed month (AWS Price List convention: 730)."
+    )
 
 
 class WorkloadProfile(Frozen):
     """A web application's workload: the input of every archsel command."""
 
     version: Literal[1] = Field(description="Profile format version; always 1.")
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Name (letters, digits, . _ -).")
+    name: str = Field(
+        min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Name (letters, digits, . _ -)."
+    )
     region: str = Field(default="us-east-1", description="AWS region; needs a price table.")
     traffic: Traffic = Field(description="Traffic shape and rate.")
     request: Request = Field(default=Request(), description="Per-request work.")
-    lambda_: LambdaSettings = Field(default=LambdaSettings(), alias="lambda", description="API Gateway + Lambda settings.")
+    lambda_: LambdaSettings = Field(
+        default=LambdaSettings(), alias="lambda", description="API Gateway + Lambda settings."
+    )
     fargate: Fargate = Field(default=Fargate(), description="ALB + Fargate settings.")
     database: Database = Field(default=Database(), description="Database.")
     storage: Storage = Field(default=Storage(), description="File storage.")

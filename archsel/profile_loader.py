@@ -15,9 +15,21 @@ from archsel.profile import WorkloadProfile
 
 FieldPath = tuple[str | int, ...]
 _SHOW_INPUT = {
-    "int_parsing", "float_parsing", "int_type", "float_type", "bool_type", "bool_parsing", "string_type",
-    "greater_than", "greater_than_equal", "less_than", "less_than_equal", "string_pattern_mismatch",
-    "int_from_float", "too_short", "string_too_short",
+    "int_parsing",
+    "float_parsing",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "bool_parsing",
+    "string_type",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "string_pattern_mismatch",
+    "int_from_float",
+    "too_short",
+    "string_too_short",
 }
 _HINT = "see docs/profile.md for every key, or run `archsel init` for a commented example"
 
@@ -64,7 +76,9 @@ def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath,
         raise ProfileError(f"{source}: not valid YAML: {error}", hint=_HINT) from error
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise ProfileError(f"{source}: a profile is a YAML mapping (version, name, traffic, ...); this is {kind}", hint=_HINT)
+        raise ProfileError(
+            f"{source}: a profile is a YAML mapping (version, name, traffic, ...); this is {kind}", hint=_HINT
+        )
     lines: dict[FieldPath, int] = {}
     if node is not None:
         _index_lines(node, (), lines, source)
@@ -112,7 +126,9 @@ def read_trace_counts(path: Path, where: str) -> list[float]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise ProfileError(f"{where}: cannot read {path} ({error.strerror})", hint="the path is relative to the profile") from error
+        raise ProfileError(
+            f"{where}: cannot read {path} ({error.strerror})", hint="the path is relative to the profile"
+        ) from error
     counts: list[float] = []
     for row_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row or not "".join(row).strip():
@@ -146,10 +162,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> FieldPath:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(part, str) and isinstance(node, dict) and not path_has_branch(part):
@@ -179,7 +194,7 @@ def _phrase(item: Any) -> str:
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         return f"must be one of {expected} (got {item.get('input')!r})"
-    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    message = str(message).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in _SHOW_INPUT:
         message = message[0].lower() + message[1:]
         return f"{message} (got {item.get('input')!r})"

@@ -77,10 +77,15 @@ def show_validation(report: ValidationReport, fmt: str) -> None:
         ("Mean rate", f"{fmt_number(report.mean_rps, 3)} req/s"),
         ("Peak rate", f"{fmt_number(report.peak_rps, 3)} req/s"),
         ("Monthly requests", fmt_number(report.requests_per_month)),
-        ("Mean request time", f"{fmt_number(report.mean_duration_ms)} ms at 1 vCPU; "
-         f"{fmt_number(report.lambda_mean_duration_ms)} ms on Lambda at {report.profile.lambda_.memory_mb} MB"),
-        ("Lambda concurrency (Little's law)",
-         f"{fmt_number(report.lambda_concurrency_mean)} mean, {fmt_number(report.lambda_concurrency_peak)} at peak"),
+        (
+            "Mean request time",
+            f"{fmt_number(report.mean_duration_ms)} ms at 1 vCPU; "
+            f"{fmt_number(report.lambda_mean_duration_ms)} ms on Lambda at {report.profile.lambda_.memory_mb} MB",
+        ),
+        (
+            "Lambda concurrency (Little's law)",
+            f"{fmt_number(report.lambda_concurrency_mean)} mean, {fmt_number(report.lambda_concurrency_peak)} at peak",
+        ),
     ]
     title = f"{report.profile.name}: valid profile ({report.source})"
     if fmt == "markdown":

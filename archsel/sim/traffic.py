@@ -45,21 +45,39 @@ def cycle_seconds(traffic: Traffic) -> int:
     if traffic.shape == "trace":
         cycle = 60 * len(traffic.trace_counts or ())
     for burst in traffic.bursts:
-        cycle = max(cycle, int(math.ceil(burst.every)))
+        cycle = max(cycle, math.ceil(burst.every))
     return max(cycle, 1)
 
 
 def rate_curve(traffic: Traffic, *, horizon_s: float, seconds_per_month: float) -> np.ndarray:
     """Requests per second for each second of ``horizon_s``, normalised over whole cycles."""
     cycle = cycle_seconds(traffic)
-    length = max(int(math.ceil(horizon_s)), cycle)
+    length = max(math.ceil(horizon_s), cycle)
     seconds = np.arange(length, dtype=np.float64)
     target = target_mean_rps(traffic, seconds_per_month)
     curve = _shape_curve(traffic, seconds, target) * _burst_factor(traffic, seconds)
     reference = curve[:cycle].mean()
     if target is not None:
         curve = curve * (target / reference) if reference > 0 else np.full(length, target)
-    return curve[: int(math.ceil(horizon_s))]
+    result: np.ndarray = curve[: math.ceil(horizon_s)]
+    return result
+
+
+def simulation_rate(profile: WorkloadProfile, *, horizon_s: float, warmup_s: float) -> np.ndarray:
+    """Per-second rates for a run over [-warmup, horizon): index 0 is time -warmup_s.
+
+    The warm-up replays the end of the traffic cycle (the curve wraps around), so the measured
+    window [0, horizon) is whole cycles and scales to the month without bias.
+    """
+    curve = rate_curve(profile.traffic, horizon_s=horizon_s, seconds_per_month=profile.seconds_per_month)
+    warm = math.ceil(warmup_s)
+    if warm == 0:
+        return curve
+    cycle = rate_curve(
+        profile.traffic, horizon_s=cycle_seconds(profile.traffic), seconds_per_month=profile.seconds_per_month
+    )
+    tail = np.resize(cycle[::-1], warm)[::-1]  # the last `warm` seconds of the cycle, tiled if needed
+    return np.concatenate((tail, curve))
 
 
 def summarize(profile: WorkloadProfile) -> TrafficSummary:
@@ -160,7 +178,7 @@ def _deterministic_arrivals(rate: np.ndarray, chunk_s: int) -> Iterator[np.ndarr
     emitted = 0
     for start in range(0, len(rate), chunk_s):
         end = min(start + chunk_s, len(rate))
-        upto = int(math.floor(cumulative[end] - 0.5)) + 1 if cumulative[end] >= 0.5 else 0
+        upto = math.floor(cumulative[end] - 0.5) + 1 if cumulative[end] >= 0.5 else 0
         targets = np.arange(emitted, upto, dtype=np.float64) + 0.5
         yield np.interp(targets, cumulative, edges)
         emitted = upto

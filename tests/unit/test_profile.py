@@ -62,7 +62,9 @@ def test_reserved_concurrency_must_leave_100_unreserved() -> None:
 
 
 def test_durations_and_clock_times_parse() -> None:
-    text = MINIMAL.replace("{mean_rps: 2}", "{mean_rps: 2, bursts: [{start: '12:30', every: 6h, duration_s: 60, multiplier: 5}]}")
+    text = MINIMAL.replace(
+        "{mean_rps: 2}", "{mean_rps: 2, bursts: [{start: '12:30', every: 6h, duration_s: 60, multiplier: 5}]}"
+    )
     profile = parse_profile(text + "simulation: {horizon: 2d, warmup: 90s}\n")
     assert profile.simulation.horizon == 172_800
     assert profile.simulation.warmup == 90

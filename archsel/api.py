@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archsel.performance import lambda_duration_factor
 from archsel.profile import WorkloadProfile
 from archsel.profile_loader import load_profile
 from archsel.sim.traffic import summarize
+
+if TYPE_CHECKING:
+    from archsel.sim.runner import SimulationReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +69,27 @@ def _notices(profile: WorkloadProfile) -> tuple[str, ...]:
             f"uploads of {profile.storage.upload_mb:g} MB exceed Lambda's 6 MB payload limit; use presigned_urls: true"
         )
     return tuple(notices)
+
+
+def load(profile_path: str | Path) -> WorkloadProfile:
+    """Read and validate a profile (ProfileError names file, line and field)."""
+    return load_profile(profile_path)
+
+
+def simulate(
+    profile: WorkloadProfile,
+    *,
+    architectures: tuple[str, ...] = ("lambda", "fargate"),
+    seed: int | None = None,
+    record_timeseries: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> SimulationReport:
+    """Simulate the profile on each architecture (every replication) and price what it billed."""
+    from archsel.pricing import load_prices
+    from archsel.sim.runner import run_simulations
+
+    prices = load_prices(profile.region)
+    chosen = tuple(arch for arch in ("lambda", "fargate") if arch in architectures)
+    return run_simulations(
+        profile, prices, architectures=chosen, seed=seed, record_timeseries=record_timeseries, progress=progress
+    )

@@ -78,6 +78,39 @@ def validate(profile: ProfileArg, fmt: FormatOpt = OutputFormat.table) -> None:
     views.show_validation(report, fmt.value)
 
 
+@app.command()
+def simulate(
+    profile: ProfileArg,
+    arch: ArchOpt = ArchChoice.all,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (default: the profile's simulation.seed).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    timeseries: Annotated[
+        Path | None,
+        typer.Option("--timeseries", help="Write per-second series (arrivals, concurrency, tasks...) to this CSV."),
+    ] = None,
+) -> None:
+    """Simulate the profile's traffic on Lambda and/or Fargate and show latency, errors, capacity and cost.
+
+    The simulated window (simulation.horizon) is scaled to the month for costs. With
+    simulation.replications > 1 each figure is a mean with its 95% interval.
+    """
+    from archsel import api, views_sim
+    from archsel.progress import progress_steps
+
+    architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
+    loaded = api.load(profile)
+    total = loaded.simulation.replications * len(architectures)
+    with progress_steps(total, "simulating") as step:
+        report = api.simulate(
+            loaded, architectures=architectures, seed=seed, record_timeseries=timeseries is not None, progress=step
+        )
+    views_sim.show_simulation(report, fmt.value)
+    if timeseries is not None:
+        views_sim.write_timeseries(report, timeseries)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
     from archsel.errors import ArchselError, ExitCode

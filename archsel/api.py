@@ -13,6 +13,8 @@ from archsel.profile_loader import load_profile
 from archsel.sim.traffic import summarize
 
 if TYPE_CHECKING:
+    from archsel.recommend import Recommendation
+    from archsel.sim.result import SimRun
     from archsel.sim.runner import SimulationReport
 
 
@@ -93,3 +95,48 @@ def simulate(
     return run_simulations(
         profile, prices, architectures=chosen, seed=seed, record_timeseries=record_timeseries, progress=progress
     )
+
+
+def recommend(
+    profile: WorkloadProfile,
+    *,
+    seed: int | None = None,
+    jobs: int | None = None,
+    on_done: Callable[[object], None] | None = None,
+) -> Recommendation:
+    """Simulate every candidate design for ``profile`` on a process pool and choose one."""
+    from archsel.executors import ProcessPoolRunner
+    from archsel.pricing import load_prices
+    from archsel.recommend import recommend as run_recommendation
+
+    prices = load_prices(profile.region)
+    return run_recommendation(profile, prices, executor=ProcessPoolRunner(jobs), seed=seed, on_done=on_done)
+
+
+def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
+    """One replication of the best design of each architecture with per-second series (for charts)."""
+    from archsel.sim.result import SimOptions
+    from archsel.sim.runner import simulate_one
+
+    profile = recommendation.profile
+    options = SimOptions(
+        horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup, record_timeseries=True
+    )
+    return {
+        best.candidate.architecture: simulate_one(
+            best.candidate.profile,
+            best.candidate.architecture,
+            seed=recommendation.seed,
+            replication=0,
+            options=options,
+        )
+        for best in recommendation.best
+    }
+
+
+def estimate_recommend_units(profile: WorkloadProfile) -> int:
+    """How many simulation runs `recommend` starts with (for the progress bar; tuning may add a few)."""
+    from archsel.recommend.candidates import fargate_candidates, lambda_candidates
+
+    candidates = [*lambda_candidates(profile)[0], *fargate_candidates(profile)[0]]
+    return len({c.simulation_key for c in candidates}) * profile.simulation.replications

@@ -10,9 +10,13 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from archsel.profile import WorkloadProfile
+    from archsel.recommend import Recommendation
 
 app = typer.Typer(
     name="archsel",
@@ -38,6 +42,15 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+class ReportFormat(StrEnum):
+    """Output formats of `recommend` (html adds charts)."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 class ArchChoice(StrEnum):
@@ -109,6 +122,72 @@ def simulate(
     views_sim.show_simulation(report, fmt.value)
     if timeseries is not None:
         views_sim.write_timeseries(report, timeseries)
+
+
+@app.command()
+def recommend(
+    profiles: Annotated[list[Path], typer.Argument(help="One or more workload profiles (YAML).", show_default=False)],
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table, json, markdown (a decision record) or html (charts).")
+    ] = ReportFormat.table,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the report to this file instead of stdout.")
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every candidate, not only the best of each.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the profile's).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+) -> int:
+    """Simulate every candidate design, check the SLOs and recommend one, with reasons and the break-even.
+
+    Exits 5 when no design meets every objective (the closest one is shown), for CI gates.
+    """
+    from archsel import api
+
+    exit_code = 0
+    for path in profiles:
+        loaded = api.load(path)
+        recommendation = _recommend_with_progress(loaded, seed, jobs)
+        _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
+        if not recommendation.meets_slos:
+            exit_code = 5
+    return exit_code
+
+
+def _recommend_with_progress(loaded: WorkloadProfile, seed: int | None, jobs: int | None) -> Recommendation:
+    from archsel import api
+    from archsel.progress import progress_steps
+
+    total = api.estimate_recommend_units(loaded)
+    with progress_steps(total, f"recommending {loaded.name}") as step:
+        return api.recommend(
+            loaded, seed=seed, jobs=jobs, on_done=lambda unit: step(str(getattr(unit, "architecture", "")))
+        )
+
+
+def _per_profile(out: Path | None, name: str) -> Path | None:
+    return None if out is None else out.with_name(f"{out.stem}-{name}{out.suffix}")
+
+
+def _write_report(recommendation: Recommendation, fmt: ReportFormat, out: Path | None, show_all: bool) -> None:
+    import contextlib
+    import io
+
+    from archsel import api, views_recommend
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer) if out is not None else contextlib.nullcontext():
+        if fmt is ReportFormat.json:
+            views_recommend.emit_recommendation_json(recommendation)
+        elif fmt is ReportFormat.html:
+            from archsel.report_html import render_report
+
+            runs = api.capacity_runs(recommendation)
+            sys.stdout.write(render_report(recommendation, runs))
+        else:
+            views_recommend.show_recommendation(recommendation, fmt.value, show_all=show_all)
+    if out is not None:
+        out.write_text(buffer.getvalue(), encoding="utf-8")
+        sys.stderr.write(f"wrote {out}\n")
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -59,6 +59,11 @@ class LatencyHistogram:
         index = int(np.searchsorted(np.cumsum(self._counts), rank))
         return min(_bin_centre(index), self._max)
 
+    def cdf_points(self) -> tuple[tuple[float, float], ...]:
+        """(quantile, ms) pairs from 1% to 99.9%, enough to draw the distribution."""
+        quantiles = [q / 100 for q in range(1, 100)] + [0.995, 0.999]
+        return tuple((q, self.quantile(q)) for q in quantiles)
+
     def stats(self) -> LatencyStats:
         """Mean, p50, p95, p99, p99.9 and max."""
         mean = self._total / self._count if self._count else 0.0

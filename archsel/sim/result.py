@@ -106,6 +106,8 @@ class SimRun:
     scaling_events: tuple[ScalingEvent, ...] = ()
     figures: tuple[tuple[str, float], ...] = ()
     """Model-specific figures by name (e.g. peak_concurrency, api_throttled, provisioned_utilisation)."""
+    latency_quantiles: tuple[tuple[float, float], ...] = ()
+    """(quantile, ms) pairs of the latency distribution, for CDF charts (LatencyHistogram.cdf_points())."""
     timeseries: TimeSeries | None = field(default=None, compare=False)
 
     @property

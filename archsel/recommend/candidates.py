@@ -1,0 +1,164 @@
+"""The designs `recommend` compares: Lambda and Fargate variants of the profile, and why some cannot work.
+
+A candidate is the workload profile with one architecture's compute settings replaced. CPU
+architecture (arm64 / x86_64) changes the price but not the simulated behaviour (an
+assumption: same speed per vCPU), so candidates that differ only in it share one simulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archsel.fargate_sizes import VALID_TASK_SIZES
+from archsel.profile import WorkloadProfile
+from archsel.sim.result import Architecture
+
+# Limits that rule designs out (facts §1.6 and §2).
+LAMBDA_PAYLOAD_LIMIT_MB = 6.0
+API_GATEWAY_PAYLOAD_LIMIT_MB = 10.0
+API_TIMEOUT_S = {"http": 30.0, "rest": 29.0}
+
+# Memory sizes tried for Lambda beyond the profile's own: one full vCPU and a common large size.
+LAMBDA_MEMORY_STEPS_MB = (1_769, 3_008)
+# Fargate task vCPU sizes tried (larger sizes only pay off with heavy per-request CPU).
+FARGATE_VCPU_STEPS = (0.25, 0.5, 1.0, 2.0)
+CPU_ARCHITECTURES = ("arm64", "x86_64")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One design to evaluate: an architecture and the profile carrying its settings."""
+
+    key: str
+    architecture: Architecture
+    profile: WorkloadProfile
+
+    @property
+    def simulation_key(self) -> str:
+        """Candidates with the same simulation key behave the same (they differ only in price)."""
+        return self.key.rsplit("-", 1)[0]
+
+    def settings(self) -> dict[str, object]:
+        """The knobs that define this design (for reports and scaffolding)."""
+        if self.architecture == "lambda":
+            settings = self.profile.lambda_
+            return {
+                "api": settings.api,
+                "memory_mb": settings.memory_mb,
+                "architecture": settings.architecture,
+                "provisioned_concurrency": settings.max_provisioned,
+                "reserved_concurrency": settings.reserved_concurrency,
+            }
+        fargate = self.profile.fargate
+        return {
+            "vcpu": fargate.vcpu,
+            "memory_gb": fargate.memory_gb,
+            "architecture": fargate.architecture,
+            "min_tasks": fargate.min_tasks,
+            "max_tasks": fargate.max_tasks,
+            "scaling_metric": fargate.scaling.metric,
+            "scaling_target": fargate.scaling.target,
+            "spot_share": fargate.spot_share,
+        }
+
+    def describe(self) -> str:
+        """A short label, e.g. 'Lambda 1024 MB arm64, HTTP API' or 'Fargate 0.5 vCPU/1 GB x86_64, 1-20 tasks'."""
+        if self.architecture == "lambda":
+            s = self.profile.lambda_
+            extra = f", {s.max_provisioned} provisioned" if s.max_provisioned else ""
+            return f"Lambda {s.memory_mb} MB {s.architecture}, {s.api.upper()} API{extra}"
+        f = self.profile.fargate
+        spot = f", {f.spot_share:.0%} Spot" if f.spot_share else ""
+        return (
+            f"Fargate {f.vcpu:g} vCPU/{f.memory_gb:g} GB {f.architecture}, {f.min_tasks}-{f.max_tasks} tasks "
+            f"at {f.scaling.metric} {f.scaling.target:g}{spot}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    """A design ruled out before simulation, and why."""
+
+    architecture: Architecture
+    description: str
+    reason: str
+
+
+def with_lambda(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
+    """The profile with some `lambda:` settings changed."""
+    return profile.model_copy(update={"lambda_": profile.lambda_.model_copy(update=changes)})
+
+
+def with_fargate(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
+    """The profile with some `fargate:` settings changed."""
+    return profile.model_copy(update={"fargate": profile.fargate.model_copy(update=changes)})
+
+
+def with_scaling(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
+    """The profile with some `fargate.scaling` settings changed."""
+    scaling = profile.fargate.scaling.model_copy(update=changes)
+    return with_fargate(profile, scaling=scaling)
+
+
+def lambda_key(profile: WorkloadProfile) -> str:
+    """Stable id of a Lambda design."""
+    s = profile.lambda_
+    return f"lambda-{s.api}-{s.memory_mb}mb-pc{s.max_provisioned}-{s.architecture}"
+
+
+def fargate_key(profile: WorkloadProfile) -> str:
+    """Stable id of a Fargate design."""
+    f = profile.fargate
+    return (
+        f"fargate-{f.vcpu:g}vcpu-{f.memory_gb:g}gb-min{f.min_tasks}-max{f.max_tasks}-"
+        f"{f.scaling.metric}{f.scaling.target:g}-spot{f.spot_share:g}-{f.architecture}"
+    )
+
+
+def lambda_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[Pruned]]:
+    """Lambda designs over memory sizes and CPU architectures, or why Lambda cannot serve the profile."""
+    reason = lambda_blocker(profile)
+    if reason is not None:
+        return [], [Pruned("lambda", "API Gateway + Lambda", reason)]
+    base = profile.lambda_.memory_mb
+    memories = sorted({base, *(m for m in LAMBDA_MEMORY_STEPS_MB if m > base)})
+    candidates = []
+    for memory in memories:
+        for cpu in CPU_ARCHITECTURES:
+            variant = with_lambda(profile, memory_mb=memory, architecture=cpu, provisioned_concurrency=0)
+            candidates.append(Candidate(lambda_key(variant), "lambda", variant))
+    return candidates, []
+
+
+def lambda_blocker(profile: WorkloadProfile) -> str | None:
+    """Why no Lambda design can serve this profile, or None."""
+    payload_mb = profile.request.payload_kb / 1024
+    if payload_mb > LAMBDA_PAYLOAD_LIMIT_MB:
+        return f"request bodies of {payload_mb:.1f} MB exceed Lambda's 6 MB synchronous payload limit"
+    storage = profile.storage
+    if storage.uploads_per_month and not storage.presigned_urls and storage.upload_mb > LAMBDA_PAYLOAD_LIMIT_MB:
+        return (
+            f"uploads of {storage.upload_mb:g} MB through the API exceed Lambda's 6 MB payload limit "
+            "(API Gateway's is 10 MB); set storage.presigned_urls: true to upload straight to S3"
+        )
+    timeout = API_TIMEOUT_S[profile.lambda_.api]
+    typical_s = profile.request.duration_ms.quantile(0.5) / 1000
+    if typical_s > timeout:
+        return f"a typical request takes {typical_s:.0f} s, beyond API Gateway's {timeout:g} s integration timeout"
+    return None
+
+
+def fargate_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[Pruned]]:
+    """Fargate designs over task sizes and CPU architectures (memory at least the profile's)."""
+    candidates: list[Candidate] = []
+    pruned: list[Pruned] = []
+    need_gb = profile.fargate.memory_gb
+    for vcpu in sorted({*FARGATE_VCPU_STEPS, profile.fargate.vcpu}):
+        memory = next((gb for gb in VALID_TASK_SIZES[vcpu] if gb >= need_gb), None)
+        if memory is None:
+            pruned.append(Pruned("fargate", f"Fargate {vcpu:g} vCPU", f"no {vcpu:g}-vCPU task has {need_gb:g} GB"))
+            continue
+        for cpu in CPU_ARCHITECTURES:
+            variant = with_fargate(profile, vcpu=vcpu, memory_gb=memory, architecture=cpu)
+            candidates.append(Candidate(fargate_key(variant), "fargate", variant))
+    return candidates, pruned

@@ -1,0 +1,135 @@
+"""The recommendation pipeline: candidates -> simulate -> SLO fixes -> choose -> explain -> break-even."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from archsel.executors import Executor, InProcessExecutor, SimUnit
+from archsel.pricing import PriceTable
+from archsel.profile import WorkloadProfile
+from archsel.recommend.breakeven import BreakEven, break_even
+from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates
+from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
+from archsel.recommend.reasons import explain
+from archsel.recommend.tuning import tune
+from archsel.sim.result import Architecture, SimOptions
+
+# Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
+TUNED_PER_ARCHITECTURE = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """What `archsel recommend` decided and why."""
+
+    profile: WorkloadProfile
+    prices: PriceTable
+    seed: int
+    choice: Evaluation
+    meets_slos: bool
+    tie: bool
+    best: tuple[Evaluation, ...]
+    """The best design of each architecture (the choice among them)."""
+    evaluations: tuple[Evaluation, ...]
+    """Every design simulated, including the tuned variants."""
+    pruned: tuple[Pruned, ...]
+    reasons: tuple[str, ...]
+    break_even: BreakEven | None
+
+    def best_of(self, architecture: Architecture) -> Evaluation | None:
+        """The best design of ``architecture``, if it was evaluated."""
+        return next((e for e in self.best if e.candidate.architecture == architecture), None)
+
+
+def recommend(
+    profile: WorkloadProfile,
+    prices: PriceTable,
+    *,
+    executor: Executor | None = None,
+    seed: int | None = None,
+    on_done: Callable[[SimUnit], None] | None = None,
+) -> Recommendation:
+    """Evaluate every candidate design for ``profile`` and choose one."""
+    chosen_seed = profile.simulation.seed if seed is None else seed
+    options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup)
+    context = EvaluationContext(prices, executor or InProcessExecutor(), chosen_seed, options, on_done)
+    lambdas, pruned_lambda = lambda_candidates(profile)
+    fargates, pruned_fargate = fargate_candidates(profile)
+    evaluations = evaluate([*lambdas, *fargates], context)
+    evaluations += _tuned(evaluations, context)
+    best = tuple(e for e in (_best(evaluations, "lambda"), _best(evaluations, "fargate")) if e is not None)
+    choice, tie = choose(best)
+    lambda_best, fargate_best = (_best(list(best), arch) for arch in ("lambda", "fargate"))
+    flip = break_even(lambda_best, fargate_best, prices) if lambda_best and fargate_best else None
+    pruned = (*pruned_lambda, *pruned_fargate)
+    return Recommendation(
+        profile=profile,
+        prices=prices,
+        seed=chosen_seed,
+        choice=choice,
+        meets_slos=choice.meets_slos,
+        tie=tie,
+        best=best,
+        evaluations=tuple(evaluations),
+        pruned=pruned,
+        reasons=explain(choice, best, flip, tie, pruned),
+        break_even=flip,
+    )
+
+
+def _tuned(evaluations: list[Evaluation], context: EvaluationContext) -> list[Evaluation]:
+    """Fixes for the cheapest designs of each architecture that miss latency or error objectives."""
+    tuned = []
+    for architecture in ("lambda", "fargate"):
+        failing = sorted(
+            (e for e in evaluations if e.candidate.architecture == architecture and not e.performance_ok),
+            key=lambda e: e.monthly_usd,
+        )
+        if any(e.performance_ok for e in evaluations if e.candidate.architecture == architecture):
+            continue  # a design of this architecture already meets the objectives without tuning
+        for evaluation in failing[:TUNED_PER_ARCHITECTURE]:
+            fixed = tune(evaluation, context)
+            if fixed is not None:
+                tuned.append(fixed)
+    return tuned
+
+
+def _best(evaluations: list[Evaluation], architecture: str) -> Evaluation | None:
+    """Cheapest design meeting every objective; else the one closest to meeting them."""
+    own = [e for e in evaluations if e.candidate.architecture == architecture]
+    if not own:
+        return None
+    return min(own, key=_rank)
+
+
+def _rank(evaluation: Evaluation) -> tuple[int, float, float, str]:
+    if evaluation.meets_slos:
+        return (0, 0.0, evaluation.monthly_usd, evaluation.candidate.key)
+    if evaluation.performance_ok:
+        return (1, 0.0, evaluation.monthly_usd, evaluation.candidate.key)
+    return (2, evaluation.violation, evaluation.monthly_usd, evaluation.candidate.key)
+
+
+def choose(best: tuple[Evaluation, ...]) -> tuple[Evaluation, bool]:
+    """The cheapest design meeting every objective, else the closest; and whether it was a tie.
+
+    Two designs that both meet the objectives tie when their costs differ by less than the
+    simulation's own noise (the sum of their 95% half-widths, or 1%); then Lambda wins as the
+    simpler one to run (no VPC, load balancer, cluster or container images to operate).
+    """
+    ranked = sorted(best, key=_rank)
+    winner = ranked[0]
+    if len(ranked) < 2 or _rank(ranked[1])[0] != _rank(winner)[0] or not winner.meets_slos:
+        return winner, False
+    runner_up = ranked[1]
+    noise = winner.result.monthly_usd().half_width + runner_up.result.monthly_usd().half_width
+    noise = max(noise, 0.01 * winner.monthly_usd)
+    if abs(runner_up.monthly_usd - winner.monthly_usd) > noise:
+        return winner, False
+    simpler = (
+        next(e for e in ranked[:2] if e.candidate.architecture == "lambda")
+        if any(e.candidate.architecture == "lambda" for e in ranked[:2])
+        else winner
+    )
+    return simpler, True

@@ -15,3 +15,13 @@ ensure_venv() {
     touch "$stamp"
   fi
 }
+
+# Debian's chromium, for the test that opens the HTML report in a real headless browser.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  local sudo=""
+  if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+  echo "installing chromium (Debian package) for the browser test..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}

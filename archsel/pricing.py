@@ -223,21 +223,18 @@ class _TableModel(_Strict):
 # ----------------------------------------------------------------------------- loading
 
 
-def available_regions() -> tuple[str, ...]:
-    """Regions that have a shipped price table, sorted."""
-    from archsel.resources import pricing_dir
-
-    folder = pricing_dir() / "aws"
+def available_regions(*, directory: Path | None = None) -> tuple[str, ...]:
+    """Regions that have a price table in ``directory`` (default: the shipped pricing/aws/), sorted."""
+    folder = directory if directory is not None else _shipped_directory()
     return tuple(sorted(path.stem for path in folder.glob("*.yaml"))) if folder.is_dir() else ()
 
 
-def load_prices(region: str) -> PriceTable:
-    """The shipped price table of ``region``; a PricingError names the regions that have one."""
-    from archsel.resources import pricing_dir
-
-    path = pricing_dir() / "aws" / f"{region}.yaml"
+def load_prices(region: str, *, directory: Path | None = None) -> PriceTable:
+    """The price table of ``region`` (shipped, or from ``directory``); a PricingError names the regions that have one."""
+    folder = directory if directory is not None else _shipped_directory()
+    path = folder / f"{region}.yaml"
     if not path.is_file():
-        regions = ", ".join(available_regions()) or "none"
+        regions = ", ".join(available_regions(directory=folder)) or "none"
         raise PricingError(
             f"no price table for region {region!r} (tables exist for: {regions})",
             hint="set the profile's region to one of those, or pass a table file with --prices FILE",
@@ -246,6 +243,12 @@ def load_prices(region: str) -> PriceTable:
     if table.region != region:
         raise PricingError(f"{path}: region: says {table.region!r} but the file is named for {region!r}")
     return table
+
+
+def _shipped_directory() -> Path:
+    from archsel.resources import pricing_dir
+
+    return pricing_dir() / "aws"
 
 
 def load_price_file(path: str | Path) -> PriceTable:

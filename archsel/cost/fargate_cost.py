@@ -14,7 +14,9 @@ def fargate_charges(usage: FargateUsage) -> tuple[Charge, ...]:
     Task time is always-on: a Fargate service bills its running tasks whether or not requests
     arrive (the no-simulation estimate runs them all month).
     """
-    charges = [*_task_charges(usage, spot=False)]
+    charges: list[Charge] = []
+    if usage.ondemand_task_seconds > 0 or usage.spot_task_seconds == 0:
+        charges += _task_charges(usage, spot=False)
     if usage.spot_task_seconds > 0:
         charges += _task_charges(usage, spot=True)
     if usage.ephemeral_extra_gb > 0:

@@ -15,7 +15,7 @@ from typing import Literal
 from archsel.cost.network import KB_PER_GB_BINARY, fargate_network
 from archsel.performance import duration_factor, lambda_duration_factor
 from archsel.profile import WorkloadProfile
-from archsel.sim.traffic import cycle_seconds, rate_curve
+from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
 from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage
 
 SECONDS_PER_DAY = 86_400.0
@@ -32,19 +32,27 @@ class TrafficLoad:
 
     mean_rps: float
     """Mean rate over one full cycle of the shape."""
-    hourly_rps: tuple[float, ...]
-    """Mean rate of each whole hour covering one cycle (hourly billing, e.g. ALB LCU)."""
     requests_per_month: float
 
 
 def traffic_load(profile: WorkloadProfile) -> TrafficLoad:
-    """Mean rate, hourly rates and monthly requests of the profile's traffic."""
-    cycle = cycle_seconds(profile.traffic)
-    hours = math.ceil(cycle / 3_600)
+    """Mean rate and monthly requests of the profile's traffic.
+
+    The rate curve is normalised to the profile's rate, so only a trace given without a rate
+    needs the curve itself.
+    """
+    mean = target_mean_rps(profile.traffic, profile.seconds_per_month)
+    if mean is None:
+        cycle = cycle_seconds(profile.traffic)
+        mean = float(rate_curve(profile.traffic, horizon_s=cycle, seconds_per_month=profile.seconds_per_month).mean())
+    return TrafficLoad(mean, mean * profile.seconds_per_month)
+
+
+def hourly_rates(profile: WorkloadProfile) -> tuple[float, ...]:
+    """Mean rate of each whole hour covering one traffic cycle (for hourly billing: ALB LCU)."""
+    hours = math.ceil(cycle_seconds(profile.traffic) / 3_600)
     curve = rate_curve(profile.traffic, horizon_s=hours * 3_600, seconds_per_month=profile.seconds_per_month)
-    mean = float(curve[:cycle].mean())
-    hourly = curve.reshape(hours, 3_600).mean(axis=1)
-    return TrafficLoad(mean, tuple(float(rate) for rate in hourly), mean * profile.seconds_per_month)
+    return tuple(float(rate) for rate in curve.reshape(hours, 3_600).mean(axis=1))
 
 
 def usage_from_profile(profile: WorkloadProfile, architecture: Literal["lambda", "fargate"]) -> ComputeUsage:
@@ -158,7 +166,8 @@ def fargate_usage(profile: WorkloadProfile, load: TrafficLoad) -> FargateUsage:
     fargate = profile.fargate
     requests = load.requests_per_month
     task_seconds = fargate_tasks(profile, load.mean_rps) * profile.seconds_per_month
-    network = fargate_network(profile, task_hours=task_seconds / 3_600.0, hourly_rps=load.hourly_rps, requests=requests)
+    hourly = hourly_rates(profile)
+    network = fargate_network(profile, task_hours=task_seconds / 3_600.0, hourly_rps=hourly, requests=requests)
     return FargateUsage(
         vcpu=fargate.vcpu,
         memory_gb=fargate.memory_gb,

@@ -10,7 +10,7 @@ import pytest
 
 from archsel.cost.engine import estimate, estimate_document, usage_from_profile
 from archsel.cost.network import lcu_at_rate, lcu_per_hour
-from archsel.cost.usage_estimate import billed_duration_ms, fargate_tasks, provisioned, traffic_load
+from archsel.cost.usage_estimate import billed_duration_ms, fargate_tasks, hourly_rates, provisioned, traffic_load
 from archsel.pricing import load_prices
 from archsel.profile import WorkloadProfile
 from archsel.profile_loader import parse_profile
@@ -157,8 +157,9 @@ def test_lcu_hours_follow_the_hourly_rate() -> None:
     peaky = profile("traffic: {mean_rps: 10, shape: diurnal, peak_rps: 40}\n")
     assert fargate_of(flat).alb_lcu_hours == pytest.approx(lcu_at_rate(flat, 10.0) * HOURS)
     assert fargate_of(peaky).alb_lcu_hours >= fargate_of(flat).alb_lcu_hours - 1e-9
-    load = traffic_load(peaky)
-    assert len(load.hourly_rps) == 24 and load.mean_rps == pytest.approx(10)
+    hourly = hourly_rates(peaky)
+    assert len(hourly) == 24 and sum(hourly) / 24 == pytest.approx(10)
+    assert traffic_load(peaky).mean_rps == pytest.approx(10)
 
 
 # ----------------------------------------------------------------------------- engine rules
@@ -233,3 +234,10 @@ def test_the_json_form_keeps_micro_dollars_and_the_contract_keys() -> None:
                      "unit_price_usd": 2e-07, "monthly_usd": 0.6, "always_on": False,
                      "price_id": "lambda.requests"}  # fmt: skip
     assert document["always_on_usd"] == 0 and document["missing_prices"] == []
+
+
+def test_a_trace_without_a_rate_sets_the_monthly_requests() -> None:
+    p = profile("traffic: {shape: trace, trace_counts: [60, 120, 90]}\n")
+    assert traffic_load(p).mean_rps == pytest.approx(1.5)
+    assert lambda_of(p).invocations == pytest.approx(1.5 * HOURS * 3600)
+    assert hourly_rates(p) == pytest.approx((1.5,))

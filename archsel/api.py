@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from archsel.cost.components import CostEstimate
+from archsel.errors import PricingError, UsageError
 from archsel.performance import lambda_duration_factor
+from archsel.pricing import Price, PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.profile_loader import load_profile
 from archsel.sim.traffic import summarize
@@ -140,3 +143,80 @@ def estimate_recommend_units(profile: WorkloadProfile) -> int:
 
     candidates = [*lambda_candidates(profile)[0], *fargate_candidates(profile)[0]]
     return len({c.simulation_key for c in candidates}) * profile.simulation.replications
+
+
+# ----------------------------------------------------------------------------- cost and price tables
+
+
+@dataclass(frozen=True, slots=True)
+class CostReport:
+    """The output of `archsel cost`: one no-simulation estimate per architecture."""
+
+    profile: WorkloadProfile
+    source: str
+    prices: PriceTable
+    estimates: tuple[CostEstimate, ...]
+
+    @property
+    def missing_prices(self) -> tuple[str, ...]:
+        """Price ids some estimate needed but the table lacks."""
+        return tuple(dict.fromkeys(pid for e in self.estimates for pid in e.missing_prices))
+
+    def missing_price_error(self) -> PricingError | None:
+        """The error to raise after showing an estimate with missing prices (None when complete)."""
+        if not self.missing_prices:
+            return None
+        return PricingError(
+            f"{self.prices.source_file}: no price for {', '.join(self.missing_prices)}; "
+            "the estimate above leaves those lines out",
+            hint="add the value to the table (or a copy of it passed with --prices FILE)",
+        )
+
+
+def cost(profile_path: str | Path, *, arch: str = "all", prices_path: str | Path | None = None) -> CostReport:
+    """Load the profile and its price table; estimate each requested architecture without simulating.
+
+    ``arch`` is lambda, fargate or all; ``prices_path`` replaces the shipped table of the
+    profile's region by a file in the same format.
+    """
+    from archsel.cost.engine import estimate, usage_from_profile
+
+    profile = load_profile(profile_path)
+    prices = pricing_table(region=profile.region, prices_path=prices_path)
+    if prices.region != profile.region:
+        raise PricingError(
+            f"{prices.source_file}: prices are for {prices.region} but {profile_path} runs in {profile.region}",
+            hint="use a price table of the profile's region",
+        )
+    estimates = tuple(estimate(profile, usage_from_profile(profile, a), prices) for a in _architectures(arch))
+    return CostReport(profile, str(profile_path), prices, estimates)
+
+
+def _architectures(arch: str) -> tuple[Literal["lambda", "fargate"], ...]:
+    if arch == "all":
+        return ("lambda", "fargate")
+    if arch == "lambda":
+        return ("lambda",)
+    if arch == "fargate":
+        return ("fargate",)
+    raise UsageError(f"--arch must be lambda, fargate or all (got {arch!r})")
+
+
+def pricing_table(*, region: str | None = None, prices_path: str | Path | None = None) -> PriceTable:
+    """The price table in use: ``prices_path`` if given, else the shipped one of ``region`` (default us-east-1)."""
+    from archsel.pricing import load_price_file, load_prices
+
+    if prices_path is not None:
+        return load_price_file(prices_path)
+    return load_prices(region or "us-east-1")
+
+
+def prices_of_service(table: PriceTable, service: str | None) -> tuple[Price, ...]:
+    """The prices of one cost-component service (all of them for None); an unknown name is a usage error."""
+    from archsel.pricing import SERVICES
+
+    if service is None:
+        return table.prices
+    if service not in SERVICES:
+        raise UsageError(f"--service: unknown service {service!r}", hint=f"use one of: {', '.join(SERVICES)}")
+    return table.for_service(service)

@@ -190,6 +190,58 @@ def _write_report(recommendation: Recommendation, fmt: ReportFormat, out: Path |
         sys.stderr.write(f"wrote {out}\n")
 
 
+# ----------------------------------------------------------------------------- cost and pricing
+
+PricesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--prices",
+        help="Price table file to use instead of the shipped one (same format as pricing/aws/<region>.yaml).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def cost(
+    profile: ProfileArg,
+    arch: ArchOpt = ArchChoice.all,
+    fmt: FormatOpt = OutputFormat.table,
+    prices: PricesOpt = None,
+) -> None:
+    """Monthly cost of each architecture at the profile's mean load, no simulation (like an Infracost breakdown).
+
+    Lines are grouped by service; usage-based lines are marked. A price missing from the table
+    is listed, left out of the totals, and makes the command exit 3 after printing.
+    """
+    from archsel import api, cost_views
+
+    report = api.cost(profile, arch=arch.value, prices_path=prices)
+    cost_views.show_cost(report, fmt.value)
+    error = report.missing_price_error()
+    if error is not None:
+        raise error
+
+
+@pricing_app.command("show")
+def pricing_show(
+    region: Annotated[str, typer.Option("--region", "-r", help="AWS region of the table.")] = "us-east-1",
+    service: Annotated[
+        str | None, typer.Option("--service", "-s", help="Only this service (lambda, fargate, alb, s3, ...).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    prices: PricesOpt = None,
+) -> None:
+    """Print the price table in use, its date and the source of every price.
+
+    Exits 3 for a region without a table, naming the regions that have one.
+    """
+    from archsel import api, cost_views
+
+    table = api.pricing_table(region=region, prices_path=prices)
+    cost_views.show_pricing(table, api.prices_of_service(table, service), fmt.value)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
     from archsel.errors import ArchselError, ExitCode

@@ -238,6 +238,26 @@ class Scaling(Frozen):
         return self
 
 
+class Alb(Frozen):
+    """How clients use the ALB; sets its capacity units (LCU). Defaults: ELB docs and pricing page."""
+
+    requests_per_connection: float = Field(
+        default=1,
+        ge=1,
+        description="Requests a client sends over one connection (HTTP keep-alive); 1 = a new connection per request (conservative).",
+    )
+    connection_duration_s: float = Field(
+        default=60,
+        gt=0,
+        description="How long a client connection stays open, s (default: the ALB idle timeout, 60 s, ELB docs).",
+    )
+    rules_evaluated: int = Field(
+        default=1,
+        ge=0,
+        description="Listener rules evaluated per request; the first 10 are free (ELB pricing page).",
+    )
+
+
 class Fargate(Frozen):
     """ALB + ECS on Fargate settings. Defaults: facts §3 (ECS, Fargate and ALB docs)."""
 
@@ -284,6 +304,7 @@ class Fargate(Frozen):
     vcpu_quota: float = Field(
         default=4_000, gt=0, description="Regional Fargate On-Demand vCPU quota (new accounts start at 6)."
     )
+    alb: Alb = Field(default=Alb(), description="ALB connection behaviour (for its LCU charge).")
 
     @model_validator(mode="after")
     def _check_size_and_bounds(self) -> Fargate:
@@ -392,6 +413,12 @@ class Logs(Frozen):
 
     kb_per_request: float = Field(default=0.5, ge=0, description="Log data per request, KB.")
     retention_days: int = Field(default=30, ge=1, description="Log retention, days.")
+    compression_ratio: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        description="Stored (compressed) size over ingested size; billed storage. Default 0.2 from the CloudWatch pricing page example (30 GB ingested, 6 GB archived).",
+    )
 
 
 class Slo(Frozen):

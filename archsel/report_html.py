@@ -47,8 +47,7 @@ def render_report(rec: Recommendation, timeseries_runs: Mapping[str, SimRun]) ->
         for cid, caption, svg in charts
     )
     rows = "\n".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in table_rows(rec, rec.best)
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in table_rows(rec, rec.best)
     )
     reasons = "\n".join(f"<li>{html.escape(reason)}</li>" for reason in rec.reasons)
     footer = "\n".join(f"<li>{html.escape(line)}</li>" for line in footer_lines(rec))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import sys
+from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +74,7 @@ def _round(value: float, digits: int = 6) -> float:
 
 def _latency(result: ArchitectureResult) -> dict[str, float]:
     names = ("mean", "p50", "p95", "p99", "p999", "max")
-    return {name: _round(result.interval(lambda p, n=name: getattr(p.run.latency_ms, n)).mean, 3) for name in names}
+    return {name: _round(result.interval(attrgetter(f"run.latency_ms.{name}")).mean, 3) for name in names}
 
 
 def _instances(result: ArchitectureResult) -> dict[str, float]:
@@ -81,7 +83,7 @@ def _instances(result: ArchitectureResult) -> dict[str, float]:
         return float(getattr(priced.run.instances, name))
 
     names = ("mean", "max", "mean_busy", "mean_idle")
-    values = {name: _round(result.interval(lambda p, n=name: of(p, n)).mean, 4) for name in names}
+    values = {name: _round(result.interval(attrgetter(f"run.instances.{name}")).mean, 4) for name in names}
     values["max"] = max(of(priced, "max") for priced in result.replications)
     return values
 
@@ -95,9 +97,13 @@ def _tasks(result: ArchitectureResult) -> dict[str, float]:
     }
 
 
+def _figure(priced: PricedRun, name: str) -> float:
+    return priced.run.figure(name)
+
+
 def _mean_figures(result: ArchitectureResult) -> dict[str, float]:
     names = sorted({name for priced in result.replications for name, _ in priced.run.figures})
-    return {name: result.interval(lambda p, n=name: p.run.figure(n)).mean for name in names}
+    return {name: result.interval(partial(_figure, name=name)).mean for name in names}
 
 
 def _intervals(result: ArchitectureResult) -> dict[str, list[float]]:
@@ -121,7 +127,7 @@ def _rows(result: ArchitectureResult) -> list[tuple[str, str]]:
     rows = [
         ("Requests (simulated window)", fmt_number(result.interval(lambda p: p.run.requests).mean)),
         ("Latency p50 / p95 / p99 (ms)", " / ".join(
-            fmt_number(result.interval(lambda p, q=q: getattr(p.run.latency_ms, q)).mean) for q in ("p50", "p95", "p99")
+            fmt_number(result.interval(attrgetter(f"run.latency_ms.{q}")).mean) for q in ("p50", "p95", "p99")
         )),
         ("p99 (ms, 95% interval)", _with_interval(result.interval(lambda p: p.run.latency_ms.p99),
                                                    fmt_number(result.interval(lambda p: p.run.latency_ms.p99).mean))),

@@ -169,7 +169,8 @@ def mean_usage(usages: Sequence[ComputeUsage]) -> ComputeUsage:
         for item in fields(first)
         if isinstance(getattr(first, item.name), float)
     }
-    return replace(first, **averaged)
+    # dataclasses.replace cannot be typed over a union of dataclasses; the keys are fields of `first`.
+    return replace(first, **averaged)  # type: ignore[arg-type]
 
 
 def mean_interval(values: Sequence[float]) -> Interval:

@@ -1,0 +1,184 @@
+"""The no-simulation usage estimate: monthly compute usage straight from the profile's rates.
+
+This is what `archsel cost` prices. It uses the mean rate and the mean request time, so it
+knows nothing of cold starts (INIT duration is zero here; `archsel simulate` measures it),
+of queueing, or of autoscaling lag; Fargate runs the task count that serves the mean load
+at the scaling target all month.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from archsel.cost.network import KB_PER_GB_BINARY, fargate_network
+from archsel.performance import duration_factor, lambda_duration_factor
+from archsel.profile import WorkloadProfile
+from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
+from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage
+
+SECONDS_PER_DAY = 86_400.0
+PROVISIONED_STEP_S = 300.0  # provisioned concurrency is billed in 5-minute steps (Lambda pricing page)
+HTTP_API_METERING_KB = 512.0  # HTTP APIs meter each 512 KB of a request as one request
+FREE_EPHEMERAL_MB = 512.0
+FREE_FARGATE_STORAGE_GB = 20.0
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficLoad:
+    """The profile's traffic as the estimate sees it."""
+
+    mean_rps: float
+    """Mean rate over one full cycle of the shape."""
+    requests_per_month: float
+
+
+def traffic_load(profile: WorkloadProfile) -> TrafficLoad:
+    """Mean rate and monthly requests of the profile's traffic.
+
+    The rate curve is normalised to the profile's rate, so only a trace given without a rate
+    needs the curve itself.
+    """
+    mean = target_mean_rps(profile.traffic, profile.seconds_per_month)
+    if mean is None:
+        cycle = cycle_seconds(profile.traffic)
+        mean = float(rate_curve(profile.traffic, horizon_s=cycle, seconds_per_month=profile.seconds_per_month).mean())
+    return TrafficLoad(mean, mean * profile.seconds_per_month)
+
+
+def hourly_rates(profile: WorkloadProfile) -> tuple[float, ...]:
+    """Mean rate of each whole hour covering one traffic cycle (for hourly billing: ALB LCU)."""
+    hours = math.ceil(cycle_seconds(profile.traffic) / 3_600)
+    curve = rate_curve(profile.traffic, horizon_s=hours * 3_600, seconds_per_month=profile.seconds_per_month)
+    return tuple(float(rate) for rate in curve.reshape(hours, 3_600).mean(axis=1))
+
+
+def usage_from_profile(profile: WorkloadProfile, architecture: Literal["lambda", "fargate"]) -> ComputeUsage:
+    """Monthly compute usage of ``architecture`` for the profile's mean load (no simulation)."""
+    load = traffic_load(profile)
+    if architecture == "lambda":
+        return lambda_usage(profile, load)
+    return fargate_usage(profile, load)
+
+
+# ----------------------------------------------------------------------------- Lambda
+
+
+def billed_duration_ms(profile: WorkloadProfile) -> float:
+    """Mean billed time of one invocation: the request time at the function's memory, rounded up to 1 ms.
+
+    A fixed time is rounded up exactly; for a spread of times rounding adds half a millisecond on average.
+    """
+    lambda_ = profile.lambda_
+    duration = profile.request.duration_ms
+    mean_ms = duration.mean() * lambda_duration_factor(lambda_.memory_mb, profile.request.cpu_fraction)
+    if duration.distribution == "fixed":
+        return float(math.ceil(mean_ms - _EPSILON))
+    return mean_ms + 0.5
+
+
+def lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
+    """Lambda + API Gateway usage at the mean rate."""
+    settings = profile.lambda_
+    requests = load.requests_per_month
+    duration_s = billed_duration_ms(profile) / 1_000.0
+    memory_gb = settings.memory_mb / 1_024.0
+    provisioned_gb_s, provisioned_share = provisioned(profile, load.mean_rps * duration_s)
+    invocation_gb_s = requests * duration_s * memory_gb
+    extra_storage_gb = max(0.0, settings.ephemeral_storage_mb - FREE_EPHEMERAL_MB) / 1_024.0
+    metered = requests
+    if settings.api == "http":
+        metered *= max(1, math.ceil(profile.request.payload_kb / HTTP_API_METERING_KB - _EPSILON))
+    return LambdaUsage(
+        memory_mb=settings.memory_mb,
+        architecture=settings.architecture,
+        api=settings.api,
+        api_requests=requests,
+        api_metered_requests=metered,
+        invocations=requests,
+        ondemand_gb_seconds=invocation_gb_s * (1.0 - provisioned_share),
+        init_gb_seconds=0.0,
+        provisioned_gb_seconds=provisioned_gb_s,
+        provisioned_duration_gb_seconds=invocation_gb_s * provisioned_share,
+        ephemeral_extra_gb_seconds=extra_storage_gb * requests * duration_s,
+        response_gb=requests * profile.request.response_kb / KB_PER_GB_BINARY,
+    )
+
+
+def provisioned_windows(profile: WorkloadProfile) -> tuple[tuple[float, int], ...]:
+    """(seconds enabled per day, count) for each provisioned-concurrency window, in 5-minute steps."""
+    setting = profile.lambda_.provisioned_concurrency
+    if isinstance(setting, int):
+        return ((SECONDS_PER_DAY, setting),) if setting > 0 else ()
+    windows = []
+    for window in setting:
+        length = (window.to - window.from_) % SECONDS_PER_DAY
+        steps = math.ceil(length / PROVISIONED_STEP_S - _EPSILON)
+        windows.append((min(steps * PROVISIONED_STEP_S, SECONDS_PER_DAY), window.count))
+    return tuple(windows)
+
+
+def provisioned(profile: WorkloadProfile, mean_concurrency: float) -> tuple[float, float]:
+    """Configured provisioned GB-seconds a month, and the share of invocations it serves.
+
+    The share assumes traffic is spread evenly over the day and that provisioned environments
+    take all work up to their count (spillover from short peaks is ignored): a simplification
+    of the no-simulation estimate.
+    """
+    memory_gb = profile.lambda_.memory_mb / 1_024.0
+    days = profile.pricing.hours_per_month / 24.0
+    configured, share = 0.0, 0.0
+    for seconds, count in provisioned_windows(profile):
+        configured += count * memory_gb * seconds * days
+        served = min(1.0, count / mean_concurrency) if mean_concurrency > 0 else 0.0
+        share += seconds / SECONDS_PER_DAY * served
+    return configured, min(share, 1.0)
+
+
+# ----------------------------------------------------------------------------- Fargate
+
+
+def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
+    """Tasks that serve the mean load at the scaling target, within [min_tasks, max_tasks].
+
+    CPU target: each request uses ``cpu_fraction`` x its reference time of vCPU-seconds, so a
+    task's utilisation is rps x that / vCPU. Request-count target: requests per task per
+    minute. Either way a task must also hold its share of requests in flight (Little's law)
+    within ``concurrency_per_task``.
+    """
+    fargate = profile.fargate
+    reference_s = profile.request.duration_ms.mean() / 1_000.0
+    if fargate.scaling.metric == "cpu":
+        cpu_s = reference_s * profile.request.cpu_fraction
+        needed = mean_rps * cpu_s / (fargate.vcpu * fargate.scaling.target / 100.0)
+    else:
+        needed = mean_rps * 60.0 / fargate.scaling.target
+    wall_s = reference_s * duration_factor(profile.request.cpu_fraction, fargate.vcpu)
+    in_flight = mean_rps * wall_s / fargate.concurrency_per_task
+    tasks = math.ceil(max(needed, in_flight) - _EPSILON)
+    return min(max(tasks, fargate.min_tasks), fargate.max_tasks)
+
+
+def fargate_usage(profile: WorkloadProfile, load: TrafficLoad) -> FargateUsage:
+    """ALB + Fargate usage: the mean-load task count for the whole month."""
+    fargate = profile.fargate
+    requests = load.requests_per_month
+    task_seconds = fargate_tasks(profile, load.mean_rps) * profile.seconds_per_month
+    hourly = hourly_rates(profile)
+    network = fargate_network(profile, task_hours=task_seconds / 3_600.0, hourly_rps=hourly, requests=requests)
+    return FargateUsage(
+        vcpu=fargate.vcpu,
+        memory_gb=fargate.memory_gb,
+        architecture=fargate.architecture,
+        ondemand_task_seconds=task_seconds * (1.0 - fargate.spot_share),
+        spot_task_seconds=task_seconds * fargate.spot_share,
+        ephemeral_extra_gb=max(0.0, fargate.ephemeral_storage_gb - FREE_FARGATE_STORAGE_GB),
+        alb_hours=network.alb_hours,
+        alb_lcu_hours=network.alb_lcu_hours,
+        public_ipv4_hours=network.public_ipv4_hours,
+        nat_gateway_hours=network.nat_gateway_hours,
+        nat_processed_gb=network.nat_processed_gb,
+        response_gb=network.response_gb,
+    )

@@ -1,0 +1,18 @@
+"""The worked examples in the cost modules' docstrings (tier buckets, LCU, tier names) hold."""
+
+from __future__ import annotations
+
+import doctest
+from types import ModuleType
+
+import pytest
+
+from archsel.cost import billing, components, network
+
+MODULES = (billing, components, network)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_docstring_examples(module: ModuleType) -> None:
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0

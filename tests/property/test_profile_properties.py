@@ -84,13 +84,15 @@ def dump(document: Any) -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
 
+@pytest.mark.slow  # ~3-6 s on a loaded 2-core machine
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_any_yaml_document(document: Any) -> None:
     check(dump(document))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # ~3-6 s on a loaded 2-core machine
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(near_profiles)
 def test_documents_that_look_like_profiles(document: dict[str, Any]) -> None:
     check(dump(document))
@@ -148,7 +150,8 @@ def test_shipped_scenarios_are_the_valid_starting_points(name: str) -> None:
     assert isinstance(parse_profile(dump(VALID[name]), base_dir=scenarios_dir()), WorkloadProfile)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # ~3-6 s on a loaded 2-core machine
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_valid_profiles(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(sorted(VALID)), label="scenario")

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from archsel import presets
 from archsel.cost.components import CostEstimate
 from archsel.errors import PricingError, UsageError
 from archsel.performance import lambda_duration_factor
+from archsel.presets import InitResult, Preset
 from archsel.pricing import Price, PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.profile_loader import load_profile
@@ -220,3 +222,36 @@ def prices_of_service(table: PriceTable, service: str | None) -> tuple[Price, ..
     if service not in SERVICES:
         raise UsageError(f"--service: unknown service {service!r}", hint=f"use one of: {', '.join(SERVICES)}")
     return table.for_service(service)
+
+
+# ----------------------------------------------------------------------------- init (presets)
+
+_INIT_HEADER = """\
+# Written by `archsel init --preset {preset}` from the shipped scenario of that name.
+# Edit it to describe your workload, then check it with `archsel validate {path}`.
+# Every key, its default and the default's source: docs/profile.md in the archsel repository.
+#
+"""
+
+
+def list_presets() -> tuple[Preset, ...]:
+    """The shipped scenarios `archsel init` can start from, with their one-line descriptions."""
+    return presets.list_presets()
+
+
+def init_profile(
+    *, path: str | Path = presets.DEFAULT_PROFILE_NAME, preset: str = presets.DEFAULT_PRESET, force: bool = False
+) -> InitResult:
+    """Write a commented profile copied from the shipped scenario ``preset`` (and its trace CSV).
+
+    Refuses, writing nothing, when a target file exists and ``force`` is off (UsageError,
+    exit 2); an unknown preset is a UsageError that lists the valid names.
+    """
+    chosen = presets.find_preset(preset)
+    shipped = load_profile(chosen.path)  # names the trace to copy; a broken shipped scenario fails here, not later
+    target = presets.profile_target(Path(path))
+    header = _INIT_HEADER.format(preset=chosen.name, path=target)
+    files = presets.plan_files(chosen, target, trace=shipped.traffic.trace, header=header)
+    result = presets.write_files(chosen.name, files, force=force)
+    load_profile(result.profile_path)  # what was written must load as it stands
+    return result

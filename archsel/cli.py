@@ -242,6 +242,30 @@ def pricing_show(
     cost_views.show_pricing(table, api.prices_of_service(table, service), fmt.value)
 
 
+@app.command()
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the profile (a folder gets archsel.yaml inside).")
+    ] = Path("archsel.yaml"),
+    preset: Annotated[
+        str, typer.Option("--preset", "-p", help="Shipped scenario to start from (see --list).")
+    ] = "startup-mvp",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    list_presets: Annotated[bool, typer.Option("--list", help="List the presets and exit.")] = False,
+) -> None:
+    """Write a commented workload profile copied from a shipped scenario (and its trace CSV, if any).
+
+    Refuses to overwrite an existing file without --force (exit 2). `--list` (or `--preset list`)
+    shows every preset with its one-line description.
+    """
+    from archsel import api, views
+
+    if list_presets or preset == "list":
+        views.show_presets(api.list_presets())
+        return
+    views.show_init(api.init_profile(path=path, preset=preset, force=force))
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
     from archsel.errors import ArchselError, ExitCode

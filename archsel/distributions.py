@@ -30,7 +30,9 @@ class Distribution(BaseModel):
     """One of ``{fixed: x}``, ``{distribution: lognormal, p50, p95}``,
     ``{distribution: exponential, mean}`` or ``{distribution: uniform, min, max}``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan=False: .inf and .nan are valid YAML floats but no profile quantity is infinite;
+    # left in, they crash the traffic curve (int(inf)) far from the line that caused them.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     distribution: DistributionKind = "fixed"
     fixed: float | None = Field(default=None, ge=0)

@@ -22,7 +22,9 @@ ClockS = Annotated[float, BeforeValidator(parse_clock_s)]
 class Frozen(BaseModel):
     """Base of every profile section: unknown keys are errors, values never change after parsing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan=False: .inf and .nan are valid YAML floats but no profile quantity is infinite;
+    # left in, they crash the traffic curve (int(inf)) far from the line that caused them.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 # ----------------------------------------------------------------------------- traffic

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,35 @@ _SHOW_INPUT = {
     "int_from_float",
     "too_short",
     "string_too_short",
+    "finite_number",
 }
 _HINT = "see docs/profile.md for every key, or run `archsel init` for a commented example"
+
+
+class _ProfileLoader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1's base-60 numbers, so an unquoted 18:30 stays the clock time "18:30"."""
+
+
+_ProfileLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if not (tag.endswith((":int", ":float")) and ":[0-5]" in regexp.pattern)
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_ProfileLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_ProfileLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
 
 
 def load_profile(path: str | Path) -> WorkloadProfile:
@@ -66,14 +95,18 @@ def _read_text(source: Path) -> str:
 
 def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_ProfileLoader)
+        data = yaml.load(text, Loader=_ProfileLoader)
+    except RecursionError:  # PyYAML composes recursively; thousands of nested [ or { exhaust the stack
+        raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         raise ProfileError(f"{where}: not valid YAML: {error.problem or error}", hint=_HINT) from error
     except yaml.YAMLError as error:
         raise ProfileError(f"{source}: not valid YAML: {error}", hint=_HINT) from error
+    except (ValueError, OverflowError) as error:  # PyYAML's constructors: 2001-13-45, !!int abc, 5,000-digit ints
+        raise ProfileError(f"{source}: not valid YAML: a value cannot be read ({error})", hint=_HINT) from error
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise ProfileError(
@@ -81,7 +114,10 @@ def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath,
         )
     lines: dict[FieldPath, int] = {}
     if node is not None:
-        _index_lines(node, (), lines, source)
+        try:
+            _index_lines(node, (), lines, source)
+        except RecursionError:
+            raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
     return data, lines
 
 
@@ -129,8 +165,16 @@ def read_trace_counts(path: Path, where: str) -> list[float]:
         raise ProfileError(
             f"{where}: cannot read {path} ({error.strerror})", hint="the path is relative to the profile"
         ) from error
+    except UnicodeDecodeError as error:
+        raise ProfileError(f"{where}: {path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except ValueError as error:  # e.g. a NUL character in the path
+        raise ProfileError(f"{where}: cannot read {str(path)!r} ({error})") from error
     counts: list[float] = []
-    for row_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
+        raise ProfileError(f"{where}: {path.name} is not a CSV of minute,count ({error})") from error
+    for row_number, row in enumerate(rows, start=1):
         if not row or not "".join(row).strip():
             continue
         try:
@@ -139,8 +183,8 @@ def read_trace_counts(path: Path, where: str) -> list[float]:
             if row_number == 1:
                 continue  # header
             raise ProfileError(f"{where}: {path.name}:{row_number}: count {row[-1]!r} is not a number") from None
-        if count < 0:
-            raise ProfileError(f"{where}: {path.name}:{row_number}: count must be >= 0 (got {count:g})")
+        if not math.isfinite(count) or count < 0:
+            raise ProfileError(f"{where}: {path.name}:{row_number}: count must be a number >= 0 (got {count:g})")
         counts.append(count)
     if not counts:
         raise ProfileError(f"{where}: {path.name} has no rows of minute,count")
@@ -197,7 +241,8 @@ def _phrase(item: Any) -> str:
     message = str(message).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in _SHOW_INPUT:
         message = message[0].lower() + message[1:]
-        return f"{message} (got {item.get('input')!r})"
+        shown = repr(item.get("input"))
+        return f"{message} (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
     return message
 
 

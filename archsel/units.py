@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 SECONDS_PER_DAY = 86_400
@@ -21,11 +22,11 @@ def parse_duration_s(value: object) -> float:
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError(f"must be >= 0 (got {value})")
-        return float(value)
+        return _finite(value)
     if isinstance(value, str):
         match = _DURATION_RE.match(value)
         if match:
-            return float(match.group(1)) * _DURATION_UNITS[match.group(2) or "s"]
+            return _finite(float(match.group(1)) * _DURATION_UNITS[match.group(2) or "s"])
     raise ValueError(f"expected a duration such as 90s, 10m, 6h or 1d (got {value!r})")
 
 
@@ -38,7 +39,7 @@ def parse_clock_s(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a clock time such as 18:00")
     if isinstance(value, int | float):
-        seconds = float(value) * 3_600.0
+        seconds = _finite(value) * 3_600.0
     elif isinstance(value, str) and (match := _CLOCK_RE.match(value)):
         hours, minutes, secs = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
         if minutes >= 60 or secs >= 60:
@@ -49,6 +50,17 @@ def parse_clock_s(value: object) -> float:
     if not 0 <= seconds < SECONDS_PER_DAY:
         raise ValueError(f"must be within the day, 00:00 to 23:59 (got {value!r})")
     return seconds
+
+
+def _finite(value: float) -> float:
+    """``float(value)``, refusing what does not fit a float (a 400-digit int raises OverflowError)."""
+    try:
+        result = float(value)
+    except OverflowError:
+        raise ValueError("too large to be a number") from None
+    if not math.isfinite(result):
+        raise ValueError(f"must be a finite number (got {result})")
+    return result
 
 
 def format_duration(seconds: float) -> str:

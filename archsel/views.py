@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from archsel.api import ValidationReport
+    from archsel.presets import InitResult, Preset
 
 
 def stdout_console() -> Console:
@@ -104,3 +105,23 @@ def show_validation(report: ValidationReport, fmt: str) -> None:
     console.print(table)
     for notice in report.notices:
         console.print(f"note: {notice}", markup=False)
+
+
+# ----------------------------------------------------------------------------- init and presets
+
+
+def show_presets(presets: tuple[Preset, ...]) -> None:
+    """List the shipped presets, one per line: name, then its one-line description."""
+    width = max((len(preset.name) for preset in presets), default=0)
+    lines = [f"{preset.name:<{width}}  {preset.description}".rstrip() for preset in presets]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def show_init(result: InitResult) -> None:
+    """Say what `archsel init` wrote and what to run next."""
+    lines = []
+    for path in result.written:
+        verb = "overwrote" if path in result.overwritten else "wrote"
+        lines.append(f"{verb} {path}")
+    lines.append(f"preset: {result.preset}; next: archsel validate {result.profile_path}")
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -37,7 +37,9 @@ def test_html_report_renders_every_chart_without_console_errors(
     from playwright.sync_api import sync_playwright
 
     report = tmp_path / "report.html"
-    result = run_cli("recommend", str(REPO / "scenarios" / "startup-mvp.yaml"), "--format", "html", "--out", str(report))
+    result = run_cli(
+        "recommend", str(REPO / "scenarios" / "startup-mvp.yaml"), "--format", "html", "--out", str(report)
+    )
     assert result.exit_code in (0, 5), result.stderr
     assert report.stat().st_size > 10_000
 

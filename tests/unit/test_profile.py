@@ -97,3 +97,8 @@ def test_trace_is_read_relative_to_the_profile(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("version: 1\nname: a\ntraffic: {shape: trace, trace: t.csv}\n", encoding="utf-8")
     assert load_profile(path).traffic.trace_counts == (60.0, 120.0)
+
+
+def test_unquoted_clock_time_is_not_read_as_a_base_60_number() -> None:
+    text = "version: 1\nname: a\ntraffic: {mean_rps: 1, bursts: [{start: 18:30, duration_s: 60, multiplier: 2}]}\n"
+    assert parse_profile(text).traffic.bursts[0].start == 18 * 3600 + 30 * 60

@@ -102,7 +102,11 @@ def _shape_curve(traffic: Traffic, seconds: np.ndarray, mean_rps: float | None) 
         counts = np.asarray(traffic.trace_counts or (0.0,), dtype=np.float64) / 60.0
         minutes = (seconds // 60).astype(np.int64) % len(counts)
         return counts[minutes]
-    daily = _diurnal(traffic, seconds, mean_rps)
+    weekday_mean = mean_rps
+    if traffic.shape == "weekly" and mean_rps is not None:
+        # The weekly mean includes quieter weekends: weekdays run above it, and peak_rps is a weekday peak.
+        weekday_mean = mean_rps * 7 / (5 + 2 * traffic.weekend_factor)
+    daily = _diurnal(traffic, seconds, weekday_mean)
     if traffic.shape == "weekly":
         weekend = ((seconds // SECONDS_PER_DAY) % 7) >= 5  # day 0 is a Monday
         daily = np.where(weekend, daily * traffic.weekend_factor, daily)

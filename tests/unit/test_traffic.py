@@ -59,3 +59,10 @@ def test_poisson_arrivals_match_the_rate_and_are_seeded() -> None:
 def test_deterministic_arrivals_are_evenly_spaced() -> None:
     times = arrival_times(np.full(10, 2.0), np.random.default_rng(0), process="deterministic")
     assert np.allclose(times, np.arange(20) * 0.5 + 0.25)
+
+
+def test_weekly_peak_is_the_weekday_peak() -> None:
+    profile = _profile("{mean_rps: 2, shape: weekly, peak_rps: 6, weekend_factor: 0.2}")
+    summary = summarize(profile)
+    assert summary.peak_rps == pytest.approx(6.0, rel=1e-6)
+    assert summary.mean_rps == pytest.approx(2.0, rel=1e-9)

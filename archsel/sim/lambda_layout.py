@@ -21,6 +21,9 @@ from archsel.sim.lambda_config import LambdaConfig
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+_JIT_OPTIONS: dict[str, Any] = {"cache": True, "_nrt": False}  # _nrt=False: compile without numba's reference-counting runtime
+
+
 def jit(function: _F) -> _F:
     """numba.njit(cache=True) without reference counting, keeping the function's type for mypy.
 
@@ -28,7 +31,7 @@ def jit(function: _F) -> _F:
     runtime reference counting (NRT) is switched off: with it, every array passed to a helper
     costs an atomic increment and decrement per call, which made the kernel 5x slower.
     """
-    return cast(_F, numba.njit(cache=True, _nrt=False)(function))
+    return cast(_F, numba.njit(**_JIT_OPTIONS)(function))
 
 
 INF = np.inf

@@ -1,0 +1,102 @@
+"""The random inputs of a Lambda run, drawn in chunks from seeded streams (flat memory).
+
+Per request: arrival time, handler duration, the keep-alive of the idle period that follows it
+and the API Gateway overhead. Per cold start: the INIT duration and, for environments born
+during warm-up, an age. Two child streams of the caller's Generator keep the per-cold-start
+values independent of how arrivals are chunked, so the fast kernel and the reference model
+consume exactly the same inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from archsel.profile import WorkloadProfile
+from archsel.sim.lambda_config import LambdaConfig
+from archsel.sim.traffic import iter_arrivals, simulation_rate
+
+COLD_BLOCK = 1_024
+"""Cold-start values are drawn this many at a time."""
+
+_TARGET_PER_CHUNK = 262_144.0
+"""About this many arrivals per chunk: small enough for the cache, large enough to amortise calls."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestChunk:
+    """Per-request inputs for consecutive arrivals, in time order (seconds)."""
+
+    time_s: np.ndarray
+    duration_s: np.ndarray
+    """Handler time at the function's memory (reference duration x memory factor)."""
+    keep_alive_s: np.ndarray
+    api_s: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of arrivals."""
+        return int(self.time_s.size)
+
+
+@dataclass(frozen=True, slots=True)
+class Streams:
+    """The two independent random streams of one run."""
+
+    requests: np.random.Generator
+    cold_starts: np.random.Generator
+
+    @classmethod
+    def from_rng(cls, rng: np.random.Generator) -> Streams:
+        """Child streams of ``rng`` (deterministic for a given seed)."""
+        requests, cold = rng.spawn(2)
+        return cls(requests=requests, cold_starts=cold)
+
+
+def chunk_seconds(rate: np.ndarray) -> int:
+    """Seconds per arrival chunk, so a chunk holds about 262,144 arrivals at the peak rate.
+
+    >>> chunk_seconds(np.full(10, 1000.0)), chunk_seconds(np.full(10, 1.0))
+    (262, 3600)
+    """
+    peak = float(rate.max()) if rate.size else 0.0
+    if peak <= 0:
+        return 3_600
+    return int(min(3_600, max(1, math.floor(_TARGET_PER_CHUNK / peak))))
+
+
+def request_chunks(profile: WorkloadProfile, config: LambdaConfig, rng: np.random.Generator) -> Iterator[RequestChunk]:
+    """Arrivals over [-warmup, horizon) with their per-request draws, chunk by chunk."""
+    rate = simulation_rate(profile, horizon_s=config.horizon_s, warmup_s=config.warmup_s)
+    offset = math.ceil(config.warmup_s)  # index 0 of the rate curve is time -ceil(warmup)
+    scale_s = config.duration_factor / 1_000.0
+    for arrivals in iter_arrivals(rate, rng, process=config.arrival, chunk_s=chunk_seconds(rate)):
+        times = arrivals - offset
+        times = times[(times >= -config.warmup_s) & (times < config.horizon_s)]
+        size = int(times.size)
+        yield RequestChunk(
+            time_s=times,
+            duration_s=config.duration_ms.sample(rng, size) * scale_s,
+            keep_alive_s=config.keep_alive_s.sample(rng, size),
+            api_s=config.api_latency_ms.sample(rng, size) / 1_000.0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ColdBlock:
+    """The next ``COLD_BLOCK`` cold starts' INIT durations (s) and warm-up ages (0-1)."""
+
+    init_s: np.ndarray
+    age: np.ndarray
+
+
+def cold_blocks(config: LambdaConfig, rng: np.random.Generator) -> Iterator[ColdBlock]:
+    """Endless blocks of per-cold-start draws."""
+    while True:
+        yield ColdBlock(
+            init_s=config.cold_start_ms.sample(rng, COLD_BLOCK) / 1_000.0,
+            age=rng.random(COLD_BLOCK),
+        )

@@ -70,11 +70,31 @@ class DataPlaneResult:
     sec_waiting: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """Every request's inputs and outcome, in arrival order (kept only when asked: tests, small runs)."""
+
+    arrivals: np.ndarray
+    work_s: np.ndarray
+    ties: np.ndarray
+    status: np.ndarray
+    latency_ms: np.ndarray
+    wait_s: np.ndarray
+
+
 class DataPlane:
     """Per-task queues and ALB routing, advanced in time by the control plane."""
 
-    def __init__(self, setup: DataPlaneSetup, arrivals: Iterator[np.ndarray], rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        setup: DataPlaneSetup,
+        arrivals: Iterator[np.ndarray],
+        rng: np.random.Generator,
+        *,
+        keep_requests: bool = False,
+    ) -> None:
         self._setup = setup
+        self._kept: list[tuple[np.ndarray, ...]] | None = [] if keep_requests else None
         self._arrivals = arrivals
         self._rng = rng
         self._n_sec = setup.offset_s + math.ceil(setup.horizon_s)
@@ -219,6 +239,9 @@ class DataPlane:
         times = self._times[: self._pos]
         if times.size == 0:
             return
+        if self._kept is not None:
+            arrays = (times, self._work_s, self._ties, self._status, self._latency_ms, self._wait_s)
+            self._kept.append(tuple(array[: self._pos] for array in arrays))
         seconds = np.floor(times + self._setup.offset_s).astype(np.int64)
         status = self._status[: self._pos]
         served = (status == STATUS_OK) | (status == STATUS_TIMEOUT)
@@ -234,6 +257,13 @@ class DataPlane:
         self._wait_sum += float(waits.sum())
         at_task = self._latency_ms[: self._pos][mask] / 1000.0 - self._setup.alb_latency_s
         self._at_task_sum += float(at_task.sum())
+
+    def kept_requests(self) -> RequestRecord:
+        """Every request routed so far with its draws and outcome (needs ``keep_requests=True``)."""
+        if self._kept is None:
+            raise ValueError("this data plane was made without keep_requests=True")
+        columns = [np.concatenate(parts) for parts in zip(*self._kept, strict=True)] if self._kept else []
+        return RequestRecord(*columns) if columns else RequestRecord(*(np.empty(0) for _ in range(6)))
 
     def finish(self) -> DataPlaneResult:
         """Route what is left and return the measured statistics."""

@@ -178,6 +178,8 @@ def route_requests(
             continue
         if outstanding >= capacity:
             state[STATE_FULL_SLOT] = j
+            if not least_outstanding:
+                state[STATE_ROUND_ROBIN] -= 1  # this request is routed again after the heap grows
             return i
         earliest = slot_free[j, 0]
         if earliest <= now:

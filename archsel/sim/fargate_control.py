@@ -1,0 +1,90 @@
+"""The autoscaler as a SimPy process: a datapoint each metric period, alarms, desired-count changes.
+
+Reads the tracked metric off the data plane and the task-count log, feeds it to the pure
+target-tracking state machine and hands decisions to the fleet. Metric definitions (facts §3.3):
+
+- ECSServiceAverageCPUUtilization = CPU used by the service's running tasks / CPU reserved by them
+  x 100 over the period (draining tasks included: they are still RUNNING), at most 100;
+- ALBRequestCountPerTarget = requests routed in the period / healthy targets, per minute. ALB metrics
+  are published per minute, so this metric always uses 60-s periods (high resolution exists only
+  for the ECS CPU and memory metrics).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import simpy
+
+from archsel.sim.fargate_autoscaling import ScalerState, TargetTracking, observe
+from archsel.sim.fargate_dataplane import DataPlane
+from archsel.sim.fargate_fleet import Fleet, FleetEvent
+from archsel.sim.result import ScalingEvent
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSetup:
+    """Which metric the policy tracks and how it is sampled."""
+
+    metric: str
+    """"cpu" or "requests"."""
+    period_s: float
+    vcpu: float
+    lag_periods: int
+
+
+class Autoscaler:
+    """Evaluates the target-tracking policy at every metric period boundary."""
+
+    def __init__(
+        self, env: simpy.Environment, policy: TargetTracking, metric: MetricSetup, fleet: Fleet, dataplane: DataPlane
+    ) -> None:
+        self._env = env
+        self._policy = policy
+        self._metric = metric
+        self._fleet = fleet
+        self._dataplane = dataplane
+        self._state = ScalerState(desired=fleet.desired)
+        self.scaling_events: list[ScalingEvent] = []
+        self.datapoints: list[FleetEvent] = []
+
+    def run(self) -> Generator[simpy.Event, None, None]:
+        """The SimPy process: one datapoint per period, evaluated ``lag_periods`` later."""
+        period = self._metric.period_s
+        boundary = (math.floor(self._env.now / period) + 1) * period  # CloudWatch periods align to the clock
+        pending: deque[float | None] = deque()
+        while True:
+            yield self._env.timeout(boundary - self._env.now)
+            self._dataplane.advance(self._env.now)
+            value = self.datapoint(boundary - period, boundary)
+            self.datapoints.append(FleetEvent(boundary, "datapoint", -1, math.nan if value is None else value))
+            pending.append(value)
+            if len(pending) > self._metric.lag_periods:
+                self._evaluate(pending.popleft())
+            boundary += period
+
+    def datapoint(self, start: float, end: float) -> float | None:
+        """The metric over [start, end), or None when no task reported (missing data)."""
+        log = self._fleet.log
+        if self._metric.metric == "cpu":
+            task_seconds = log.integral("running", start, end)
+            if task_seconds <= 0:
+                return None
+            used = self._dataplane.cpu_vcpu_seconds(start, end)
+            return min(100.0, 100.0 * used / (self._metric.vcpu * task_seconds))
+        target_seconds = log.integral("in_service", start, end)
+        if target_seconds <= 0:
+            return None
+        per_target = self._dataplane.routed_requests(start, end) / (target_seconds / (end - start))
+        return per_target * 60.0 / (end - start)
+
+    def _evaluate(self, value: float | None) -> None:
+        now = float(self._env.now)
+        self._state, decision = observe(self._policy, self._state, value, now)
+        if decision is None:
+            return
+        self._fleet.set_desired(decision.to_tasks)
+        self.scaling_events.append(ScalingEvent(now, decision.from_tasks, decision.to_tasks, decision.reason))

@@ -1,0 +1,289 @@
+"""The Fargate model's request side: arrivals in chunks, per-task queues, per-second bins, reducers.
+
+The control plane calls ``advance(now)`` before every change it makes (a task entering or leaving
+service, a metric reading), so the compiled kernel always routes a batch of requests against a
+fixed set of in-service tasks. Random draws (handler time, tie-breaks) are made per arrival chunk
+from the Generator passed in, so a run is seeded and memory stays flat in the number of requests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from archsel.distributions import Distribution
+from archsel.sim.fargate_kernel import (
+    STATE_FULL_SLOT,
+    STATE_SIZE,
+    STATUS_NO_TARGET,
+    STATUS_OK,
+    STATUS_SHED,
+    STATUS_TIMEOUT,
+    route_requests,
+    take_snapshots,
+)
+from archsel.sim.measure import LatencyHistogram
+from archsel.sim.result import LatencyStats
+
+
+@dataclass(frozen=True, slots=True)
+class DataPlaneSetup:
+    """What the request path needs to know about the service and the run."""
+
+    concurrency: int
+    queue_limit: int | None
+    vcpu: float
+    cpu_fraction: float
+    unloaded_factor: float
+    """Slowdown of a lone request on this task size (archsel.performance.duration_factor)."""
+    duration_ms: Distribution
+    alb_latency_s: float
+    idle_timeout_s: float
+    least_outstanding: bool
+    offset_s: int
+    """Warm-up length: simulated time t maps to per-second bin t + offset_s."""
+    horizon_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class DataPlaneResult:
+    """Request statistics over the measured window [0, horizon)."""
+
+    requests: int
+    ok: int
+    shed: int
+    no_target: int
+    timeouts: int
+    latency_ms: LatencyStats
+    routed: int
+    """Requests a task worked on (ok + timeouts)."""
+    waited: int
+    wait_sum_s: float
+    time_at_task_sum_s: float
+    sec_arrivals: np.ndarray
+    sec_served: np.ndarray
+    sec_cpu_vcpu_s: np.ndarray
+    sec_in_system: np.ndarray
+    sec_waiting: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """Every request's inputs and outcome, in arrival order (kept only when asked: tests, small runs)."""
+
+    arrivals: np.ndarray
+    work_s: np.ndarray
+    ties: np.ndarray
+    status: np.ndarray
+    latency_ms: np.ndarray
+    wait_s: np.ndarray
+
+
+class DataPlane:
+    """Per-task queues and ALB routing, advanced in time by the control plane."""
+
+    def __init__(
+        self,
+        setup: DataPlaneSetup,
+        arrivals: Iterator[np.ndarray],
+        rng: np.random.Generator,
+        *,
+        keep_requests: bool = False,
+    ) -> None:
+        self._setup = setup
+        self._kept: list[tuple[np.ndarray, ...]] | None = [] if keep_requests else None
+        self._arrivals = arrivals
+        self._rng = rng
+        self._n_sec = setup.offset_s + math.ceil(setup.horizon_s)
+        self._shape = np.array(
+            [
+                setup.concurrency,
+                -1 if setup.queue_limit is None else setup.queue_limit,
+                setup.vcpu,
+                setup.cpu_fraction,
+                setup.unloaded_factor,
+                setup.alb_latency_s,
+                setup.idle_timeout_s,
+                1.0 if setup.least_outstanding else 0.0,
+                setup.offset_s,
+            ],
+            dtype=np.float64,
+        )
+        self._state = np.zeros(STATE_SIZE, dtype=np.int64)
+        self._slot_free = np.full((0, setup.concurrency), -np.inf)
+        self._out_heap = np.zeros((0, setup.concurrency + (setup.queue_limit or 0) + 16))
+        self._out_size = np.zeros(0, dtype=np.int64)
+        self._free_slots: list[int] = []
+        self._routable: list[int] = []
+        self._alive: list[int] = []
+        self._routable_arr = np.zeros(0, dtype=np.int64)
+        self._alive_arr = np.zeros(0, dtype=np.int64)
+        self._sec = {name: np.zeros(self._n_sec) for name in ("cpu", "routed", "in_system", "waiting")}
+        self._sec_arrivals = np.zeros(self._n_sec)
+        self._sec_served = np.zeros(self._n_sec)
+        self._histogram = LatencyHistogram()
+        self._counts = np.zeros(4, dtype=np.int64)
+        self._routed = self._waited = 0
+        self._wait_sum = self._at_task_sum = 0.0
+        self._load_chunk(np.empty(0))
+
+    # ------------------------------------------------------------------ task slots
+
+    def allocate_slot(self) -> int:
+        """A fresh slot for a new task (empty queues)."""
+        if not self._free_slots:
+            self._grow_slots()
+        slot = self._free_slots.pop()
+        self._slot_free[slot, :] = -np.inf
+        self._out_size[slot] = 0
+        return slot
+
+    def release_slot(self, slot: int) -> None:
+        """The task in ``slot`` stopped."""
+        if slot in self._alive:
+            self._alive.remove(slot)
+            self._alive_arr = np.array(self._alive, dtype=np.int64)
+        self._free_slots.append(slot)
+
+    def set_alive(self, slot: int) -> None:
+        """The task in ``slot`` exists (its outstanding requests count in the per-second snapshots)."""
+        self._alive.append(slot)
+        self._alive_arr = np.array(self._alive, dtype=np.int64)
+
+    def set_routable(self, slot: int, routable: bool) -> None:
+        """Let the ALB route to ``slot`` or stop it doing so; call ``advance(now)`` first."""
+        if routable:
+            self._routable.append(slot)
+        else:
+            self._routable.remove(slot)
+        self._routable_arr = np.array(self._routable, dtype=np.int64)
+
+    def _grow_slots(self) -> None:
+        old = self._slot_free.shape[0]
+        new = max(8, 2 * old)
+        self._slot_free = np.concatenate((self._slot_free, np.full((new - old, self._setup.concurrency), -np.inf)))
+        self._out_heap = np.concatenate((self._out_heap, np.zeros((new - old, self._out_heap.shape[1]))))
+        self._out_size = np.concatenate((self._out_size, np.zeros(new - old, dtype=np.int64)))
+        self._free_slots.extend(range(new - 1, old - 1, -1))
+
+    # ------------------------------------------------------------------ time
+
+    def advance(self, until: float) -> None:
+        """Route every arrival before ``until``."""
+        while True:
+            if self._pos >= self._times.size:
+                self._flush_chunk()
+                chunk = next(self._arrivals, None)
+                self._load_chunk(np.empty(0) if chunk is None else chunk - self._setup.offset_s)
+                if chunk is None:
+                    break
+                continue
+            end = int(np.searchsorted(self._times, until, side="left"))
+            if end > self._pos:
+                self._route(end)
+            if end < self._times.size:
+                break
+        take_snapshots(
+            until, self._alive_arr, len(self._alive), self._out_heap, self._out_size, self._setup.concurrency,
+            float(self._setup.offset_s), self._state, self._sec["in_system"], self._sec["waiting"],
+        )
+
+    def cpu_vcpu_seconds(self, start: float, end: float) -> float:
+        """CPU work done in [start, end) (whole seconds), in vCPU-seconds."""
+        return self._window_sum(self._sec["cpu"], start, end)
+
+    def routed_requests(self, start: float, end: float) -> float:
+        """Requests the ALB sent to tasks in [start, end) (whole seconds)."""
+        return self._window_sum(self._sec["routed"], start, end)
+
+    def _window_sum(self, bins: np.ndarray, start: float, end: float) -> float:
+        low = max(0, round(start) + self._setup.offset_s)
+        high = min(self._n_sec, round(end) + self._setup.offset_s)
+        return float(bins[low:high].sum()) if high > low else 0.0
+
+    def _load_chunk(self, times: np.ndarray) -> None:
+        size = times.size
+        self._times = times
+        self._work_s = self._setup.duration_ms.sample(self._rng, size) / 1000.0
+        self._ties = self._rng.random(size)
+        self._status = np.zeros(size, dtype=np.int64)
+        self._latency_ms = np.zeros(size)
+        self._wait_s = np.zeros(size)
+        self._pos = 0
+
+    def _route(self, end: int) -> None:
+        while self._pos < end:
+            reached = route_requests(
+                self._times, self._work_s, self._ties, self._pos, end,
+                self._routable_arr, len(self._routable), self._alive_arr, len(self._alive),
+                self._slot_free, self._out_heap, self._out_size, self._shape, self._state,
+                self._sec["cpu"], self._sec["routed"], self._sec["in_system"], self._sec["waiting"],
+                self._status, self._latency_ms, self._wait_s,
+            )
+            self._pos = reached
+            if reached < end:
+                self._grow_queue()
+
+    def _grow_queue(self) -> None:
+        # Only a queue longer than any seen so far gets here: memory follows the longest queue.
+        extra = np.zeros_like(self._out_heap)
+        self._out_heap = np.concatenate((self._out_heap, extra), axis=1)
+        self._state[STATE_FULL_SLOT] = -1
+
+    # ------------------------------------------------------------------ reducers
+
+    def _flush_chunk(self) -> None:
+        times = self._times[: self._pos]
+        if times.size == 0:
+            return
+        if self._kept is not None:
+            arrays = (times, self._work_s, self._ties, self._status, self._latency_ms, self._wait_s)
+            self._kept.append(tuple(array[: self._pos] for array in arrays))
+        seconds = np.floor(times + self._setup.offset_s).astype(np.int64)
+        status = self._status[: self._pos]
+        served = (status == STATUS_OK) | (status == STATUS_TIMEOUT)
+        self._sec_arrivals += np.bincount(seconds, minlength=self._n_sec)[: self._n_sec]
+        self._sec_served += np.bincount(seconds[status == STATUS_OK], minlength=self._n_sec)[: self._n_sec]
+        measured = (times >= 0) & (times < self._setup.horizon_s)
+        self._counts += np.bincount(status[measured], minlength=4)
+        self._histogram.add(self._latency_ms[: self._pos][measured & (status == STATUS_OK)])
+        mask = measured & served
+        waits = self._wait_s[: self._pos][mask]
+        self._routed += int(mask.sum())
+        self._waited += int(np.count_nonzero(waits > 0))
+        self._wait_sum += float(waits.sum())
+        at_task = self._latency_ms[: self._pos][mask] / 1000.0 - self._setup.alb_latency_s
+        self._at_task_sum += float(at_task.sum())
+
+    def kept_requests(self) -> RequestRecord:
+        """Every request routed so far with its draws and outcome (needs ``keep_requests=True``)."""
+        if self._kept is None:
+            raise ValueError("this data plane was made without keep_requests=True")
+        columns = [np.concatenate(parts) for parts in zip(*self._kept, strict=True)] if self._kept else []
+        return RequestRecord(*columns) if columns else RequestRecord(*(np.empty(0) for _ in range(6)))
+
+    def finish(self) -> DataPlaneResult:
+        """Route what is left and return the measured statistics."""
+        self.advance(math.inf)
+        offset = self._setup.offset_s
+        counts = self._counts
+        return DataPlaneResult(
+            requests=int(counts.sum()),
+            ok=int(counts[STATUS_OK]),
+            shed=int(counts[STATUS_SHED]),
+            no_target=int(counts[STATUS_NO_TARGET]),
+            timeouts=int(counts[STATUS_TIMEOUT]),
+            latency_ms=self._histogram.stats(),
+            routed=self._routed,
+            waited=self._waited,
+            wait_sum_s=self._wait_sum,
+            time_at_task_sum_s=self._at_task_sum,
+            sec_arrivals=self._sec_arrivals[offset:],
+            sec_served=self._sec_served[offset:],
+            sec_cpu_vcpu_s=self._sec["cpu"][offset:],
+            sec_in_system=self._sec["in_system"][offset:],
+            sec_waiting=self._sec["waiting"][offset:],
+        )

@@ -1,0 +1,176 @@
+"""ALB + ECS on Fargate simulator: per-task queueing, target-tracking autoscaling, late capacity, billing.
+
+SimPy drives time and the control plane (metric periods and alarms, task launches, health checks,
+draining, Spot interruptions); requests never become SimPy processes. Before each control event
+the compiled data plane routes every request that arrived since the last one (fargate_kernel).
+The run covers [-warmup, horizon); statistics and billing cover [0, horizon).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from archsel.performance import duration_factor
+from archsel.profile import WorkloadProfile
+from archsel.sim.fargate_autoscaling import TargetTracking
+from archsel.sim.fargate_control import Autoscaler, MetricSetup
+from archsel.sim.fargate_dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
+from archsel.sim.fargate_fleet import Fleet, FleetEvent, FleetSetup, TaskLife
+from archsel.sim.fargate_params import FargateParams
+from archsel.sim.fargate_timeline import CountLog
+from archsel.sim.fargate_usage import fargate_usage
+from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
+from archsel.sim.traffic import iter_arrivals, simulation_rate
+
+
+@dataclass(frozen=True, slots=True)
+class FargateOutcome:
+    """A run plus what exact-trace tests inspect: the control-plane event log and every task's life."""
+
+    run: SimRun
+    events: tuple[FleetEvent, ...]
+    tasks: tuple[TaskLife, ...]
+
+
+def simulate_fargate(profile: WorkloadProfile, *, rng: np.random.Generator, options: SimOptions) -> SimRun:
+    """Simulate the profile's workload on ALB + ECS Fargate; one seeded run."""
+    return run_fargate(profile, rng=rng, options=options).run
+
+
+def run_fargate(
+    profile: WorkloadProfile, *, rng: np.random.Generator, options: SimOptions, params: FargateParams | None = None
+) -> FargateOutcome:
+    """Like ``simulate_fargate``, with the event log and task lives, and platform constants to override."""
+    params = params or FargateParams()
+    fargate = profile.fargate
+    warmup = math.ceil(options.warmup_s)
+    arrival_rng, request_rng, control_rng = rng.spawn(3)
+    rate = simulation_rate(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
+    arrivals = iter_arrivals(rate, arrival_rng, process=profile.traffic.arrival)
+    dataplane = DataPlane(_dataplane_setup(profile, params, warmup, options.horizon_s), arrivals, request_rng)
+    env = simpy.Environment(initial_time=-warmup)
+    fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, control_rng)
+    policy = TargetTracking.from_profile(fargate, params.scale_in_ratio)
+    fleet.start(policy.clamp(_settled_tasks(profile, float(rate[: 60].mean()) if rate.size else 0.0)))
+    autoscaler = Autoscaler(env, policy, _metric_setup(profile, params), fleet, dataplane)
+    env.process(autoscaler.run())
+    env.run(until=options.horizon_s)
+    dataplane.advance(options.horizon_s)
+    result = dataplane.finish()
+    lives = fleet.lives()
+    run = SimRun(
+        architecture="fargate",
+        seed=_seed_of(rng, profile),
+        simulated_s=options.horizon_s,
+        requests=result.requests,
+        errors=result.shed + result.no_target + result.timeouts,
+        latency_ms=result.latency_ms,
+        usage=fargate_usage(
+            profile, params, lives, (result.sec_arrivals, result.sec_served), options.horizon_s
+        ),
+        timeouts=result.timeouts,
+        shed=result.shed + result.no_target,
+        tasks=_task_stats(fleet.log, options.horizon_s),
+        scaling_events=tuple(event for event in autoscaler.scaling_events if event.time_s >= 0),
+        figures=_figures(result, fleet, fargate.vcpu, options.horizon_s),
+        timeseries=_timeseries(result, fleet.log, fargate.vcpu) if options.record_timeseries else None,
+    )
+    events = sorted(fleet.events + autoscaler.datapoints, key=lambda event: event.time_s)
+    return FargateOutcome(run, tuple(events), lives)
+
+
+def _dataplane_setup(profile: WorkloadProfile, params: FargateParams, warmup: int, horizon_s: float) -> DataPlaneSetup:
+    fargate = profile.fargate
+    return DataPlaneSetup(
+        concurrency=fargate.concurrency_per_task,
+        queue_limit=fargate.queue_limit,
+        vcpu=fargate.vcpu,
+        cpu_fraction=profile.request.cpu_fraction,
+        unloaded_factor=duration_factor(profile.request.cpu_fraction, fargate.vcpu),
+        duration_ms=profile.request.duration_ms,
+        alb_latency_s=params.alb_latency_ms / 1000.0,
+        idle_timeout_s=params.alb_idle_timeout_s,
+        least_outstanding=fargate.load_balancing == "least_outstanding",
+        offset_s=warmup,
+        horizon_s=horizon_s,
+    )
+
+
+def _settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
+    """Tasks target tracking would hold at ``rate_rps`` (the warm start: the run begins near steady state).
+
+    CPU: the CPU work per second over the CPU each task may use at the target; requests: the
+    per-minute request rate over the per-target target.
+    """
+    fargate = profile.fargate
+    scaling = fargate.scaling
+    if scaling.metric == "cpu":
+        vcpu_busy = rate_rps * profile.request.cpu_fraction * profile.request.duration_ms.mean() / 1000.0
+        needed = vcpu_busy / (fargate.vcpu * scaling.target / 100.0)
+    else:
+        needed = rate_rps * 60.0 / scaling.target
+    return math.ceil(needed - 1e-9)
+
+
+def _metric_setup(profile: WorkloadProfile, params: FargateParams) -> MetricSetup:
+    scaling = profile.fargate.scaling
+    period = float(scaling.metric_period_s) if scaling.metric == "cpu" else 60.0
+    return MetricSetup(scaling.metric, period, profile.fargate.vcpu, params.alarm_lag_periods)
+
+
+def _seed_of(rng: np.random.Generator, profile: WorkloadProfile) -> int:
+    """The seed the Generator was made from, when it was made from an int (else the profile's)."""
+    entropy = getattr(rng.bit_generator.seed_seq, "entropy", None)
+    return entropy if isinstance(entropy, int) else profile.simulation.seed
+
+
+def _task_stats(log: CountLog, horizon_s: float) -> TaskStats:
+    mean, low, high = log.stats("running", 0.0, horizon_s)
+    return TaskStats(mean=mean, min=low, max=high)
+
+
+def _figures(result: DataPlaneResult, fleet: Fleet, vcpu: float, horizon_s: float) -> tuple[tuple[str, float], ...]:
+    log = fleet.log
+    running_s = log.integral("running", 0.0, horizon_s)
+    cpu_used = float(result.sec_cpu_vcpu_s.sum())
+    routed = max(result.routed, 1)
+    served_rate = result.routed / horizon_s
+    in_system = result.sec_in_system
+    return (
+        ("mean_cpu_utilisation", 100.0 * cpu_used / (vcpu * running_s) if running_s > 0 else 0.0),
+        ("peak_queue", float(result.sec_waiting.max(initial=0.0))),
+        ("peak_in_system", float(in_system.max(initial=0.0))),
+        ("mean_in_system", float(in_system.mean()) if in_system.size else 0.0),
+        ("littles_law_lambda_w", served_rate * result.time_at_task_sum_s / routed),
+        ("wait_probability", result.waited / routed),
+        ("mean_wait_ms", 1000.0 * result.wait_sum_s / routed),
+        ("queue_full_503", float(result.shed)),
+        ("no_target_503", float(result.no_target)),
+        ("timeouts_504", float(result.timeouts)),
+        ("mean_in_service", log.integral("in_service", 0.0, horizon_s) / horizon_s),
+        ("mean_billed_tasks", log.integral("alive", 0.0, horizon_s) / horizon_s),
+        ("tasks_launched", float(fleet.launched)),
+        ("spot_interruptions", float(sum(1 for event in fleet.events if event.kind == "spot_notice"))),
+    )
+
+
+def _timeseries(result: DataPlaneResult, log: CountLog, vcpu: float) -> TimeSeries:
+    seconds = np.arange(result.sec_arrivals.size, dtype=np.float64)
+    running = log.sample("running", seconds)
+    cpu = np.divide(100.0 * result.sec_cpu_vcpu_s, vcpu * running, out=np.zeros_like(running), where=running > 0)
+    return TimeSeries(
+        columns=(
+            ("time_s", seconds),
+            ("arrivals", result.sec_arrivals),
+            ("tasks_desired", log.sample("desired", seconds)),
+            ("tasks_running", running),
+            ("tasks_in_service", log.sample("in_service", seconds)),
+            ("cpu_utilisation", np.minimum(cpu, 100.0)),
+            ("queue_length", result.sec_waiting),
+            ("in_system", result.sec_in_system),
+        )
+    )

@@ -1,0 +1,56 @@
+"""Platform constants of the ALB + Fargate model that the profile does not set, each with its source.
+
+The profile holds what a user chooses (task size, scaling policy, health-check interval, ...);
+these are AWS behaviours and documented defaults (platform-facts §3, §6) plus the few
+assumptions the model needs, kept in one frozen value so a run can be made "as of" a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FargateParams:
+    """AWS behaviour and modelling assumptions for one Fargate simulation."""
+
+    alb_latency_ms: float = 2.0
+    """Time the ALB adds per request. AWS's ALB access-log example shows request_processing_time
+    0.001 s and response_processing_time 0.001 s (re:Post knowledge center, elb-fix-high-latency-on-alb)."""
+    alb_idle_timeout_s: float = 60.0
+    """ALB idle timeout (default 60 s): a target that has not answered by then gets the client a 504,
+    while the task keeps working on the request (ELB docs, load balancer attributes)."""
+    scale_in_ratio: float = 0.9
+    """Scale-in alarm threshold as a share of the target (facts §3.3: AlarmLow at 90 % of target)."""
+    alarm_lag_periods: int = 1
+    """Periods between the end of a metric period and the alarm evaluation that first sees it.
+    ECS sends one datapoint per period after the period closes and the alarm evaluates on period
+    boundaries, so a period's datapoint is acted on at the next boundary. With 3 x 60-s datapoints
+    this puts the scale-out trigger 3-4 minutes after a load step (AWS benchmark: 363 s)."""
+    launch_bucket_burst: float = 100.0
+    """Account task-launch token bucket size (facts §3.1: 100 tasks burst)."""
+    launch_bucket_rate_per_s: float = 20.0
+    """Account task-launch refill rate (facts §3.1: 20 tasks/s sustained)."""
+    service_launches_per_min: float = 500.0
+    """Fargate tasks a service may launch per minute (facts §3.1), modelled as a one-minute bucket."""
+    spot_notice_s: float = 120.0
+    """Fargate Spot interruption notice: the task drains and is stopped two minutes later."""
+    requests_per_connection: float = 5.0
+    """Assumption for ALB LCUs: clients keep connections alive for several requests; 5 per connection
+    as in the ALB pricing page's example 1 (5 req/s over 1 new connection/s)."""
+    connection_duration_s: float = 120.0
+    """Assumption for ALB LCUs: a client connection stays open 2 minutes (ALB pricing example 1)."""
+    listener_rules_per_request: float = 1.0
+    """Listener rules evaluated per request (one default forward rule); the first 10 are free."""
+    nat_gateways: int = 1
+    """NAT gateways when tasks sit in private subnets (one; a gateway per AZ doubles the hours)."""
+    alb_public_ipv4: int = 2
+    """Public IPv4 addresses of an internet-facing ALB (one per AZ node, two AZs)."""
+
+
+# ALB LCU dimensions: what one LCU provides for an hour (ELB pricing page, aws-prices-us-east-1.yaml).
+LCU_NEW_CONNECTIONS_PER_S = 25.0
+LCU_ACTIVE_CONNECTIONS_PER_MIN = 3_000.0
+LCU_PROCESSED_GB_PER_HOUR = 1.0
+LCU_RULE_EVALUATIONS_PER_S = 1_000.0
+FREE_RULES_PER_REQUEST = 10.0

@@ -1,0 +1,90 @@
+"""The compiled request path against the one-process-per-request SimPy reference model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from archsel.distributions import Distribution
+from archsel.performance import duration_factor
+from archsel.profile_loader import parse_profile
+from archsel.sim.fargate_dataplane import DataPlane, DataPlaneSetup, RequestRecord
+from archsel.sim.fargate_model import run_fargate
+from archsel.sim.result import SimOptions
+from archsel.sim.traffic import arrival_times, simulation_rate
+from tests.validation.fargate_reference import Fleet, simulate_reference
+
+CASES = {
+    "least outstanding, contention": Fleet(4, 3, vcpu=1.0, cpu_fraction=0.6, unloaded_factor=1.0),
+    "round robin, small task": Fleet(3, 2, vcpu=0.25, cpu_fraction=0.5, unloaded_factor=duration_factor(0.5, 0.25),
+                                     least_outstanding=False),
+    "bounded queue sheds": Fleet(2, 2, vcpu=0.5, cpu_fraction=0.3, unloaded_factor=duration_factor(0.3, 0.5),
+                                 queue_limit=1),
+    "no queue allowed": Fleet(5, 1, vcpu=1.0, cpu_fraction=0.0, unloaded_factor=1.0, queue_limit=0),
+    "overload times out": Fleet(1, 2, vcpu=1.0, cpu_fraction=1.0, unloaded_factor=1.0, idle_timeout_s=3.0),
+}  # fmt: skip
+
+
+def _fast(fleet: Fleet, arrivals: np.ndarray, duration: Distribution, seed: int) -> RequestRecord:
+    setup = DataPlaneSetup(
+        concurrency=fleet.concurrency,
+        queue_limit=fleet.queue_limit,
+        vcpu=fleet.vcpu,
+        cpu_fraction=fleet.cpu_fraction,
+        unloaded_factor=fleet.unloaded_factor,
+        duration_ms=duration,
+        alb_latency_s=fleet.alb_latency_s,
+        idle_timeout_s=fleet.idle_timeout_s,
+        least_outstanding=fleet.least_outstanding,
+        offset_s=0,
+        horizon_s=float(arrivals.max()) + 1.0,
+    )
+    chunks = iter(np.array_split(arrivals, 5))  # several chunks, as the real arrival stream comes
+    plane = DataPlane(setup, chunks, np.random.default_rng(seed), keep_requests=True)
+    for _ in range(fleet.tasks):
+        slot = plane.allocate_slot()
+        plane.set_alive(slot)
+        plane.set_routable(slot, True)
+    plane.finish()
+    return plane.kept_requests()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_request_matches_the_reference_model(name: str) -> None:
+    fleet = CASES[name]
+    rate = 1.1 * fleet.tasks * fleet.concurrency / 0.2  # around saturation: queues form and drain
+    arrivals = np.sort(np.random.default_rng(11).uniform(0.0, 2_000 / rate, 2_000))
+    fast = _fast(fleet, arrivals, Distribution(distribution="exponential", mean=200), seed=5)
+    slow = simulate_reference(fleet, fast.arrivals, fast.work_s, fast.ties)
+    np.testing.assert_array_equal(fast.status, slow.status)
+    np.testing.assert_allclose(fast.latency_ms, slow.latency_ms, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(fast.wait_s, slow.wait_s, rtol=1e-9, atol=1e-9)
+    assert 0 < np.count_nonzero(fast.wait_s > 0) or fleet.queue_limit == 0  # the case exercises queueing
+
+
+PROFILE = """
+version: 1
+name: reference
+traffic: {mean_rps: 24}
+request: {duration_ms: {distribution: lognormal, p50: 80, p95: 400}, cpu_fraction: 0.5}
+fargate: {vcpu: 0.5, memory_gb: 1, min_tasks: 3, max_tasks: 3, concurrency_per_task: 4, queue_limit: 6}
+"""
+
+
+@pytest.mark.slow
+def test_fast_model_statistics_match_the_reference_model() -> None:
+    profile = parse_profile(PROFILE)
+    options = SimOptions(horizon_s=3_600, warmup_s=60)
+    fast = run_fargate(profile, rng=np.random.default_rng(1), options=options).run
+    rng = np.random.default_rng(99)
+    arrivals = arrival_times(simulation_rate(profile, horizon_s=3_600, warmup_s=60), rng) - 60.0
+    work_s = profile.request.duration_ms.sample(rng, arrivals.size) / 1000.0
+    fleet = Fleet(3, 4, 0.5, 0.5, duration_factor(0.5, 0.5), queue_limit=6)
+    slow = simulate_reference(fleet, arrivals, work_s, rng.random(arrivals.size))
+    measured = arrivals >= 0
+    ok = measured & (slow.status == 0)
+    slow_mean_ms = float(slow.latency_ms[ok].mean())
+    assert fast.latency_ms.mean == pytest.approx(slow_mean_ms, rel=0.04)
+    assert fast.latency_ms.p95 == pytest.approx(float(np.quantile(slow.latency_ms[ok], 0.95)), rel=0.05)
+    slow_wait = float(np.mean(slow.wait_s[measured & (slow.status != 1)] > 0))
+    assert fast.figure("wait_probability") == pytest.approx(slow_wait, abs=0.01)

@@ -19,7 +19,7 @@ def stdout_console() -> Console:
     from rich.console import Console
 
     plain = not sys.stdout.isatty() or "NO_COLOR" in os.environ
-    return Console(file=sys.stdout, no_color=plain, highlight=False, soft_wrap=plain, width=120 if plain else None)
+    return Console(file=sys.stdout, no_color=plain, highlight=False, width=120 if plain else None)
 
 
 def stderr_console() -> Console:

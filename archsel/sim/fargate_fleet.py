@@ -191,6 +191,8 @@ class Fleet:
         """Begin with ``tasks`` tasks already serving (launched before the simulated window)."""
         self.desired = tasks
         for _ in range(tasks):
+            if self._vcpu_used[self._next_is_spot()] + self._setup.vcpu > self._setup.vcpu_quota + 1e-9:
+                break  # the quota caps the fleet from the start; the scheduler keeps trying
             task = self._new_task()
             task.running_t = task.in_service_t = task.launch_t
             self._move(task, Phase.IN_SERVICE)
@@ -346,6 +348,7 @@ class Fleet:
 
     def _record(self) -> None:
         counts = self._counts
-        running = counts[Phase.RUNNING] + counts[Phase.IN_SERVICE] + counts[Phase.DRAINING]
-        alive = running + counts[Phase.LAUNCHING]
+        # ECS's RUNNING: started and not yet stopping; a draining task is DEACTIVATING, still billed.
+        running = counts[Phase.RUNNING] + counts[Phase.IN_SERVICE]
+        alive = running + counts[Phase.LAUNCHING] + counts[Phase.DRAINING]
         self.log.record(float(self._env.now), (self.desired, running, counts[Phase.IN_SERVICE], alive))

@@ -50,7 +50,7 @@ def run_fargate(
     params = params or FargateParams()
     fargate = profile.fargate
     warmup = math.ceil(options.warmup_s)
-    arrival_rng, request_rng, control_rng = rng.spawn(3)
+    arrival_rng, request_rng, control_rng = _streams(rng)
     rate = simulation_rate(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
     # 5-minute chunks keep the per-chunk arrays small (memory flat in requests, modest in the rate).
     arrivals = iter_arrivals(rate, arrival_rng, process=profile.traffic.arrival, chunk_s=ARRIVAL_CHUNK_S)
@@ -123,6 +123,14 @@ def _metric_setup(profile: WorkloadProfile, params: FargateParams) -> MetricSetu
     scaling = profile.fargate.scaling
     period = float(scaling.metric_period_s) if scaling.metric == "cpu" else 60.0
     return MetricSetup(scaling.metric, period, profile.fargate.vcpu, params.alarm_lag_periods)
+
+
+def _streams(rng: np.random.Generator) -> list[np.random.Generator]:
+    """Independent child streams for arrivals, request draws and the control plane."""
+    try:
+        return rng.spawn(3)
+    except TypeError:  # a Generator not built on a SeedSequence cannot spawn: seed children from it
+        return [np.random.default_rng(int(seed)) for seed in rng.integers(2**63, size=3)]
 
 
 def _seed_of(rng: np.random.Generator, profile: WorkloadProfile) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 
 def erlang_c(servers: int, offered_load: float) -> float:
     """Probability that an arrival waits in an M/M/c queue (Erlang's C formula).

@@ -4,7 +4,9 @@ Reads the tracked metric off the data plane and the task-count log, feeds it to 
 target-tracking state machine and hands decisions to the fleet. Metric definitions (facts §3.3):
 
 - ECSServiceAverageCPUUtilization = CPU used by the service's running tasks / CPU reserved by them
-  x 100 over the period (draining tasks included: they are still RUNNING), at most 100;
+  x 100 over the period, at most 100. Tasks count from RUNNING (before their first health check too)
+  until they start draining (ECS's DEACTIVATING). Simplification: the few seconds of CPU that requests
+  still in flight on a draining task use stay in the numerator;
 - ALBRequestCountPerTarget = requests routed in the period / healthy targets, per minute. ALB metrics
   are published per minute, so this metric always uses 60-s periods (high resolution exists only
   for the ECS CPU and memory metrics).

@@ -16,7 +16,21 @@ import numpy as np
 
 from archsel.distributions import Distribution
 from archsel.sim.fargate_kernel import (
-    STATE_FULL_SLOT,
+    ACC_AT_TASK_S,
+    ACC_REQUESTS,
+    ACC_ROUTED,
+    ACC_SIZE,
+    ACC_STATUS,
+    ACC_WAIT_S,
+    ACC_WAITED,
+    SEC_ARRIVALS,
+    SEC_CPU,
+    SEC_IN_SYSTEM,
+    SEC_RESPONSES,
+    SEC_ROUTED,
+    SEC_ROWS,
+    SEC_WAITING,
+    STATE_OK_LATENCIES,
     STATE_SIZE,
     STATUS_NO_TARGET,
     STATUS_OK,
@@ -65,6 +79,7 @@ class DataPlaneResult:
     time_at_task_sum_s: float
     sec_arrivals: np.ndarray
     sec_served: np.ndarray
+    """Responses sent (status OK) by arrival second."""
     sec_cpu_vcpu_s: np.ndarray
     sec_in_system: np.ndarray
     sec_waiting: np.ndarray
@@ -97,7 +112,6 @@ class DataPlane:
         self._kept: list[tuple[np.ndarray, ...]] | None = [] if keep_requests else None
         self._arrivals = arrivals
         self._rng = rng
-        self._n_sec = setup.offset_s + math.ceil(setup.horizon_s)
         self._shape = np.array(
             [
                 setup.concurrency,
@@ -109,36 +123,39 @@ class DataPlane:
                 setup.idle_timeout_s,
                 1.0 if setup.least_outstanding else 0.0,
                 setup.offset_s,
+                setup.horizon_s,
             ],
             dtype=np.float64,
         )
         self._state = np.zeros(STATE_SIZE, dtype=np.int64)
+        self._acc = np.zeros(ACC_SIZE)
+        self._sec = np.zeros((SEC_ROWS, setup.offset_s + math.ceil(setup.horizon_s)))
         self._slot_free = np.full((0, setup.concurrency), -np.inf)
-        self._out_heap = np.zeros((0, setup.concurrency + (setup.queue_limit or 0) + 16))
-        self._out_size = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(0, dtype=np.int64)
+        self._heap_t = np.zeros(1_024)
+        self._heap_j = np.zeros(1_024, dtype=np.int64)
         self._free_slots: list[int] = []
+        self._stopped_slots: list[int] = []
         self._routable: list[int] = []
         self._alive: list[int] = []
         self._routable_arr = np.zeros(0, dtype=np.int64)
         self._alive_arr = np.zeros(0, dtype=np.int64)
-        self._sec = {name: np.zeros(self._n_sec) for name in ("cpu", "routed", "in_system", "waiting")}
-        self._sec_arrivals = np.zeros(self._n_sec)
-        self._sec_served = np.zeros(self._n_sec)
         self._histogram = LatencyHistogram()
-        self._counts = np.zeros(4, dtype=np.int64)
-        self._routed = self._waited = 0
-        self._wait_sum = self._at_task_sum = 0.0
         self._load_chunk(np.empty(0))
 
     # ------------------------------------------------------------------ task slots
 
     def allocate_slot(self) -> int:
-        """A fresh slot for a new task (empty queues)."""
+        """A slot with empty queues for a new task."""
+        for slot in self._stopped_slots:
+            if self._count[slot] == 0:  # a stopped task's late completions must not land on a new one
+                self._stopped_slots.remove(slot)
+                self._free_slots.append(slot)
+                break
         if not self._free_slots:
             self._grow_slots()
         slot = self._free_slots.pop()
         self._slot_free[slot, :] = -np.inf
-        self._out_size[slot] = 0
         return slot
 
     def release_slot(self, slot: int) -> None:
@@ -146,7 +163,7 @@ class DataPlane:
         if slot in self._alive:
             self._alive.remove(slot)
             self._alive_arr = np.array(self._alive, dtype=np.int64)
-        self._free_slots.append(slot)
+        self._stopped_slots.append(slot)
 
     def set_alive(self, slot: int) -> None:
         """The task in ``slot`` exists (its outstanding requests count in the per-second snapshots)."""
@@ -162,11 +179,10 @@ class DataPlane:
         self._routable_arr = np.array(self._routable, dtype=np.int64)
 
     def _grow_slots(self) -> None:
-        old = self._slot_free.shape[0]
+        old = self._count.size
         new = max(8, 2 * old)
         self._slot_free = np.concatenate((self._slot_free, np.full((new - old, self._setup.concurrency), -np.inf)))
-        self._out_heap = np.concatenate((self._out_heap, np.zeros((new - old, self._out_heap.shape[1]))))
-        self._out_size = np.concatenate((self._out_size, np.zeros(new - old, dtype=np.int64)))
+        self._count = np.concatenate((self._count, np.zeros(new - old, dtype=np.int64)))
         self._free_slots.extend(range(new - 1, old - 1, -1))
 
     # ------------------------------------------------------------------ time
@@ -187,22 +203,22 @@ class DataPlane:
             if end < self._times.size:
                 break
         take_snapshots(
-            until, self._alive_arr, len(self._alive), self._out_heap, self._out_size, self._setup.concurrency,
-            float(self._setup.offset_s), self._state, self._sec["in_system"], self._sec["waiting"],
+            until, self._alive_arr, len(self._alive), self._count, self._heap_t, self._heap_j,
+            self._shape, self._state, self._sec,
         )
 
     def cpu_vcpu_seconds(self, start: float, end: float) -> float:
         """CPU work done in [start, end) (whole seconds), in vCPU-seconds."""
-        return self._window_sum(self._sec["cpu"], start, end)
+        return self._window_sum(SEC_CPU, start, end)
 
     def routed_requests(self, start: float, end: float) -> float:
         """Requests the ALB sent to tasks in [start, end) (whole seconds)."""
-        return self._window_sum(self._sec["routed"], start, end)
+        return self._window_sum(SEC_ROUTED, start, end)
 
-    def _window_sum(self, bins: np.ndarray, start: float, end: float) -> float:
+    def _window_sum(self, row: int, start: float, end: float) -> float:
         low = max(0, round(start) + self._setup.offset_s)
-        high = min(self._n_sec, round(end) + self._setup.offset_s)
-        return float(bins[low:high].sum()) if high > low else 0.0
+        high = min(self._sec.shape[1], round(end) + self._setup.offset_s)
+        return float(self._sec[row, low:high].sum()) if high > low else 0.0
 
     def _load_chunk(self, times: np.ndarray) -> None:
         size = times.size
@@ -212,51 +228,31 @@ class DataPlane:
         self._status = np.zeros(size, dtype=np.int64)
         self._latency_ms = np.zeros(size)
         self._wait_s = np.zeros(size)
+        self._ok_latency_ms = np.zeros(size)
+        self._state[STATE_OK_LATENCIES] = 0
         self._pos = 0
 
     def _route(self, end: int) -> None:
         while self._pos < end:
-            reached = route_requests(
+            self._pos = route_requests(
                 self._times, self._work_s, self._ties, self._pos, end,
                 self._routable_arr, len(self._routable), self._alive_arr, len(self._alive),
-                self._slot_free, self._out_heap, self._out_size, self._shape, self._state,
-                self._sec["cpu"], self._sec["routed"], self._sec["in_system"], self._sec["waiting"],
-                self._status, self._latency_ms, self._wait_s,
+                self._slot_free, self._count, self._heap_t, self._heap_j,
+                self._shape, self._state, self._acc, self._sec,
+                self._status, self._latency_ms, self._wait_s, self._ok_latency_ms,
             )
-            self._pos = reached
-            if reached < end:
-                self._grow_queue()
-
-    def _grow_queue(self) -> None:
-        # Only a queue longer than any seen so far gets here: memory follows the longest queue.
-        extra = np.zeros_like(self._out_heap)
-        self._out_heap = np.concatenate((self._out_heap, extra), axis=1)
-        self._state[STATE_FULL_SLOT] = -1
+            if self._pos < end:
+                # Only more requests outstanding than ever before get here: memory follows the backlog.
+                self._heap_t = np.concatenate((self._heap_t, np.zeros_like(self._heap_t)))
+                self._heap_j = np.concatenate((self._heap_j, np.zeros_like(self._heap_j)))
 
     # ------------------------------------------------------------------ reducers
 
     def _flush_chunk(self) -> None:
-        times = self._times[: self._pos]
-        if times.size == 0:
-            return
-        if self._kept is not None:
-            arrays = (times, self._work_s, self._ties, self._status, self._latency_ms, self._wait_s)
+        self._histogram.add(self._ok_latency_ms[: self._state[STATE_OK_LATENCIES]])
+        if self._kept is not None and self._pos:
+            arrays = (self._times, self._work_s, self._ties, self._status, self._latency_ms, self._wait_s)
             self._kept.append(tuple(array[: self._pos] for array in arrays))
-        seconds = np.floor(times + self._setup.offset_s).astype(np.int64)
-        status = self._status[: self._pos]
-        served = (status == STATUS_OK) | (status == STATUS_TIMEOUT)
-        self._sec_arrivals += np.bincount(seconds, minlength=self._n_sec)[: self._n_sec]
-        self._sec_served += np.bincount(seconds[status == STATUS_OK], minlength=self._n_sec)[: self._n_sec]
-        measured = (times >= 0) & (times < self._setup.horizon_s)
-        self._counts += np.bincount(status[measured], minlength=4)
-        self._histogram.add(self._latency_ms[: self._pos][measured & (status == STATUS_OK)])
-        mask = measured & served
-        waits = self._wait_s[: self._pos][mask]
-        self._routed += int(mask.sum())
-        self._waited += int(np.count_nonzero(waits > 0))
-        self._wait_sum += float(waits.sum())
-        at_task = self._latency_ms[: self._pos][mask] / 1000.0 - self._setup.alb_latency_s
-        self._at_task_sum += float(at_task.sum())
 
     def kept_requests(self) -> RequestRecord:
         """Every request routed so far with its draws and outcome (needs ``keep_requests=True``)."""
@@ -269,21 +265,21 @@ class DataPlane:
         """Route what is left and return the measured statistics."""
         self.advance(math.inf)
         offset = self._setup.offset_s
-        counts = self._counts
+        acc = self._acc
         return DataPlaneResult(
-            requests=int(counts.sum()),
-            ok=int(counts[STATUS_OK]),
-            shed=int(counts[STATUS_SHED]),
-            no_target=int(counts[STATUS_NO_TARGET]),
-            timeouts=int(counts[STATUS_TIMEOUT]),
+            requests=int(acc[ACC_REQUESTS]),
+            ok=int(acc[ACC_STATUS + STATUS_OK]),
+            shed=int(acc[ACC_STATUS + STATUS_SHED]),
+            no_target=int(acc[ACC_STATUS + STATUS_NO_TARGET]),
+            timeouts=int(acc[ACC_STATUS + STATUS_TIMEOUT]),
             latency_ms=self._histogram.stats(),
-            routed=self._routed,
-            waited=self._waited,
-            wait_sum_s=self._wait_sum,
-            time_at_task_sum_s=self._at_task_sum,
-            sec_arrivals=self._sec_arrivals[offset:],
-            sec_served=self._sec_served[offset:],
-            sec_cpu_vcpu_s=self._sec["cpu"][offset:],
-            sec_in_system=self._sec["in_system"][offset:],
-            sec_waiting=self._sec["waiting"][offset:],
+            routed=int(acc[ACC_ROUTED]),
+            waited=int(acc[ACC_WAITED]),
+            wait_sum_s=float(acc[ACC_WAIT_S]),
+            time_at_task_sum_s=float(acc[ACC_AT_TASK_S]),
+            sec_arrivals=self._sec[SEC_ARRIVALS, offset:],
+            sec_served=self._sec[SEC_RESPONSES, offset:],
+            sec_cpu_vcpu_s=self._sec[SEC_CPU, offset:],
+            sec_in_system=self._sec[SEC_IN_SYSTEM, offset:],
+            sec_waiting=self._sec[SEC_WAITING, offset:],
         )

@@ -1,7 +1,7 @@
 """The ECS service's tasks as SimPy processes: launch, start, registration, health check, drain, stop.
 
 Late capacity in stages (facts §3, §6.7): the service scheduler launches tasks toward the desired
-count as fast as the account launch bucket (100 burst, 20/s), the service's 500 tasks/min and the
+count as fast as the account launch bucket (100 burst, 20/s), the service's 500 tasks in any minute and the
 vCPU quota allow; a task is billed from launch, RUNNING and registered with the ALB after its
 start time (ENI, image pull, app start), and takes traffic at the next health-check tick (a new
 target must pass one check). Scale-in stops tasks that are not yet serving first (newest first),
@@ -14,6 +14,7 @@ is stopped when deregistration or the notice runs out, and the scheduler launche
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -94,6 +95,32 @@ class TaskLife:
     stop_s: float
 
 
+class WindowLimit:
+    """At most ``limit`` events in any window of ``window_s`` seconds (a sliding window)."""
+
+    __slots__ = ("_limit", "_times", "_window")
+
+    def __init__(self, limit: float, window_s: float) -> None:
+        self._limit = limit
+        self._window = window_s
+        self._times: deque[float] = deque()
+
+    def take(self, now: float) -> bool:
+        """Record one event if the window allows it."""
+        if self.wait_s(now) > 0:
+            return False
+        self._times.append(now)
+        return True
+
+    def wait_s(self, now: float) -> float:
+        """Seconds until the window allows one more event (0 if it does)."""
+        while self._times and self._times[0] <= now - self._window:
+            self._times.popleft()
+        if len(self._times) < self._limit:
+            return 0.0
+        return self._times[0] + self._window - now
+
+
 class TokenBucket:
     """A token bucket that refills continuously up to its capacity."""
 
@@ -107,16 +134,16 @@ class TokenBucket:
 
     def take(self, now: float) -> bool:
         """Take one token if there is one."""
-        self._refill(now)
-        if self._tokens < 1.0 - 1e-9:
+        if self.wait_s(now) > 0:
             return False
-        self._tokens -= 1.0
+        self._tokens = max(0.0, self._tokens - 1.0)
         return True
 
     def wait_s(self, now: float) -> float:
-        """Seconds until one token is available."""
+        """Seconds until one token is available (0 if one is)."""
         self._refill(now)
-        return max(0.0, (1.0 - self._tokens) / self._rate)
+        missing = 1.0 - self._tokens
+        return 0.0 if missing <= 1e-9 else missing / self._rate
 
     def _refill(self, now: float) -> None:
         self._tokens = min(self._capacity, self._tokens + (now - self._time) * self._rate)
@@ -155,9 +182,7 @@ class Fleet:
         self._counts = {phase: 0 for phase in Phase}
         self._vcpu_used = {False: 0.0, True: 0.0}
         self._account_bucket = TokenBucket(setup.launch_burst, setup.launch_rate_per_s, float(env.now))
-        self._service_bucket = TokenBucket(
-            setup.service_launches_per_min, setup.service_launches_per_min / 60.0, float(env.now)
-        )
+        self._service_window = WindowLimit(setup.service_launches_per_min, 60.0)
         self._retry_pending = False
 
     # ------------------------------------------------------------------ public
@@ -166,6 +191,8 @@ class Fleet:
         """Begin with ``tasks`` tasks already serving (launched before the simulated window)."""
         self.desired = tasks
         for _ in range(tasks):
+            if self._vcpu_used[self._next_is_spot()] + self._setup.vcpu > self._setup.vcpu_quota + 1e-9:
+                break  # the quota caps the fleet from the start; the scheduler keeps trying
             task = self._new_task()
             task.running_t = task.in_service_t = task.launch_t
             self._move(task, Phase.IN_SERVICE)
@@ -207,11 +234,12 @@ class Fleet:
             spot = self._next_is_spot()
             if self._vcpu_used[spot] + self._setup.vcpu > self._setup.vcpu_quota + 1e-9:
                 return  # retried when a task stops and frees quota
-            if not (self._account_bucket.wait_s(now) == 0 and self._service_bucket.wait_s(now) == 0):
-                self._schedule_retry(max(self._account_bucket.wait_s(now), self._service_bucket.wait_s(now)))
+            wait = max(self._account_bucket.wait_s(now), self._service_window.wait_s(now))
+            if wait > 0:
+                self._schedule_retry(wait)
                 return
             self._account_bucket.take(now)
-            self._service_bucket.take(now)
+            self._service_window.take(now)
             task = self._new_task(spot)
             self._env.process(self._lifecycle(task))
 
@@ -320,6 +348,7 @@ class Fleet:
 
     def _record(self) -> None:
         counts = self._counts
-        running = counts[Phase.RUNNING] + counts[Phase.IN_SERVICE] + counts[Phase.DRAINING]
-        alive = running + counts[Phase.LAUNCHING]
+        # ECS's RUNNING: started and not yet stopping; a draining task is DEACTIVATING, still billed.
+        running = counts[Phase.RUNNING] + counts[Phase.IN_SERVICE]
+        alive = running + counts[Phase.LAUNCHING] + counts[Phase.DRAINING]
         self.log.record(float(self._env.now), (self.desired, running, counts[Phase.IN_SERVICE], alive))

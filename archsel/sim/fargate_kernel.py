@@ -1,13 +1,15 @@
 """The compiled per-request path of the Fargate model: ALB routing and per-task FCFS queues.
 
 Between two control events the set of in-service tasks is fixed, so the requests that arrive in
-between are routed in one tight numba loop over numpy arrays. Each task slot ``j`` keeps:
+between are routed in one tight numba loop over numpy arrays. State:
 
-- ``slot_free[j, :c]``: a min-heap of the times its ``c`` request slots become free (the FCFS
-  multi-server workload vector: a new request starts at max(arrival, earliest free slot));
-- ``out_heap[j, :out_size[j]]``: a min-heap of completion times of its outstanding requests.
-  Outstanding = in service + waiting, so waiting = max(0, outstanding - c): FCFS never leaves
-  a slot idle while a request waits.
+- ``slot_free[j, :c]``: per task slot ``j``, a min-heap of the times its ``c`` request slots become
+  free (the FCFS multi-server workload vector: a request starts at max(arrival, earliest free slot));
+- ``count[j]``: requests outstanding at task ``j`` (in service + waiting); FCFS never leaves a slot
+  idle while a request waits, so waiting = max(0, count - c);
+- ``heap_t``/``heap_j``: one min-heap of (completion time, task) over every outstanding request;
+  completions up to the current arrival are popped before each routing decision, so ``count`` is
+  exact when the ALB compares tasks (least outstanding requests) or a task checks its queue limit.
 
 CPU contention (a simplification, fixed at the start of each request): a request that starts
 while ``k`` requests (itself included) are in service on a task of ``V`` vCPUs takes
@@ -31,15 +33,29 @@ STATUS_NO_TARGET = 2
 STATUS_TIMEOUT = 3
 """The response took longer than the ALB idle timeout: the client got a 504 (the task still worked)."""
 
-# Indices of the kernel's integer state vector.
-STATE_ROUND_ROBIN = 0
-STATE_NEXT_SNAPSHOT = 1
-STATE_FULL_SLOT = 2
-STATE_SIZE = 3
+# Settings vector ``shape``.
+SHAPE_CONCURRENCY, SHAPE_QUEUE_LIMIT, SHAPE_VCPU, SHAPE_CPU_FRACTION, SHAPE_UNLOADED = 0, 1, 2, 3, 4
+SHAPE_ALB_S, SHAPE_IDLE_S, SHAPE_LEAST_OUTSTANDING, SHAPE_OFFSET_S, SHAPE_HORIZON_S = 5, 6, 7, 8, 9
+SHAPE_SIZE = 10
+
+# Integer state vector ``state``.
+STATE_ROUND_ROBIN, STATE_NEXT_SNAPSHOT, STATE_HEAP_SIZE, STATE_OK_LATENCIES = 0, 1, 2, 3
+STATE_SIZE = 4
+
+# Accumulators ``acc`` over requests arriving in the measured window [0, horizon).
+ACC_REQUESTS, ACC_ROUTED, ACC_WAITED, ACC_WAIT_S, ACC_AT_TASK_S = 0, 1, 2, 3, 4
+ACC_STATUS = 5
+"""ACC_STATUS + status: requests that ended with each status."""
+ACC_SIZE = 9
+
+# Rows of the per-second bins ``sec`` (index = second + offset).
+SEC_CPU, SEC_ROUTED, SEC_ARRIVALS, SEC_RESPONSES, SEC_IN_SYSTEM, SEC_WAITING = 0, 1, 2, 3, 4, 5
+SEC_ROWS = 6
 
 
 @numba.njit(cache=True)
 def _sift_down(heap: np.ndarray, j: int, size: int, pos: int) -> None:
+    """Restore the min-heap ``heap[j, :size]`` below ``pos``."""
     value = heap[j, pos]
     while True:
         child = 2 * pos + 1
@@ -55,82 +71,104 @@ def _sift_down(heap: np.ndarray, j: int, size: int, pos: int) -> None:
 
 
 @numba.njit(cache=True)
-def _push(heap: np.ndarray, j: int, size: int, value: float) -> None:
+def _push(heap_t: np.ndarray, heap_j: np.ndarray, size: int, time: float, task: int) -> None:
     pos = size
     while pos > 0:
         parent = (pos - 1) // 2
-        if heap[j, parent] <= value:
+        if heap_t[parent] <= time:
             break
-        heap[j, pos] = heap[j, parent]
+        heap_t[pos] = heap_t[parent]
+        heap_j[pos] = heap_j[parent]
         pos = parent
-    heap[j, pos] = value
+    heap_t[pos] = time
+    heap_j[pos] = task
 
 
 @numba.njit(cache=True)
-def _pop_until(heap: np.ndarray, sizes: np.ndarray, j: int, now: float) -> int:
-    """Drop completions at or before ``now``; return the outstanding count left."""
-    size = sizes[j]
-    while size > 0 and heap[j, 0] <= now:
+def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: np.ndarray, state: np.ndarray) -> None:
+    """Pop every completion at or before ``now`` and take it off its task's outstanding count."""
+    size = state[STATE_HEAP_SIZE]
+    while size > 0 and heap_t[0] <= now:
+        count[heap_j[0]] -= 1
         size -= 1
-        heap[j, 0] = heap[j, size]
-        _sift_down(heap, j, size, 0)
-    sizes[j] = size
-    return int(size)
+        time, task = heap_t[size], heap_j[size]
+        pos = 0
+        while True:
+            child = 2 * pos + 1
+            if child >= size:
+                break
+            if child + 1 < size and heap_t[child + 1] < heap_t[child]:
+                child += 1
+            if heap_t[child] >= time:
+                break
+            heap_t[pos] = heap_t[child]
+            heap_j[pos] = heap_j[child]
+            pos = child
+        heap_t[pos] = time
+        heap_j[pos] = task
+    state[STATE_HEAP_SIZE] = size
 
 
 @numba.njit(cache=True)
-def _snapshot(
-    second: int, offset_s: float, alive: np.ndarray, n_alive: int, out_heap: np.ndarray, out_size: np.ndarray,
-    concurrency: int, sec_in_system: np.ndarray, sec_waiting: np.ndarray,
+def _snapshots(
+    until: float, alive: np.ndarray, n_alive: int, count: np.ndarray, heap_t: np.ndarray, heap_j: np.ndarray,
+    shape: np.ndarray, state: np.ndarray, sec: np.ndarray,
 ) -> None:
-    now = second - offset_s
-    in_system = 0
-    waiting = 0
-    for m in range(n_alive):
-        outstanding = _pop_until(out_heap, out_size, alive[m], now)
-        in_system += outstanding
-        waiting += max(0, outstanding - concurrency)
-    sec_in_system[second] = in_system
-    sec_waiting[second] = waiting
+    """Record requests in the system and waiting at each whole second up to ``until`` not yet recorded."""
+    concurrency = int(shape[SHAPE_CONCURRENCY])
+    offset_s = shape[SHAPE_OFFSET_S]
+    n_sec = sec.shape[1]
+    while state[STATE_NEXT_SNAPSHOT] < n_sec and state[STATE_NEXT_SNAPSHOT] - offset_s <= until:
+        second = state[STATE_NEXT_SNAPSHOT]
+        _complete_until(second - offset_s, heap_t, heap_j, count, state)
+        in_system = 0
+        waiting = 0
+        for m in range(n_alive):
+            outstanding = count[alive[m]]
+            in_system += outstanding
+            waiting += max(0, outstanding - concurrency)
+        sec[SEC_IN_SYSTEM, second] = in_system
+        sec[SEC_WAITING, second] = waiting
+        state[STATE_NEXT_SNAPSHOT] = second + 1
 
 
 @numba.njit(cache=True)
-def _spread_cpu(sec_cpu: np.ndarray, offset_s: float, start: float, done: float, work: float) -> None:
-    """Add ``work`` vCPU-seconds to the per-second bins, evenly over [start, done)."""
-    n_sec = sec_cpu.shape[0]
+def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, work: float) -> None:
+    """Add ``work`` vCPU-seconds to the per-second CPU bins, evenly over [start, done)."""
+    n_sec = sec.shape[1]
     begin = start + offset_s
     end = done + offset_s
+    second = int(begin // 1.0)
     if end <= begin:
-        second = int(begin // 1.0)
         if 0 <= second < n_sec:
-            sec_cpu[second] += work
+            sec[SEC_CPU, second] += work
         return
     rate = work / (end - begin)
-    second = int(begin // 1.0)
     while second < n_sec and second < end:
         if second >= 0:
-            sec_cpu[second] += rate * (min(end, second + 1.0) - max(begin, float(second)))
+            sec[SEC_CPU, second] += rate * (min(end, second + 1.0) - max(begin, float(second)))
         second += 1
 
 
 @numba.njit(cache=True)
-def _choose(
-    now: float, tie: float, routable: np.ndarray, n_routable: int, out_heap: np.ndarray, out_size: np.ndarray,
-    least_outstanding: bool, state: np.ndarray,
-) -> int:
-    if not least_outstanding:
+def _choose(tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray, lor: bool, state: np.ndarray) -> int:
+    """The ALB's pick: round robin, or least outstanding requests with ties broken by a random rotation."""
+    if not lor:
         chosen = routable[state[STATE_ROUND_ROBIN] % n_routable]
         state[STATE_ROUND_ROBIN] += 1
-        _pop_until(out_heap, out_size, chosen, now)
         return int(chosen)
-    first = min(int(tie * n_routable), n_routable - 1)  # random rotation breaks ties evenly
-    chosen = -1
-    fewest = 1 << 62
-    for m in range(n_routable):
-        j = routable[(first + m) % n_routable]
-        outstanding = _pop_until(out_heap, out_size, j, now)
-        if outstanding < fewest:
-            fewest = outstanding
+    index = min(int(tie * n_routable), n_routable - 1)
+    chosen = routable[index]
+    fewest = count[chosen]
+    for _ in range(n_routable - 1):
+        if fewest == 0:
+            break  # nothing beats an idle task
+        index += 1
+        if index == n_routable:
+            index = 0
+        j = routable[index]
+        if count[j] < fewest:
+            fewest = count[j]
             chosen = j
     return int(chosen)
 
@@ -139,82 +177,74 @@ def _choose(
 def route_requests(
     arrivals: np.ndarray, work_s: np.ndarray, ties: np.ndarray, begin: int, end: int,
     routable: np.ndarray, n_routable: int, alive: np.ndarray, n_alive: int,
-    slot_free: np.ndarray, out_heap: np.ndarray, out_size: np.ndarray,
-    shape: np.ndarray, state: np.ndarray,
-    sec_cpu: np.ndarray, sec_routed: np.ndarray, sec_in_system: np.ndarray, sec_waiting: np.ndarray,
-    status: np.ndarray, latency_ms: np.ndarray, wait_s: np.ndarray,
+    slot_free: np.ndarray, count: np.ndarray, heap_t: np.ndarray, heap_j: np.ndarray,
+    shape: np.ndarray, state: np.ndarray, acc: np.ndarray, sec: np.ndarray,
+    status: np.ndarray, latency_ms: np.ndarray, wait_s: np.ndarray, ok_latency_ms: np.ndarray,
 ) -> int:
-    """Route requests ``begin..end-1``; return the index reached.
-
-    ``shape`` holds [concurrency, queue_limit (-1 = unbounded), vcpu, cpu_fraction, unloaded
-    factor, alb latency s, idle timeout s, least outstanding (1/0), offset s]. A return value
-    below ``end`` means the outstanding heap of slot ``state[STATE_FULL_SLOT]`` is full: grow
-    it and call again from there.
-    """
-    concurrency = int(shape[0])
-    queue_limit = int(shape[1])
-    vcpu, cpu_fraction, unloaded, alb_s, idle_s = shape[2], shape[3], shape[4], shape[5], shape[6]
-    least_outstanding = shape[7] > 0.5
-    offset_s = shape[8]
-    n_sec = sec_cpu.shape[0]
-    capacity = out_heap.shape[1]
+    """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
+    concurrency = int(shape[SHAPE_CONCURRENCY])
+    queue_limit = int(shape[SHAPE_QUEUE_LIMIT])
+    vcpu, cpu_fraction, unloaded = shape[SHAPE_VCPU], shape[SHAPE_CPU_FRACTION], shape[SHAPE_UNLOADED]
+    alb_s, idle_s, offset_s, horizon_s = shape[SHAPE_ALB_S], shape[SHAPE_IDLE_S], shape[SHAPE_OFFSET_S], shape[SHAPE_HORIZON_S]
+    lor = shape[SHAPE_LEAST_OUTSTANDING] > 0.5
+    n_sec = sec.shape[1]
     for i in range(begin, end):
+        if state[STATE_HEAP_SIZE] >= heap_t.shape[0]:
+            return i
         now = arrivals[i]
-        while state[STATE_NEXT_SNAPSHOT] < n_sec and state[STATE_NEXT_SNAPSHOT] - offset_s <= now:
-            _snapshot(
-                state[STATE_NEXT_SNAPSHOT], offset_s, alive, n_alive, out_heap, out_size,
-                concurrency, sec_in_system, sec_waiting,
-            )
-            state[STATE_NEXT_SNAPSHOT] += 1
+        _snapshots(now, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
+        _complete_until(now, heap_t, heap_j, count, state)
+        measured = 0.0 <= now < horizon_s
+        second = int((now + offset_s) // 1.0)
+        if 0 <= second < n_sec:
+            sec[SEC_ARRIVALS, second] += 1
         wait_s[i] = 0.0
         latency_ms[i] = 0.0
         if n_routable == 0:
-            status[i] = STATUS_NO_TARGET
-            continue
-        j = _choose(now, ties[i], routable, n_routable, out_heap, out_size, least_outstanding, state)
-        outstanding = out_size[j]
-        if 0 <= queue_limit <= outstanding - concurrency:
-            status[i] = STATUS_SHED
-            continue
-        if outstanding >= capacity:
-            state[STATE_FULL_SLOT] = j
-            if not least_outstanding:
-                state[STATE_ROUND_ROBIN] -= 1  # this request is routed again after the heap grows
-            return i
-        earliest = slot_free[j, 0]
-        if earliest <= now:
-            start = now
-            in_service = outstanding + 1
+            code = STATUS_NO_TARGET
         else:
-            start = earliest
-            in_service = concurrency
-        factor = max(unloaded, in_service * cpu_fraction / vcpu)
-        done = start + work_s[i] * factor
-        slot_free[j, 0] = done
-        _sift_down(slot_free, j, concurrency, 0)
-        _push(out_heap, j, outstanding, done)
-        out_size[j] = outstanding + 1
-        response_s = done - now + alb_s
-        wait_s[i] = start - now
-        latency_ms[i] = response_s * 1000.0
-        status[i] = STATUS_TIMEOUT if response_s > idle_s else STATUS_OK
-        _spread_cpu(sec_cpu, offset_s, start, done, cpu_fraction * work_s[i])
-        second = int((now + offset_s) // 1.0)
-        if 0 <= second < n_sec:
-            sec_routed[second] += 1
+            j = _choose(ties[i], routable, n_routable, count, lor, state)
+            outstanding = count[j]
+            if 0 <= queue_limit <= outstanding - concurrency:
+                code = STATUS_SHED
+            else:
+                earliest = slot_free[j, 0]
+                start = now if earliest <= now else earliest
+                in_service = outstanding + 1 if earliest <= now else concurrency
+                done = start + work_s[i] * max(unloaded, in_service * cpu_fraction / vcpu)
+                slot_free[j, 0] = done
+                _sift_down(slot_free, j, concurrency, 0)
+                _push(heap_t, heap_j, state[STATE_HEAP_SIZE], done, j)
+                state[STATE_HEAP_SIZE] += 1
+                count[j] = outstanding + 1
+                response_s = done - now + alb_s
+                wait_s[i] = start - now
+                latency_ms[i] = response_s * 1000.0
+                code = STATUS_TIMEOUT if response_s > idle_s else STATUS_OK
+                _spread_cpu(sec, offset_s, start, done, cpu_fraction * work_s[i])
+                if 0 <= second < n_sec:
+                    sec[SEC_ROUTED, second] += 1
+                    if code == STATUS_OK:
+                        sec[SEC_RESPONSES, second] += 1
+                if measured:
+                    acc[ACC_ROUTED] += 1
+                    acc[ACC_WAITED] += 1 if start > now else 0
+                    acc[ACC_WAIT_S] += start - now
+                    acc[ACC_AT_TASK_S] += done - now
+                    if code == STATUS_OK:
+                        ok_latency_ms[state[STATE_OK_LATENCIES]] = latency_ms[i]
+                        state[STATE_OK_LATENCIES] += 1
+        status[i] = code
+        if measured:
+            acc[ACC_REQUESTS] += 1
+            acc[ACC_STATUS + code] += 1
     return end
 
 
 @numba.njit(cache=True)
 def take_snapshots(
-    until: float, alive: np.ndarray, n_alive: int, out_heap: np.ndarray, out_size: np.ndarray,
-    concurrency: int, offset_s: float, state: np.ndarray, sec_in_system: np.ndarray, sec_waiting: np.ndarray,
+    until: float, alive: np.ndarray, n_alive: int, count: np.ndarray, heap_t: np.ndarray, heap_j: np.ndarray,
+    shape: np.ndarray, state: np.ndarray, sec: np.ndarray,
 ) -> None:
     """Record requests in the system at every whole second up to ``until`` not yet recorded."""
-    n_sec = sec_in_system.shape[0]
-    while state[STATE_NEXT_SNAPSHOT] < n_sec and state[STATE_NEXT_SNAPSHOT] - offset_s <= until:
-        _snapshot(
-            state[STATE_NEXT_SNAPSHOT], offset_s, alive, n_alive, out_heap, out_size,
-            concurrency, sec_in_system, sec_waiting,
-        )
-        state[STATE_NEXT_SNAPSHOT] += 1
+    _snapshots(until, alive, n_alive, count, heap_t, heap_j, shape, state, sec)

@@ -26,6 +26,9 @@ from archsel.sim.fargate_usage import fargate_usage
 from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
 from archsel.sim.traffic import iter_arrivals, simulation_rate
 
+ARRIVALS_PER_CHUNK = 50_000
+"""Arrivals drawn and routed per batch at the peak rate: bounds memory whatever the rate or horizon."""
+
 
 @dataclass(frozen=True, slots=True)
 class FargateOutcome:
@@ -48,9 +51,10 @@ def run_fargate(
     params = params or FargateParams()
     fargate = profile.fargate
     warmup = math.ceil(options.warmup_s)
-    arrival_rng, request_rng, control_rng = rng.spawn(3)
+    arrival_rng, request_rng, control_rng = _streams(rng)
     rate = simulation_rate(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
-    arrivals = iter_arrivals(rate, arrival_rng, process=profile.traffic.arrival)
+    chunk_s = int(np.clip(ARRIVALS_PER_CHUNK / max(float(rate.max(initial=0.0)), 1e-9), 10, 3_600))
+    arrivals = iter_arrivals(rate, arrival_rng, process=profile.traffic.arrival, chunk_s=chunk_s)
     dataplane = DataPlane(_dataplane_setup(profile, params, warmup, options.horizon_s), arrivals, request_rng)
     env = simpy.Environment(initial_time=-warmup)
     fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, control_rng)
@@ -120,6 +124,14 @@ def _metric_setup(profile: WorkloadProfile, params: FargateParams) -> MetricSetu
     scaling = profile.fargate.scaling
     period = float(scaling.metric_period_s) if scaling.metric == "cpu" else 60.0
     return MetricSetup(scaling.metric, period, profile.fargate.vcpu, params.alarm_lag_periods)
+
+
+def _streams(rng: np.random.Generator) -> list[np.random.Generator]:
+    """Independent child streams for arrivals, request draws and the control plane."""
+    try:
+        return rng.spawn(3)
+    except TypeError:  # a Generator not built on a SeedSequence cannot spawn: seed children from it
+        return [np.random.default_rng(int(seed)) for seed in rng.integers(2**63, size=3)]
 
 
 def _seed_of(rng: np.random.Generator, profile: WorkloadProfile) -> int:

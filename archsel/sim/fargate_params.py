@@ -32,7 +32,7 @@ class FargateParams:
     launch_bucket_rate_per_s: float = 20.0
     """Account task-launch refill rate (facts §3.1: 20 tasks/s sustained)."""
     service_launches_per_min: float = 500.0
-    """Fargate tasks a service may launch per minute (facts §3.1), modelled as a one-minute bucket."""
+    """Fargate tasks a service may launch per minute (facts §3.1), modelled as a sliding 60-s window."""
     spot_notice_s: float = 120.0
     """Fargate Spot interruption notice: the task drains and is stopped two minutes later."""
     requests_per_connection: float = 5.0

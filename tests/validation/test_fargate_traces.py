@@ -19,6 +19,7 @@ from archsel.sim.fargate_fleet import FleetEvent
 from archsel.sim.fargate_model import FargateOutcome, run_fargate
 from archsel.sim.fargate_params import FargateParams
 from archsel.sim.result import SimOptions
+from archsel.usage import FargateUsage
 
 PARAMS = FargateParams()
 PERIOD = 60.0
@@ -107,6 +108,7 @@ def test_billing_follows_the_trace(trace: FargateOutcome) -> None:
     month = _trace_profile().seconds_per_month / HORIZON
     decided, drained = trace.run.scaling_events[0].time_s, trace.run.scaling_events[1].time_s
     expected = 2 * HORIZON + 2 * (drained + DRAIN_S - decided)  # two tasks all along, two from launch to stop
+    assert isinstance(trace.run.usage, FargateUsage)
     assert trace.run.usage.task_seconds == pytest.approx(expected * month)
 
 

@@ -89,9 +89,9 @@ def design_from_recommendation(rec: Recommendation, architecture: str | None = N
     return Design(architecture=check_architecture(candidate.architecture), profile=candidate.profile, summary=summary)
 
 
-def design_from_json(path: str | Path) -> Design:
-    """The chosen design in an `archsel recommend --format json` document."""
-    return design_from_document(_read_json(Path(path)), source=str(path))
+def design_from_json(path: str | Path, architecture: str | None = None) -> Design:
+    """The chosen design in an `archsel recommend --format json` file, or its best of ``architecture``."""
+    return design_from_document(_read_json(Path(path)), source=str(path), architecture=architecture)
 
 
 def design_from_document(document: object, *, source: str, architecture: str | None = None) -> Design:

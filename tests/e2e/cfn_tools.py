@@ -13,12 +13,10 @@ from cfnlint.api import ManualArgs, lint
 from cfnlint.decode import cfn_yaml
 from samtranslator.translator.transform import transform
 
-from archsel.profile_loader import parse_profile
-from archsel.scaffold.design import Design, design_from_profile
+from archsel.scaffold.design import Design
 from archsel.scaffold.manifest import load_template_set
 from archsel.scaffold.render import RenderedFile, render
 
-REPO = Path(__file__).resolve().parents[2]
 Template = dict[str, Any]
 
 
@@ -89,11 +87,6 @@ def render_design(design: Design, set_name: str) -> tuple[RenderedFile, ...]:
 def file_text(files: tuple[RenderedFile, ...], path: str) -> str:
     """The content of rendered file ``path``."""
     return next(f.content for f in files if f.path == path)
-
-
-def design_of(text: str, architecture: str) -> Design:
-    """A design straight from profile YAML text."""
-    return design_from_profile(parse_profile(text), architecture)
 
 
 def write_files(files: tuple[RenderedFile, ...], root: Path) -> Path:

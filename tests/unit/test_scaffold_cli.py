@@ -98,4 +98,3 @@ def test_bad_recommendation_exits_3(run_cli: Run, tmp_path: Path) -> None:
     path.write_text(json.dumps({"choice": {"architecture": "lambda"}}))
     result = run_cli("scaffold", str(path), "--iac", "sam", "--out", str(tmp_path / "o"))
     assert result.exit_code == 3 and "choice.workload is missing" in result.stderr
-

@@ -1,0 +1,237 @@
+"""The values a template set renders, computed in Python from a Design (templates only place them).
+
+Everything a template needs that is not a plain copy of a profile field (CPU units, cron
+expressions, allowed log-retention steps, Spot weights, which resources exist) is worked out
+here, so templates hold no arithmetic and every value can be tested and recorded in
+`archsel.answers.yaml`. Where CloudFormation cannot express a profile setting exactly, the
+closest setting is used and a note says so (the README lists the notes).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from archsel import __version__
+from archsel.profile import WorkloadProfile
+from archsel.scaffold.design import Design
+from archsel.scaffold.param_types import (
+    ACCESS_LOG_FORMAT,
+    API_TIMEOUT_S,
+    CONTAINER_PORT,
+    DEFAULT_PYTHON,
+    ENGINES,
+    HEALTH_PATH,
+    LOG_RETENTION_DAYS,
+    LOG_RETENTION_NAMES,
+    REST_STAGE,
+    ROUTES,
+    DatabaseParams,
+    FargateParams,
+    FrontendParams,
+    LambdaParams,
+    NetworkParams,
+    ScaffoldParams,
+    Subnet,
+)
+from archsel.scaffold.schedule import provisioned_schedule
+
+
+def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldParams:
+    """The render values for ``design`` in ``template_set``."""
+    profile = design.profile
+    notes: list[str] = []
+    lam = _lambda_params(profile, notes) if design.architecture == "lambda" else None
+    fargate = _fargate_params(profile, notes) if design.architecture == "fargate" else None
+    database = _database_params(profile, design.architecture, notes)
+    frontend = _frontend_params(profile, notes)
+    return ScaffoldParams(
+        project_name=profile.name,
+        stack_name=stack_name(profile.name),
+        stack_description=_description(design),
+        region=profile.region,
+        architecture=design.architecture,
+        iac=iac,
+        template_set=template_set,
+        archsel_version=__version__,
+        profile_hash=design.profile_hash,
+        log_retention_days=log_retention(profile.logs.retention_days, notes),
+        log_retention_name=LOG_RETENTION_NAMES[log_retention(profile.logs.retention_days, [])],
+        health_path=HEALTH_PATH,
+        routes=ROUTES,
+        access_log_format=ACCESS_LOG_FORMAT,
+        rest_stage=REST_STAGE,
+        cognito_tier=_cognito_tier(profile, notes),
+        uploads_cors_origin=f"https://{profile.frontend.domain}" if profile.frontend.domain else "*",
+        lambda_=lam,
+        fargate=fargate,
+        network=_network_params(profile, design.architecture, database),
+        database=database,
+        frontend=frontend,
+        summary=design.summary,
+        overridden=design.overridden,
+        notes=tuple(notes),
+    )
+
+
+def stack_name(name: str) -> str:
+    """A CloudFormation stack name from the profile name (letters, digits, hyphens; starts with a letter)."""
+    cleaned = re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")
+    return cleaned if cleaned[:1].isalpha() else f"app-{cleaned}"
+
+
+def log_retention(days: int, notes: list[str]) -> int:
+    """The smallest retention CloudWatch accepts that keeps logs at least ``days``."""
+    allowed = next((step for step in LOG_RETENTION_DAYS if step >= days), LOG_RETENTION_DAYS[-1])
+    if allowed != days:
+        notes.append(f"logs.retention_days {days} is not a CloudWatch retention step; using {allowed} days")
+    return allowed
+
+
+def _lambda_params(profile: WorkloadProfile, notes: list[str]) -> LambdaParams:
+    s = profile.lambda_
+    runtime = s.runtime if s.runtime.startswith("python") else DEFAULT_PYTHON
+    if runtime != s.runtime:
+        notes.append(f"the starter handler is Python ({runtime}); the profile's runtime {s.runtime} was simulated")
+    timeout = math.ceil(s.timeout_s)
+    if timeout > API_TIMEOUT_S[s.api]:
+        notes.append(
+            f"timeout {timeout} s exceeds the {s.api.upper()} API integration limit ({API_TIMEOUT_S[s.api]} s)"
+        )
+    plan = provisioned_schedule(s.provisioned_concurrency, notes)
+    in_vpc = s.vpc or profile.database.relational
+    if in_vpc and not s.vpc:
+        notes.append("Aurora needs the function in the VPC (to reach RDS Proxy); the profile's lambda.vpc was false")
+    return LambdaParams(
+        runtime=runtime,
+        memory_mb=s.memory_mb,
+        architecture=s.architecture,
+        cdk_architecture="ARM_64" if s.architecture == "arm64" else "X86_64",
+        timeout_s=timeout,
+        ephemeral_storage_mb=s.ephemeral_storage_mb,
+        reserved_concurrency=s.reserved_concurrency,
+        provisioned_concurrency=plan.constant,
+        schedule=plan.actions,
+        schedule_max=max((action.count for action in plan.actions), default=0),
+        api=s.api,
+        in_vpc=in_vpc,
+    )
+
+
+def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams:
+    f = profile.fargate
+    scaling = f.scaling
+    if scaling.metric_period_s != 60:
+        notes.append("target tracking on predefined ECS/ALB metrics uses 60 s periods; metric_period_s 20 is not set")
+    interval = min(max(math.ceil(f.health_check_interval_s), 5), 300)
+    domain = profile.frontend.domain
+    if domain is None:
+        notes.append("no domain given: the load balancer listens on HTTP only (give frontend.domain for HTTPS)")
+    spot_weight, on_demand_weight = spot_weights(f.spot_share)
+    return FargateParams(
+        cpu_units=round(f.vcpu * 1024),
+        memory_mib=round(f.memory_gb * 1024),
+        cpu_architecture="ARM64" if f.architecture == "arm64" else "X86_64",
+        container_port=CONTAINER_PORT,
+        min_tasks=f.min_tasks,
+        max_tasks=f.max_tasks,
+        scaling_metric=scaling.metric,
+        predefined_metric="ECSServiceAverageCPUUtilization" if scaling.metric == "cpu" else "ALBRequestCountPerTarget",
+        target_value=scaling.target,
+        scale_out_cooldown_s=math.ceil(scaling.scale_out_cooldown_s),
+        scale_in_cooldown_s=math.ceil(scaling.scale_in_cooldown_s),
+        health_check_interval_s=interval,
+        # The ALB requires the timeout to be shorter than the interval; 5 s is its default.
+        health_check_timeout_s=min(5, interval - 1),
+        deregistration_delay_s=math.ceil(f.deregistration_delay_s),
+        load_balancing_algorithm="least_outstanding_requests"
+        if f.load_balancing == "least_outstanding"
+        else "round_robin",
+        ephemeral_storage_gb=f.ephemeral_storage_gb if f.ephemeral_storage_gb > 20 else None,
+        on_demand_weight=on_demand_weight,
+        spot_weight=spot_weight,
+        worker_threads=f.concurrency_per_task,
+        docker_platform="linux/arm64" if f.architecture == "arm64" else "linux/amd64",
+        https=domain is not None,
+        api_domain=f"api.{domain}" if domain else None,
+    )
+
+
+def spot_weights(share: float) -> tuple[int, int]:
+    """Capacity-provider weights (FARGATE_SPOT, FARGATE) whose ratio is the Spot share, in lowest terms.
+
+    >>> spot_weights(0.0), spot_weights(1.0), spot_weights(0.5), spot_weights(0.3)
+    ((0, 1), (1, 0), (1, 1), (3, 7))
+    """
+    spot = round(share * 100)
+    on_demand = 100 - spot
+    divisor = math.gcd(spot, on_demand)
+    return spot // divisor, on_demand // divisor
+
+
+def _network_params(profile: WorkloadProfile, architecture: str, database: DatabaseParams) -> NetworkParams | None:
+    private = (Subnet("PrivateSubnet1", "10.0.128.0/20", 0), Subnet("PrivateSubnet2", "10.0.144.0/20", 1))
+    dynamodb = database.kind == "dynamodb"
+    if architecture == "fargate":
+        nat = profile.fargate.nat_gateway
+        public = (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1))
+        return NetworkParams(True, nat, not nat, dynamodb and nat, public, private)
+    if profile.lambda_.vpc or database.kind == "aurora":
+        return NetworkParams(False, False, False, dynamodb, (), private)
+    return None
+
+
+def _database_params(profile: WorkloadProfile, architecture: str, notes: list[str]) -> DatabaseParams:
+    db = profile.database
+    if not db.relational:
+        kind = "dynamodb" if db.kind == "dynamodb" else "none"
+        env_kind = "dynamodb" if kind == "dynamodb" else "memory"
+        return DatabaseParams(kind, env_kind, "", "", "", "", 0, 0.0, 0.0, False, "", "", "")
+    engine, version, major, port, family, driver = ENGINES[db.kind]
+    aurora = db.aurora
+    # With Lambda, RDS Proxy is how the function connects (IAM auth, no password in the function).
+    use_proxy = architecture == "lambda" or aurora.rds_proxy is True
+    if architecture == "lambda" and aurora.rds_proxy is False:
+        notes.append("RDS Proxy is used with Lambda although rds_proxy is false (it holds the connections)")
+    if use_proxy and aurora.min_acu == 0:
+        notes.append("min_acu 0 allows auto-pause, but RDS Proxy keeps connections open so the cluster will not pause")
+    return DatabaseParams(
+        kind="aurora",
+        env_kind="aurora",
+        engine=engine,
+        engine_version=version,
+        engine_major_version=major,
+        engine_family=family,
+        port=port,
+        min_acu=aurora.min_acu,
+        max_acu=aurora.max_acu,
+        use_proxy=use_proxy,
+        driver=driver,
+        database_name="app",
+        username="app",
+    )
+
+
+def _frontend_params(profile: WorkloadProfile, notes: list[str]) -> FrontendParams:
+    front = profile.frontend
+    in_stack = front.enabled and front.domain is not None and profile.region == "us-east-1"
+    if front.enabled and front.domain and not in_stack:
+        notes.append("CloudFront needs its certificate in us-east-1: create it there and pass FrontendCertificateArn")
+    domain = front.domain if front.enabled else None
+    return FrontendParams(
+        enabled=front.enabled,
+        domain=domain,
+        origin=f"https://{domain}" if domain else None,
+        certificate_in_stack=in_stack,
+    )
+
+
+def _description(design: Design) -> str:
+    kind = "API Gateway + Lambda" if design.architecture == "lambda" else "ALB + ECS Fargate"
+    return f"{design.profile.name}: {kind}, scaffolded by archsel {__version__} from profile {design.profile_hash[:12]}"
+
+
+def _cognito_tier(profile: WorkloadProfile, notes: list[str]) -> str:
+    if profile.auth.provider == "none":
+        notes.append("auth.provider is none, but every route except /health still requires a Cognito sign-in")
+    return profile.auth.tier.upper()

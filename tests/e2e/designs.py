@@ -1,0 +1,112 @@
+"""The designs the template tests render: every shipped scenario on both architectures, plus profiles
+written here for what the scenarios may not cover (Aurora, REST API, a provisioned schedule, a front
+end with a domain outside us-east-1, constant provisioned concurrency, a NAT gateway, Spot, the
+request-count metric)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from archsel.profile_loader import load_profile, parse_profile
+from archsel.scaffold.design import Design, design_from_profile
+
+REPO = Path(__file__).resolve().parents[2]
+
+RICH_LAMBDA = """
+version: 1
+name: rich-lambda
+region: eu-west-1
+traffic: {mean_rps: 5}
+lambda:
+  memory_mb: 2048
+  architecture: arm64
+  api: rest
+  reserved_concurrency: 50
+  provisioned_concurrency:
+    - {from: "08:00", to: "20:00", count: 10}
+    - {from: "18:00", to: "22:30", count: 4}
+  timeout_s: 20
+database: {kind: aurora-postgres, aurora: {min_acu: 0.5, max_acu: 4}}
+frontend: {enabled: true, domain: app.example.com}
+logs: {retention_days: 45}
+"""
+
+CONST_LAMBDA = """
+version: 1
+name: const-lambda
+traffic: {requests_per_month: 10000000}
+lambda:
+  memory_mb: 1769
+  architecture: x86_64
+  runtime: nodejs20.x
+  vpc: true
+  provisioned_concurrency: 5
+  reserved_concurrency: 20
+database: {kind: dynamodb}
+logs: {retention_days: 14}
+"""
+
+RICH_FARGATE = """
+version: 1
+name: rich-fargate
+region: us-east-1
+traffic: {mean_rps: 40}
+fargate:
+  vcpu: 1
+  memory_gb: 2
+  architecture: arm64
+  min_tasks: 2
+  max_tasks: 12
+  scaling: {metric: requests, target: 900, scale_out_cooldown_s: 60, scale_in_cooldown_s: 600}
+  spot: 0.3
+  nat_gateway: true
+  ephemeral_storage_gb: 30
+  deregistration_delay_s: 30
+  health_check_interval_s: 10
+database: {kind: aurora-mysql, aurora: {min_acu: 1, max_acu: 16, rds_proxy: true}}
+frontend: {enabled: true, domain: shop.example.com}
+"""
+
+EXTRA = {
+    "rich-lambda": (RICH_LAMBDA, "lambda"),
+    "const-lambda": (CONST_LAMBDA, "lambda"),
+    "rich-fargate": (RICH_FARGATE, "fargate"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One design to render: an id for test names, and how to build it."""
+
+    id: str
+    architecture: str
+    scenario: Path | None = None
+    text: str | None = None
+
+
+def scenario_paths() -> list[Path]:
+    """Every shipped scenario."""
+    return sorted((REPO / "scenarios").glob("*.yaml"))
+
+
+def cases(architecture: str | None = None) -> list[Case]:
+    """Scenarios on both architectures, then the extra profiles; optionally one architecture only."""
+    found = [
+        Case(f"{path.stem}-{arch}", arch, scenario=path) for path in scenario_paths() for arch in ("lambda", "fargate")
+    ]
+    found += [Case(name, arch, text=text) for name, (text, arch) in EXTRA.items()]
+    return [case for case in found if architecture in (None, case.architecture)]
+
+
+@cache
+def design(case: Case) -> Design:
+    """The case's design, straight from the profile's own settings."""
+    profile = load_profile(case.scenario) if case.scenario is not None else parse_profile(case.text or "")
+    return design_from_profile(profile, case.architecture)
+
+
+def set_name(case: Case, iac: str) -> str:
+    """The template set that renders ``case`` with ``iac``."""
+    return f"{case.architecture}-{iac}"

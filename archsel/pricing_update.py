@@ -181,7 +181,8 @@ def make_client(endpoint_region: str = "us-east-1") -> PricingClient:
     from botocore.config import Config
 
     config = Config(retries={"mode": "adaptive", "max_attempts": 8})
-    client: PricingClient = boto3.client("pricing", region_name=endpoint_region, config=config)
+    # A fresh session: boto3's default one caches the credentials it found first.
+    client: PricingClient = boto3.session.Session().client("pricing", region_name=endpoint_region, config=config)
     return client
 
 

@@ -171,7 +171,10 @@ class CostReport:
         return PricingError(
             f"{self.prices.source_file}: no price for {', '.join(self.missing_prices)}; "
             "the estimate above leaves those lines out",
-            hint="add the value to the table (or a copy of it passed with --prices FILE)",
+            hint=(
+                "add the value to the table (or a copy of it passed with --prices FILE), "
+                f"or fetch it with `archsel pricing update --region {self.prices.region}`"
+            ),
         )
 
 

@@ -47,7 +47,7 @@ def dump_table(table: PriceTable) -> Iterator[str]:
 
 def _header(table: PriceTable) -> Iterator[str]:
     yield f"# AWS unit prices archsel uses, {table.region}, {table.currency}, as of {table.as_of.isoformat()}.\n#\n"
-    for line in textwrap.wrap(table.notes or "", width=96):
+    for line in textwrap.wrap(table.notes or "", width=96, break_on_hyphens=False, break_long_words=False):
         yield f"# {line}\n"
     yield f"# Refresh: `archsel pricing update --region {table.region}` (needs AWS credentials).\n#\n"
     yield LAYOUT

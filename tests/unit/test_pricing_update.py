@@ -322,3 +322,30 @@ def test_a_table_older_than_180_days_warns_with_the_refresh_command() -> None:
     warning = staleness_warning(table, today=table.as_of + dt.timedelta(days=181))
     assert warning is not None and "181 days old" in warning
     assert "archsel pricing update --region us-east-1" in warning
+
+
+# ----------------------------------------------------------------------------- the shipped regional tables
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1", "us-west-2", "ap-southeast-1"])
+def test_a_shipped_regional_table_is_dated_sourced_and_honest(region: str) -> None:
+    table = load_prices(region)
+    assert table.region == region and table.as_of >= dt.date(2025, 1, 1)
+    assert f"archsel pricing update --region {region}" in (table.notes or "")
+    shipped = load_prices("us-east-1")
+    assert [p.id for p in table.prices] == [p.id for p in shipped.prices]
+    for price in table.prices:
+        if price.missing:
+            assert price.evidence == "unverified" and f"--region {region}" in (price.notes or ""), price.id
+        else:
+            assert price.evidence == "derived" and price.notes, price.id
+    cloudfront = table.price("cloudfront.dto.us_mexico_canada")
+    assert cloudfront is not None and cloudfront.tiers == shipped.price("cloudfront.dto.us_mexico_canada").tiers  # type: ignore[union-attr]
+    assert table.price("fargate.spot.linux_x86.vcpu").missing  # type: ignore[union-attr]
+
+
+def test_regional_values_differ_where_aws_prices_differ() -> None:
+    assert first_value(load_prices("eu-central-1"), "fargate.linux_x86.vcpu") == Decimal("0.04656")
+    assert first_value(load_prices("ap-southeast-1"), "nat.hour") == Decimal("0.059")
+    assert first_value(load_prices("ap-southeast-1"), "dto.internet.us_east_1") == Decimal("0.12")
+    assert load_prices("eu-west-1").price("nat.hour").missing  # type: ignore[union-attr]

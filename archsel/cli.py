@@ -290,13 +290,18 @@ def pricing_update(
             hint=f"use one of {', '.join(PRICE_LIST_ENDPOINT_REGIONS)}; the region priced is --region",
         )
     client = make_client(endpoint_region)
+    done = []
     for name in regions:
         sys.stderr.write(f"asking the AWS Price List API for {name} prices...\n")
         plan = api.plan_pricing_update(region=name, client=client, today=dt.date.today(), directory=directory)
         write = not dry_run and _confirmed(plan.path, yes)
         if write:
             api.write_pricing_update(plan)
-        views_pricing.show_update(plan, fmt.value, written=write)
+        done.append((plan, write))
+        if fmt is not OutputFormat.json:
+            views_pricing.show_update(plan, fmt.value, written=write)
+    if fmt is OutputFormat.json:
+        views_pricing.emit_updates_json(done)
 
 
 def _update_regions(region: str | None, all_regions: bool, directory: Path | None) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -41,11 +42,13 @@ def _skipped_document(skipped: Skipped) -> dict[str, Any]:
     return {"price_id": skipped.price_id, "reason": skipped.reason, "kept_value": skipped.kept_value}
 
 
+def emit_updates_json(updates: Sequence[tuple[UpdatePlan, bool]]) -> None:
+    """One JSON document for every region updated: {"updates": [...]}, each with ``written``."""
+    emit_json({"updates": [update_document(plan, written=written) for plan, written in updates]})
+
+
 def show_update(plan: UpdatePlan, fmt: str, *, written: bool) -> None:
-    """Print one region's update in the chosen format."""
-    if fmt == "json":
-        emit_json(update_document(plan, written=written))
-        return
+    """Print one region's update as a table (plain when piped) or markdown."""
     lines = _summary(plan, written=written)
     if fmt == "markdown":
         sys.stdout.write(_markdown(plan, lines))

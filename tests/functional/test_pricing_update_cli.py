@@ -103,7 +103,7 @@ def test_yes_writes_the_table_with_skus_and_dates(
 ) -> None:
     result = run_cli("pricing", "update", "-r", "us-east-1", "--dir", str(tables), "--yes", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
+    (document,) = json.loads(result.stdout)["updates"]
     assert document["written"] is True and document["region"] == "us-east-1"
     (change,) = [c for c in document["changes"] if c["price_id"] == "alb.lcu_hour"]
     assert (change["old"], change["new"], change["percent"]) == (0.01, 0.008, -20.0)
@@ -133,8 +133,9 @@ def test_a_new_region_and_all_regions(price_list: _PriceListServer, tables: Path
     assert "0.04656" in shown.stdout
     again = run_cli("pricing", "update", "--all-regions", "--dir", str(tables), "--dry-run", "--format", "json")
     assert again.exit_code == 0, again.stderr
-    regions = [json.loads(part)["region"] for part in again.stdout.replace("}\n{", "}\n\x00{").split("\x00")]
-    assert regions == ["eu-central-1", "us-east-1"]
+    updates = json.loads(again.stdout)["updates"]
+    assert [u["region"] for u in updates] == ["eu-central-1", "us-east-1"]
+    assert all(u["written"] is False for u in updates)
 
 
 def test_no_credentials_exits_1_with_the_fix_and_writes_nothing(

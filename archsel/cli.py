@@ -314,6 +314,13 @@ def _update_regions(region: str | None, all_regions: bool, directory: Path | Non
         return api.pricing_regions(directory)
     if region is None:
         raise UsageError("which region? give --region R (for example us-east-1) or --all-regions")
+    from archsel.pricing_selectors import REGION_PREFIXES
+
+    if region not in REGION_PREFIXES:
+        raise UsageError(
+            f"--region: archsel does not know the Price List usagetype prefix of {region!r}",
+            hint=f"use one of: {', '.join(sorted(REGION_PREFIXES))}",
+        )
     return (region,)
 
 

@@ -374,5 +374,11 @@ def write_plan(plan: UpdatePlan, *, chunks: Callable[[PriceTable], Iterable[str]
 
     The temporary file is loaded back with the table schema before it replaces the old one.
     """
-    write_text_atomic(plan.path, chunks(plan.table), check=load_price_file)
+    try:
+        write_text_atomic(plan.path, chunks(plan.table), check=load_price_file)
+    except OSError as error:
+        raise PricingUpdateError(
+            f"{plan.path}: cannot write the price table ({error.strerror or error})",
+            hint="write elsewhere with --dir DIR and pass the file to other commands with --prices; the old table is intact",
+        ) from error
     return plan.path

@@ -165,6 +165,7 @@ def test_without_yes_and_without_a_terminal_nothing_is_written(
         ((), "give --region R"),
         (("--region", "us-east-1", "--all-regions"), "not both"),
         (("--region", "us-east-1", "--endpoint-region", "eu-west-1"), "not served from 'eu-west-1'"),
+        (("--region", "mars-north-1"), "usagetype prefix of 'mars-north-1'"),
     ],
 )
 def test_wrong_options_are_usage_errors(run_cli: Callable[..., Any], args: tuple[str, ...], message: str) -> None:

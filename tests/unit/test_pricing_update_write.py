@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 from archsel import api
 from archsel.errors import PricingError
 from archsel.pricing import PriceTable, load_price_file, load_prices
-from archsel.pricing_update import UpdatePlan, write_plan
+from archsel.pricing_update import PricingUpdateError, UpdatePlan, write_plan
 from archsel.pricing_yaml import dump_table, write_text_atomic
 from tests.pricelist_fake import FakePriceList, RecordingClient, load_products
 
@@ -35,10 +36,15 @@ def half_then_fail(exception: BaseException) -> object:
     return chunks
 
 
-@pytest.mark.parametrize("exception", [OSError(28, "No space left on device"), KeyboardInterrupt()])
-def test_a_failure_mid_write_leaves_the_old_table(plan: UpdatePlan, exception: BaseException) -> None:
+@pytest.mark.parametrize(
+    ("exception", "raised"),
+    [(OSError(28, "No space left on device"), PricingUpdateError), (KeyboardInterrupt(), KeyboardInterrupt)],
+)
+def test_a_failure_mid_write_leaves_the_old_table(
+    plan: UpdatePlan, exception: BaseException, raised: type[BaseException]
+) -> None:
     before = plan.path.read_bytes()
-    with pytest.raises(type(exception)):
+    with pytest.raises(raised):
         write_plan(plan, chunks=half_then_fail(exception))  # type: ignore[arg-type]
     assert plan.path.read_bytes() == before
     assert [p.name for p in plan.path.parent.iterdir()] == ["us-east-1.yaml"]  # no temp file left behind
@@ -68,3 +74,12 @@ def test_write_text_atomic_creates_the_folder(tmp_path: Path) -> None:
     target = tmp_path / "new" / "eu-west-1.yaml"
     write_text_atomic(target, iter(["a: 1\n", "b: 2\n"]))
     assert target.read_text() == "a: 1\nb: 2\n"
+
+
+def test_an_unwritable_folder_is_one_clear_error(plan: UpdatePlan, tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    moved = dataclasses.replace(plan, path=blocked / "us-east-1.yaml")
+    with pytest.raises(PricingUpdateError, match="cannot write the price table") as caught:
+        write_plan(moved)
+    assert "--dir" in (caught.value.hint or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from archsel.profile_loader import load_profile
 from archsel.sim.traffic import summarize
 
 if TYPE_CHECKING:
+    from archsel.pricing_update import PricingClient, UpdatePlan
     from archsel.recommend import Recommendation
     from archsel.sim.result import SimRun
     from archsel.sim.runner import SimulationReport
@@ -171,7 +173,10 @@ class CostReport:
         return PricingError(
             f"{self.prices.source_file}: no price for {', '.join(self.missing_prices)}; "
             "the estimate above leaves those lines out",
-            hint="add the value to the table (or a copy of it passed with --prices FILE)",
+            hint=(
+                "add the value to the table (or a copy of it passed with --prices FILE), "
+                f"or fetch it with `archsel pricing update --region {self.prices.region}`"
+            ),
         )
 
 
@@ -255,6 +260,8 @@ def init_profile(
     result = presets.write_files(chosen.name, files, force=force)
     load_profile(result.profile_path)  # what was written must load as it stands
     return result
+
+
 # ----------------------------------------------------------------------------- scaffold
 
 if TYPE_CHECKING:
@@ -323,3 +330,47 @@ def scaffold(design: Design, *, iac: str, out: str | Path, options: WriteOptions
     report = write_project(files, Path(out), options or WriteOptions())
     notes = render_params(design, template_set).notes
     return ScaffoldResult(design=design, template_set=template_set.name, files=files, report=report, notes=notes)
+
+
+# ----------------------------------------------------------------------------- price table refresh
+
+
+def plan_pricing_update(
+    *, region: str, client: PricingClient, today: dt.date, directory: Path | None = None
+) -> UpdatePlan:
+    """Ask the Price List API (``client``, boto3's `pricing` client) for ``region``'s prices.
+
+    The region's table in ``directory`` (default: the shipped pricing/aws/) is the previous
+    state; a region without one gets the us-east-1 table's layout and only what the API answers.
+    Nothing is written: see ``write_pricing_update``.
+    """
+    from archsel.pricing import load_price_file, load_prices
+    from archsel.pricing_update import UpdateRequest, plan_update
+
+    folder = directory if directory is not None else _price_folder()
+    path = folder / f"{region}.yaml"
+    if path.is_file():
+        request = UpdateRequest(region, path, load_price_file(path), True, today)
+    else:
+        request = UpdateRequest(region, path, load_prices("us-east-1"), False, today)
+    return plan_update(request, client)
+
+
+def write_pricing_update(plan: UpdatePlan) -> Path:
+    """Write an update plan's table atomically; the old file stays intact if anything fails."""
+    from archsel.pricing_update import write_plan
+
+    return write_plan(plan)
+
+
+def pricing_regions(directory: Path | None = None) -> tuple[str, ...]:
+    """Regions that have a price table in ``directory`` (default: the shipped folder)."""
+    from archsel.pricing import available_regions
+
+    return available_regions(directory=directory if directory is not None else _price_folder())
+
+
+def _price_folder() -> Path:
+    from archsel.resources import pricing_dir
+
+    return pricing_dir() / "aws"

@@ -120,6 +120,7 @@ def simulate(
             loaded, architectures=architectures, seed=seed, record_timeseries=timeseries is not None, progress=step
         )
     views_sim.show_simulation(report, fmt.value)
+    _warn_if_stale(report.prices)
     if timeseries is not None:
         views_sim.write_timeseries(report, timeseries)
 
@@ -147,6 +148,7 @@ def recommend(
     for path in profiles:
         loaded = api.load(path)
         recommendation = _recommend_with_progress(loaded, seed, jobs)
+        _warn_if_stale(recommendation.prices)
         _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
         if not recommendation.meets_slos:
             exit_code = 5
@@ -218,6 +220,7 @@ def cost(
 
     report = api.cost(profile, arch=arch.value, prices_path=prices)
     cost_views.show_cost(report, fmt.value)
+    _warn_if_stale(report.prices)
     error = report.missing_price_error()
     if error is not None:
         raise error
@@ -240,6 +243,107 @@ def pricing_show(
 
     table = api.pricing_table(region=region, prices_path=prices)
     cost_views.show_pricing(table, api.prices_of_service(table, service), fmt.value)
+    _warn_if_stale(table)
+
+
+# ----------------------------------------------------------------------------- pricing update and stale tables
+
+
+@pricing_app.command("update")
+def pricing_update(
+    region: Annotated[
+        str | None, typer.Option("--region", "-r", help="Region to refresh (its table is created if missing).")
+    ] = None,
+    all_regions: Annotated[
+        bool, typer.Option("--all-regions", help="Refresh every region that has a table in the folder.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking.")] = False,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Folder of the <region>.yaml tables (default: the shipped pricing/aws/)."),
+    ] = None,
+    endpoint_region: Annotated[
+        str, typer.Option("--endpoint-region", help="Price List API endpoint: us-east-1, eu-central-1 or ap-south-1.")
+    ] = "us-east-1",
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Refresh price tables from the AWS Price List Query API (boto3; needs AWS credentials).
+
+    Shows a table of the prices that changed (old, new, % change) and the prices it could not
+    refresh (kept as they were, with the reason written into the file). The region priced is a
+    filter; the endpoint region only chooses where the API is asked. Each table is written
+    atomically. Exits 1 when AWS cannot be asked (no credentials, throttled, refused): nothing
+    is written then; 2 for a wrong option.
+    """
+    import datetime as dt
+
+    from archsel import api, views_pricing
+    from archsel.errors import UsageError
+    from archsel.pricing_selectors import PRICE_LIST_ENDPOINT_REGIONS
+    from archsel.pricing_update import make_client
+
+    regions = _update_regions(region, all_regions, directory)
+    if endpoint_region not in PRICE_LIST_ENDPOINT_REGIONS:
+        raise UsageError(
+            f"--endpoint-region: the Price List API is not served from {endpoint_region!r}",
+            hint=f"use one of {', '.join(PRICE_LIST_ENDPOINT_REGIONS)}; the region priced is --region",
+        )
+    client = make_client(endpoint_region)
+    done = []
+    for name in regions:
+        sys.stderr.write(f"asking the AWS Price List API for {name} prices...\n")
+        plan = api.plan_pricing_update(region=name, client=client, today=dt.date.today(), directory=directory)
+        write = not dry_run and _confirmed(plan.path, yes)
+        if write:
+            api.write_pricing_update(plan)
+        done.append((plan, write))
+        if fmt is not OutputFormat.json:
+            views_pricing.show_update(plan, fmt.value, written=write)
+    if fmt is OutputFormat.json:
+        views_pricing.emit_updates_json(done)
+
+
+def _update_regions(region: str | None, all_regions: bool, directory: Path | None) -> tuple[str, ...]:
+    from archsel import api
+    from archsel.errors import UsageError
+
+    if all_regions and region is not None:
+        raise UsageError("give --region or --all-regions, not both")
+    if all_regions:
+        return api.pricing_regions(directory)
+    if region is None:
+        raise UsageError("which region? give --region R (for example us-east-1) or --all-regions")
+    from archsel.pricing_selectors import REGION_PREFIXES
+
+    if region not in REGION_PREFIXES:
+        raise UsageError(
+            f"--region: archsel does not know the Price List usagetype prefix of {region!r}",
+            hint=f"use one of: {', '.join(sorted(REGION_PREFIXES))}",
+        )
+    return (region,)
+
+
+def _confirmed(path: Path, yes: bool) -> bool:
+    from archsel.errors import UsageError
+
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(f"not writing {path} without confirmation", hint="pass --yes (or --dry-run to only look)")
+    return typer.confirm(f"write {path}?", default=False)
+
+
+def _warn_if_stale(prices: object) -> None:
+    """Print a warning on stderr when the price table used is older than 180 days."""
+    import datetime as dt
+
+    from archsel.pricing import PriceTable, staleness_warning
+
+    if isinstance(prices, PriceTable):
+        warning = staleness_warning(prices, today=dt.date.today())
+        if warning:
+            sys.stderr.write(f"archsel: warning: {warning}\n")
 
 
 @app.command()

@@ -230,6 +230,11 @@ def price_document(price: Price) -> dict[str, Any]:
         "source": price.source,
         "as_of": price.as_of,
         "evidence": price.evidence,
+        "notes": price.notes,
+        "sku": price.sku,
+        "usagetype": price.usagetype,
+        "effective": price.effective,
+        "published": price.published,
     }
 
 
@@ -255,6 +260,7 @@ def pricing_document(table: PriceTable, prices: tuple[Price, ...]) -> dict[str, 
         "currency": table.currency,
         "as_of": table.as_of.isoformat(),
         "source_file": table.source_file,
+        "notes": table.notes,
         "prices": [price_document(p) for p in prices],
         "free_tier": [allowance_document(a) for a in table.free_tier if ids & set(a.applies_to)],
     }

@@ -76,6 +76,14 @@ class Price:
     as_of: str
     evidence: str
     notes: str | None = None
+    sku: str | None = None
+    """Price List SKU the value was read from (set by `archsel pricing update`)."""
+    usagetype: str | None = None
+    """Price List usagetype of that SKU, with its region prefix (USE1-, EU-, EUC1- ...)."""
+    effective: str | None = None
+    """Effective date of the Price List on-demand term (YYYY-MM-DD)."""
+    published: str | None = None
+    """Publication date of the Price List offer the value came from (YYYY-MM-DD)."""
 
     @property
     def missing(self) -> bool:
@@ -107,6 +115,8 @@ class PriceTable:
     currency: str
     prices: tuple[Price, ...]
     free_tier: tuple[FreeAllowance, ...]
+    notes: str | None = None
+    """How the table was made (fetched, derived from another region, ...) and how to refresh it."""
     _index: Mapping[str, Price] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -160,6 +170,10 @@ class _PriceModel(_Strict):
     as_of: str = Field(min_length=1)
     evidence: str = Field(min_length=1)
     notes: str | None = None
+    sku: str | None = Field(default=None, min_length=1)
+    usagetype: str | None = Field(default=None, min_length=1)
+    effective: dt.date | None = None
+    published: dt.date | None = None
 
     @model_validator(mode="after")
     def _check_tiers(self) -> _PriceModel:
@@ -200,6 +214,7 @@ class _TableModel(_Strict):
     region: str = Field(min_length=1)
     currency: Literal["USD"]
     as_of: dt.date
+    notes: str | None = None
     prices: dict[Service, tuple[_PriceModel, ...]]
     free_tier: tuple[_FreeModel, ...] = ()
 
@@ -298,7 +313,7 @@ def _to_table(model: _TableModel, source_file: str) -> PriceTable:
         FreeAllowance(a.id, a.item, a.applies_to, a.quantity, a.unit, a.source, a.as_of, a.evidence)
         for a in model.free_tier
     )
-    return PriceTable(model.region, model.as_of, source_file, model.currency, prices, free)
+    return PriceTable(model.region, model.as_of, source_file, model.currency, prices, free, model.notes)
 
 
 def _to_price(service: str, model: _PriceModel) -> Price:
@@ -319,4 +334,34 @@ def _to_price(service: str, model: _PriceModel) -> Price:
         as_of=model.as_of,
         evidence=model.evidence,
         notes=model.notes,
+        sku=model.sku,
+        usagetype=model.usagetype,
+        effective=None if model.effective is None else model.effective.isoformat(),
+        published=None if model.published is None else model.published.isoformat(),
+    )
+
+
+# ----------------------------------------------------------------------------- staleness
+
+STALE_AFTER_DAYS = 180
+"""A table older than this gets a warning with the refresh command."""
+
+
+def staleness_warning(table: PriceTable, *, today: dt.date, max_age_days: int = STALE_AFTER_DAYS) -> str | None:
+    """A one-line warning when ``table`` is older than ``max_age_days`` on ``today``, else None.
+
+    ``today`` is a parameter so callers (and tests) decide the clock.
+
+    >>> table = PriceTable("eu-west-1", dt.date(2026, 1, 1), "t.yaml", "USD", (), ())
+    >>> staleness_warning(table, today=dt.date(2026, 6, 30)) is None
+    True
+    >>> print(staleness_warning(table, today=dt.date(2026, 7, 1)))
+    prices for eu-west-1 are 181 days old (as of 2026-01-01); refresh them with `archsel pricing update --region eu-west-1`
+    """
+    age = (today - table.as_of).days
+    if age <= max_age_days:
+        return None
+    return (
+        f"prices for {table.region} are {age} days old (as of {table.as_of.isoformat()}); "
+        f"refresh them with `archsel pricing update --region {table.region}`"
     )

@@ -122,9 +122,13 @@ def main() -> None:
         ("100 req/s on 10 tasks, 1 day", parse_profile(FIXED_FLEET), DAY),
         ("busy autoscaling profile, 1 day", parse_profile(BUSY), DAY),
     ]
-    cases += [(f"scenario {path.stem}, 1 day", load_profile(path), DAY) for path in sorted(ROOT.glob("scenarios/*.yaml"))]
+    cases += [
+        (f"scenario {path.stem}, 1 day", load_profile(path), DAY) for path in sorted(ROOT.glob("scenarios/*.yaml"))
+    ]
     results = [measure(name, profile, horizon) for name, profile, horizon in cases]
-    print(f"{'case':<34} {'requests':>10} {'wall s':>7} {'cpu s':>6} {'req/s':>10} {'peak MB':>8} {'events':>6} {'tasks':>5}")
+    print(
+        f"{'case':<34} {'requests':>10} {'wall s':>7} {'cpu s':>6} {'req/s':>10} {'peak MB':>8} {'events':>6} {'tasks':>5}"
+    )
     for figures in results:
         print(
             f"{figures.case:<34} {figures.requests:>10,} {figures.wall_s:>7.2f} {figures.cpu_s:>6.2f}"

@@ -118,9 +118,8 @@ def _scale_out(
     proposed = _proposal(policy, base, datapoint)
     if proposed <= state.desired:
         return state, None
-    reason = (
-        f"target tracking: metric {datapoint:.3g} > target {policy.target:g} "
-        f"for {state.high_run} periods" + (" (larger scale-out during cooldown)" if in_cooldown else "")
+    reason = f"target tracking: metric {datapoint:.3g} > target {policy.target:g} for {state.high_run} periods" + (
+        " (larger scale-out during cooldown)" if in_cooldown else ""
     )
     new_state = replace(
         state,

@@ -203,8 +203,15 @@ class DataPlane:
             if end < self._times.size:
                 break
         take_snapshots(
-            until, self._alive_arr, len(self._alive), self._count, self._heap_t, self._heap_j,
-            self._shape, self._state, self._sec,
+            until,
+            self._alive_arr,
+            len(self._alive),
+            self._count,
+            self._heap_t,
+            self._heap_j,
+            self._shape,
+            self._state,
+            self._sec,
         )
 
     def cpu_vcpu_seconds(self, start: float, end: float) -> float:
@@ -235,11 +242,27 @@ class DataPlane:
     def _route(self, end: int) -> None:
         while self._pos < end:
             self._pos = route_requests(
-                self._times, self._work_s, self._ties, self._pos, end,
-                self._routable_arr, len(self._routable), self._alive_arr, len(self._alive),
-                self._slot_free, self._count, self._heap_t, self._heap_j,
-                self._shape, self._state, self._acc, self._sec,
-                self._status, self._latency_ms, self._wait_s, self._ok_latency_ms,
+                self._times,
+                self._work_s,
+                self._ties,
+                self._pos,
+                end,
+                self._routable_arr,
+                len(self._routable),
+                self._alive_arr,
+                len(self._alive),
+                self._slot_free,
+                self._count,
+                self._heap_t,
+                self._heap_j,
+                self._shape,
+                self._state,
+                self._acc,
+                self._sec,
+                self._status,
+                self._latency_ms,
+                self._wait_s,
+                self._ok_latency_ms,
             )
             if self._pos < end:
                 # Only more requests outstanding than ever before get here: memory follows the backlog.

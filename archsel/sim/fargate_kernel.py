@@ -111,8 +111,15 @@ def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: n
 
 @numba.njit(cache=True)
 def _snapshots(
-    until: float, alive: np.ndarray, n_alive: int, count: np.ndarray, heap_t: np.ndarray, heap_j: np.ndarray,
-    shape: np.ndarray, state: np.ndarray, sec: np.ndarray,
+    until: float,
+    alive: np.ndarray,
+    n_alive: int,
+    count: np.ndarray,
+    heap_t: np.ndarray,
+    heap_j: np.ndarray,
+    shape: np.ndarray,
+    state: np.ndarray,
+    sec: np.ndarray,
 ) -> None:
     """Record requests in the system and waiting at each whole second up to ``until`` not yet recorded."""
     concurrency = int(shape[SHAPE_CONCURRENCY])
@@ -175,17 +182,38 @@ def _choose(tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray
 
 @numba.njit(cache=True)
 def route_requests(
-    arrivals: np.ndarray, work_s: np.ndarray, ties: np.ndarray, begin: int, end: int,
-    routable: np.ndarray, n_routable: int, alive: np.ndarray, n_alive: int,
-    slot_free: np.ndarray, count: np.ndarray, heap_t: np.ndarray, heap_j: np.ndarray,
-    shape: np.ndarray, state: np.ndarray, acc: np.ndarray, sec: np.ndarray,
-    status: np.ndarray, latency_ms: np.ndarray, wait_s: np.ndarray, ok_latency_ms: np.ndarray,
+    arrivals: np.ndarray,
+    work_s: np.ndarray,
+    ties: np.ndarray,
+    begin: int,
+    end: int,
+    routable: np.ndarray,
+    n_routable: int,
+    alive: np.ndarray,
+    n_alive: int,
+    slot_free: np.ndarray,
+    count: np.ndarray,
+    heap_t: np.ndarray,
+    heap_j: np.ndarray,
+    shape: np.ndarray,
+    state: np.ndarray,
+    acc: np.ndarray,
+    sec: np.ndarray,
+    status: np.ndarray,
+    latency_ms: np.ndarray,
+    wait_s: np.ndarray,
+    ok_latency_ms: np.ndarray,
 ) -> int:
     """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
     concurrency = int(shape[SHAPE_CONCURRENCY])
     queue_limit = int(shape[SHAPE_QUEUE_LIMIT])
     vcpu, cpu_fraction, unloaded = shape[SHAPE_VCPU], shape[SHAPE_CPU_FRACTION], shape[SHAPE_UNLOADED]
-    alb_s, idle_s, offset_s, horizon_s = shape[SHAPE_ALB_S], shape[SHAPE_IDLE_S], shape[SHAPE_OFFSET_S], shape[SHAPE_HORIZON_S]
+    alb_s, idle_s, offset_s, horizon_s = (
+        shape[SHAPE_ALB_S],
+        shape[SHAPE_IDLE_S],
+        shape[SHAPE_OFFSET_S],
+        shape[SHAPE_HORIZON_S],
+    )
     lor = shape[SHAPE_LEAST_OUTSTANDING] > 0.5
     n_sec = sec.shape[1]
     for i in range(begin, end):
@@ -243,8 +271,15 @@ def route_requests(
 
 @numba.njit(cache=True)
 def take_snapshots(
-    until: float, alive: np.ndarray, n_alive: int, count: np.ndarray, heap_t: np.ndarray, heap_j: np.ndarray,
-    shape: np.ndarray, state: np.ndarray, sec: np.ndarray,
+    until: float,
+    alive: np.ndarray,
+    n_alive: int,
+    count: np.ndarray,
+    heap_t: np.ndarray,
+    heap_j: np.ndarray,
+    shape: np.ndarray,
+    state: np.ndarray,
+    sec: np.ndarray,
 ) -> None:
     """Record requests in the system at every whole second up to ``until`` not yet recorded."""
     _snapshots(until, alive, n_alive, count, heap_t, heap_j, shape, state, sec)

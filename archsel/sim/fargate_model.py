@@ -59,7 +59,7 @@ def run_fargate(
     env = simpy.Environment(initial_time=-warmup)
     fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, control_rng)
     policy = TargetTracking.from_profile(fargate, params.scale_in_ratio)
-    fleet.start(policy.clamp(_settled_tasks(profile, float(rate[: 60].mean()) if rate.size else 0.0)))
+    fleet.start(policy.clamp(_settled_tasks(profile, float(rate[:60].mean()) if rate.size else 0.0)))
     autoscaler = Autoscaler(env, policy, _metric_setup(profile, params), fleet, dataplane)
     env.process(autoscaler.run())
     env.run(until=options.horizon_s)
@@ -73,9 +73,7 @@ def run_fargate(
         requests=result.requests,
         errors=result.shed + result.no_target + result.timeouts,
         latency_ms=result.latency_ms,
-        usage=fargate_usage(
-            profile, params, lives, (result.sec_arrivals, result.sec_served), options.horizon_s
-        ),
+        usage=fargate_usage(profile, params, lives, (result.sec_arrivals, result.sec_served), options.horizon_s),
         timeouts=result.timeouts,
         shed=result.shed + result.no_target,
         tasks=_task_stats(fleet.log, options.horizon_s),

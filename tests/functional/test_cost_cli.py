@@ -321,9 +321,9 @@ def test_a_malformed_price_table_names_file_and_field(
 def test_a_region_without_prices_is_an_input_error(
     run_cli: Callable[..., Any], write_profile: Callable[..., Path]
 ) -> None:
-    result = run_cli("cost", str(write_profile("version: 1\nname: x\nregion: eu-west-1\ntraffic: {mean_rps: 1}\n")))
+    result = run_cli("cost", str(write_profile("version: 1\nname: x\nregion: ap-south-2\ntraffic: {mean_rps: 1}\n")))
     assert result.exit_code == 3
-    assert "eu-west-1" in result.stderr and "us-east-1" in result.stderr
+    assert "ap-south-2" in result.stderr and "us-east-1" in result.stderr
 
 
 def test_a_wrong_profile_path_is_an_input_error(run_cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -362,7 +362,7 @@ def test_pricing_show_markdown(run_cli: Callable[..., Any]) -> None:
 def test_pricing_show_for_a_region_without_a_table(run_cli: Callable[..., Any]) -> None:
     result = run_cli("pricing", "show", "--region", "mars-north-1")
     assert result.exit_code == 3
-    assert "mars-north-1" in result.stderr and "tables exist for: us-east-1" in result.stderr
+    assert "mars-north-1" in result.stderr and "tables exist for: " in result.stderr and "us-east-1" in result.stderr
 
 
 def test_pricing_show_for_an_unknown_service(run_cli: Callable[..., Any]) -> None:

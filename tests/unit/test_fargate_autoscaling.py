@@ -15,7 +15,9 @@ POLICY = TargetTracking(
 )  # fmt: skip
 
 
-def _feed(state: ScalerState, values: list[float | None], start: float = 0.0) -> tuple[ScalerState, list[tuple[float, ScalingDecision]]]:
+def _feed(
+    state: ScalerState, values: list[float | None], start: float = 0.0
+) -> tuple[ScalerState, list[tuple[float, ScalingDecision]]]:
     decisions = []
     for minute, value in enumerate(values):
         now = start + 60.0 * minute

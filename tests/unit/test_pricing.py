@@ -32,7 +32,7 @@ def test_the_shipped_table_loads_with_its_date_and_region() -> None:
     assert table.region == "us-east-1" and table.currency == "USD"
     assert table.as_of == dt.date(2026, 9, 20)
     assert table.source_file.endswith("us-east-1.yaml")
-    assert available_regions() == ("us-east-1",)
+    assert available_regions() == ("ap-southeast-1", "eu-central-1", "eu-west-1", "us-east-1", "us-west-2")
 
 
 def test_every_price_is_sourced_and_dated() -> None:

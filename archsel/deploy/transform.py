@@ -8,6 +8,7 @@ names resolve from the map bundled with the translator instead of IAM ListPolici
 from __future__ import annotations
 
 import copy
+import logging
 from typing import Any
 
 from archsel.deploy.models import Template
@@ -44,6 +45,9 @@ def expand_sam(template: Template, *, region: str, parameters: dict[str, str]) -
     from samtranslator.translator.translator import Translator
     from samtranslator.utils.py27hash_fix import to_py27_compatible_template, undo_mark_unicode_str_in_template
 
+    # The translator logs CloudWatch-metrics warnings meant for AWS's hosted transform; not for users.
+    logging.getLogger("samtranslator").addHandler(logging.NullHandler())
+    logging.getLogger("samtranslator").propagate = False
     fragment: dict[str, Any] = copy.deepcopy(dict(template.body))
     values: dict[str, Any] = dict(parameters)
     policies = OfflinePolicyLoader(partition_of(region)).load()

@@ -162,6 +162,7 @@ def console_ui(progress: ProgressMode | None, *, stdin: TextIO | None = None) ->
     stdout = Console(
         file=sys.stdout, no_color=plain_out, highlight=False, soft_wrap=plain_out, width=160 if plain_out else None
     )
-    stderr = Console(file=sys.stderr, highlight=False, no_color="NO_COLOR" in os.environ)
+    plain_err = not sys.stderr.isatty()
+    stderr = Console(file=sys.stderr, highlight=False, no_color="NO_COLOR" in os.environ, soft_wrap=plain_err)
     source = stdin or sys.stdin
     return ConsoleUI(progress=progress, stdout=stdout, stderr=stderr, interactive=source.isatty())

@@ -179,8 +179,8 @@ def resolve_parameters(
     """Stack parameter values: --parameter, then --image, then archsel.answers.yaml; previous values on update."""
     declared = template.parameters()
     given = _given_parameters(project, options, declared)
-    _check_images(project, options, given, staging, stack_name)
     previous = set(existing.parameters) if existing is not None else set()
+    _check_images(project, options, {*given, *previous}, staging, stack_name)
     found: list[Parameter] = []
     for name, spec in declared.items():
         if name in given:
@@ -212,11 +212,12 @@ def _given_parameters(project: Project, options: DeployOptions, declared: Mappin
 
 
 def _check_images(
-    project: Project, options: DeployOptions, given: Mapping[str, str], staging: Staging, stack_name: str
+    project: Project, options: DeployOptions, known: set[str], staging: Staging, stack_name: str
 ) -> None:
+    """A container image must come from --image, a parameter value, or the stack's previous value."""
     if options.image is not None and not project.images:
         raise UsageError("--image: this project runs no container image (it is not a Fargate design)")
-    missing = [need for need in project.images if need.parameter is None or need.parameter not in given]
+    missing = [need for need in project.images if need.parameter is None or need.parameter not in known]
     if missing and options.image is None:
         raise DeployError(
             image_instructions(missing[0], staging, stack_name), hint="then run it again with --image URI"

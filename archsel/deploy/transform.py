@@ -40,10 +40,17 @@ def partition_of(region: str) -> str:
 def expand_sam(template: Template, *, region: str, parameters: dict[str, str]) -> Template:
     """The CloudFormation template that AWS::Serverless-2016-10-31 makes of ``template``."""
     import boto3
-    from samtranslator.model.exceptions import InvalidDocumentException
-    from samtranslator.parser.parser import Parser
-    from samtranslator.translator.translator import Translator
-    from samtranslator.utils.py27hash_fix import to_py27_compatible_template, undo_mark_unicode_str_in_template
+
+    try:
+        from samtranslator.model.exceptions import InvalidDocumentException
+        from samtranslator.parser.parser import Parser
+        from samtranslator.translator.translator import Translator
+        from samtranslator.utils.py27hash_fix import to_py27_compatible_template, undo_mark_unicode_str_in_template
+    except ImportError as error:
+        raise DeployError(
+            "the local SAM transform needs aws-sam-translator, which is not installed",
+            hint="pip install 'archsel[deploy]' (or aws-sam-translator), or deploy with --transform cloudformation",
+        ) from error
 
     # The translator logs CloudWatch-metrics warnings meant for AWS's hosted transform; not for users.
     logging.getLogger("samtranslator").addHandler(logging.NullHandler())

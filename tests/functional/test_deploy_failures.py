@@ -313,3 +313,9 @@ def stubs_stack_id() -> str:
     from tests.deploy_support import stack_id
 
     return stack_id(STACK)
+
+
+def test_cli_rejects_a_parameter_without_a_value(project: Path, run_cli: Any) -> None:
+    result = run_cli("deploy", str(project), "--parameter", "MemorySize", "--yes")
+    assert result.exit_code == ExitCode.USAGE
+    assert "archsel: error: --parameter 'MemorySize': expected KEY=VALUE" in result.stderr

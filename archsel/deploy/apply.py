@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from archsel.deploy.events import failure_hint, root_cause
 from archsel.deploy.models import (
@@ -22,6 +22,7 @@ from archsel.deploy.models import (
     DeployInterrupted,
     DeployResult,
     DeployUI,
+    EventSink,
     StackOutput,
     Template,
     TransformMode,
@@ -40,18 +41,22 @@ from archsel.deploy.plan import (
     unexpanded_serverless,
     watch_command,
 )
-from archsel.deploy.watch import Context, follow, known_events, wait_change_set
+from archsel.deploy.watch import Operation, Watched, follow, known_events, wait_change_set
 from archsel.errors import DeployError
+
+if TYPE_CHECKING:
+    from archsel.deploy.cfn import CloudFormation
+    from archsel.deploy.storage import Storage
 
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
     """The edges a deploy or destroy uses, injected."""
 
-    cfn: Any
-    """cfn.CloudFormation (or one built on stubbed clients)."""
-    storage: Any
-    """storage.Storage."""
+    cfn: CloudFormation
+    """CloudFormation calls (tests build it on stubbed clients)."""
+    storage: Storage
+    """S3 and DynamoDB calls."""
     ui: DeployUI
     clock: Clock
     stamp: Callable[[], str]
@@ -179,9 +184,9 @@ def _wait_review_stack_gone(plan: StackPlan, rt: Runtime) -> None:
     """A stack left in REVIEW_IN_PROGRESS by a discarded change set may still be deleting; wait it out."""
     state = rt.cfn.find_stack(plan.stack_name)
     if state is not None and state.status == "DELETE_IN_PROGRESS":
-        context = Context(f"deletion of {plan.stack_name}", watch_command(plan.stack_name, plan.staging.region))
+        operation = Operation(state.stack_id, frozenset(), f"deletion of {plan.stack_name}", _watch(plan))
         with rt.ui.watch(f"waiting for {plan.stack_name} to be deleted", 0) as sink:
-            follow(rt.cfn, state.stack_id, frozenset(), rt.clock, sink, context)
+            follow(rt.cfn, operation, rt.clock, sink)
 
 
 def _tags(plan: StackPlan) -> tuple[tuple[str, str], ...]:
@@ -224,9 +229,9 @@ def _delete_failed_stack(plan: StackPlan, rt: Runtime) -> None:
         return
     known = known_events(rt.cfn, existing.stack_id)
     rt.cfn.delete_stack(existing.stack_id, f"archsel-delete-{rt.stamp()}")
-    context = Context(f"deletion of {plan.stack_name}", watch_command(plan.stack_name, plan.staging.region))
+    operation = Operation(existing.stack_id, known, f"deletion of {plan.stack_name}", _watch(plan))
     with rt.ui.watch(f"deleting failed stack {plan.stack_name}", 0) as sink:
-        watched = _follow_or_interrupt(plan, rt, existing.stack_id, known, sink, context)
+        watched = _follow_or_interrupt(plan, rt, operation, sink)
     if watched.status != "DELETE_COMPLETE":
         raise DeployError(
             f"could not delete the failed stack {plan.stack_name}: {watched.status}",
@@ -234,15 +239,17 @@ def _delete_failed_stack(plan: StackPlan, rt: Runtime) -> None:
         )
 
 
-def _follow_or_interrupt(
-    plan: StackPlan, rt: Runtime, stack_id: str, known: frozenset[str], sink: Any, context: Context
-) -> Any:
+def _watch(plan: StackPlan) -> str:
+    return watch_command(plan.stack_name, plan.staging.region)
+
+
+def _follow_or_interrupt(plan: StackPlan, rt: Runtime, operation: Operation, sink: EventSink) -> Watched:
     try:
-        return follow(rt.cfn, stack_id, known, rt.clock, sink, context)
+        return follow(rt.cfn, operation, rt.clock, sink)
     except KeyboardInterrupt:
         raise DeployInterrupted(
-            f"interrupted: archsel stopped watching the {context.operation}, which goes on in CloudFormation",
-            hint=f"watch it with `{context.watch_hint}`; when it is done, run `archsel deploy "
+            f"interrupted: archsel stopped watching the {operation.name}, which goes on in CloudFormation",
+            hint=f"watch it with `{operation.watch_hint}`; when it is done, run `archsel deploy "
             f"{plan.project.root}` again (it picks up from the stack's state)",
         ) from None
 
@@ -252,9 +259,9 @@ def _execute(plan: StackPlan, reviewed: Reviewed, view: ChangeSetView, rt: Runti
     known = known_events(rt.cfn, stack_id)
     rt.cfn.execute_change_set(reviewed.state.change_set_id, f"archsel-exec-{rt.stamp()}")
     verb = "create" if reviewed.change_set_type == "CREATE" else "update"
-    context = Context(f"{verb} of stack {plan.stack_name}", watch_command(plan.stack_name, plan.staging.region))
+    operation = Operation(stack_id, known, f"{verb} of stack {plan.stack_name}", _watch(plan))
     with rt.ui.watch(f"{verb} {plan.stack_name}", len(view.rows)) as sink:
-        watched = _follow_or_interrupt(plan, rt, stack_id, known, sink, context)
+        watched = _follow_or_interrupt(plan, rt, operation, sink)
     if watched.status not in SUCCESS_STATUSES or watched.state is None:
         cause = root_cause(watched.events, plan.stack_name)
         reason = (

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archsel.deploy.models import (
     AwsTarget,
@@ -25,6 +25,9 @@ from archsel.deploy.models import (
     StackState,
 )
 from archsel.errors import DeployError
+
+if TYPE_CHECKING:
+    from archsel.deploy.storage import Storage
 
 RETRY_CONFIG = {"mode": "adaptive", "max_attempts": 10}
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
@@ -97,8 +100,7 @@ class Connection:
     """Clients for one account and region, and where they point."""
 
     cloudformation: CloudFormation
-    storage: Any
-    """archsel.deploy.storage.Storage (typed as Any to keep the import graph acyclic)."""
+    storage: Storage
     region: str
     account: str
     endpoint_url: str | None

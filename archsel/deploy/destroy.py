@@ -21,6 +21,7 @@ from archsel.deploy.models import (
     Cancelled,
     ChangeSetRequest,
     DeployInterrupted,
+    DestroyOptions,
     DestroyResult,
     KeptResource,
     Parameter,
@@ -29,7 +30,7 @@ from archsel.deploy.models import (
     Template,
 )
 from archsel.deploy.plan import IAM_CAPABILITIES, Staging, has_no_changes, template_source, watch_command
-from archsel.deploy.watch import Context, Watched, follow, known_events, wait_change_set
+from archsel.deploy.watch import Operation, Watched, follow, known_events, wait_change_set
 from archsel.errors import DeployError
 from archsel.pricing import PriceTable
 
@@ -66,21 +67,16 @@ class DestroyPlan:
 
 
 def plan_destroy(
-    stack_name: str,
-    state: StackState,
-    resources: tuple[StackResource, ...],
-    staging: Staging,
-    *,
-    keep_data: bool,
-    yes: bool,
+    state: StackState, resources: tuple[StackResource, ...], staging: Staging, options: DestroyOptions
 ) -> DestroyPlan:
     """The destroy plan; DeployError while another operation runs on the stack."""
+    stack_name = state.name
     if state.status.endswith("_IN_PROGRESS") and state.status != "REVIEW_IN_PROGRESS":
         raise DeployError(
             f"stack {stack_name} is {state.status}: another operation is running on it",
             hint=f"wait for it ({watch_command(stack_name, staging.region)}), then run archsel destroy again",
         )
-    return DestroyPlan(stack_name, state, resources, staging, keep_data, yes)
+    return DestroyPlan(stack_name, state, resources, staging, options.keep_data, options.yes)
 
 
 def destroy(plan: DestroyPlan, rt: Runtime, prices: PriceTable | None) -> DestroyResult:
@@ -215,15 +211,16 @@ def _delete(plan: DestroyPlan, rt: Runtime) -> Watched:
     return _follow(plan, rt, known, "deletion")
 
 
-def _follow(plan: DestroyPlan, rt: Runtime, known: frozenset[str], operation: str) -> Watched:
-    context = Context(f"{operation} of {plan.stack_name}", watch_command(plan.stack_name, plan.staging.region))
-    with rt.ui.watch(f"{operation} of {plan.stack_name}", len(plan.live)) as sink:
+def _follow(plan: DestroyPlan, rt: Runtime, known: frozenset[str], what: str) -> Watched:
+    hint = watch_command(plan.stack_name, plan.staging.region)
+    operation = Operation(plan.state.stack_id, known, f"{what} of {plan.stack_name}", hint)
+    with rt.ui.watch(operation.name, len(plan.live)) as sink:
         try:
-            return follow(rt.cfn, plan.state.stack_id, known, rt.clock, sink, context)
+            return follow(rt.cfn, operation, rt.clock, sink)
         except KeyboardInterrupt:
             raise DeployInterrupted(
-                f"interrupted: archsel stopped watching the {context.operation}, which goes on in CloudFormation",
-                hint=f"watch it with `{context.watch_hint}`; run archsel destroy again afterwards to finish",
+                f"interrupted: archsel stopped watching the {operation.name}, which goes on in CloudFormation",
+                hint=f"watch it with `{operation.watch_hint}`; run archsel destroy again afterwards to finish",
             ) from None
 
 

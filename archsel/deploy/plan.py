@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from archsel.deploy import cdk
@@ -108,10 +108,11 @@ class TemplateSource:
 def plan_deploy(project: Project, existing: StackState | None, staging: Staging, options: DeployOptions) -> StackPlan:
     """The deploy plan for ``project`` given the stack as it is now (None: it does not exist)."""
     stack_name = check_stack_name(options.stack_name or project.default_stack_name)
+    options = replace(options, stack_name=stack_name)
     action = decide_action(existing, stack_name, staging.region)
     prefix = staging.prefix(stack_name)
     template = packaged_template(project, staging.bucket, prefix, options.image)
-    parameters = resolve_parameters(project, template, existing, options, staging, stack_name)
+    parameters = resolve_parameters(project, template, existing, options, staging)
     transform = options.transform if project.kind is ProjectKind.sam else TransformMode.cloudformation
     uploads = uploads_for(project.artifacts, prefix)
     fields = (stack_name, project, staging, existing, action, template, uploads, parameters, transform, options)
@@ -169,18 +170,16 @@ def packaged_template(project: Project, bucket: str, prefix: str, image: str | N
 
 
 def resolve_parameters(
-    project: Project,
-    template: Template,
-    existing: StackState | None,
-    options: DeployOptions,
-    staging: Staging,
-    stack_name: str,
+    project: Project, template: Template, existing: StackState | None, options: DeployOptions, staging: Staging
 ) -> tuple[Parameter, ...]:
-    """Stack parameter values: --parameter, then --image, then archsel.answers.yaml; previous values on update."""
+    """Stack parameter values: --parameter, then --image, then archsel.answers.yaml; previous values on update.
+
+    ``options.stack_name`` is the checked stack name (it names the ECR repository in image instructions).
+    """
     declared = template.parameters()
     given = _given_parameters(project, options, declared)
     previous = set(existing.parameters) if existing is not None else set()
-    _check_images(project, options, {*given, *previous}, staging, stack_name)
+    _check_images(project, options, {*given, *previous}, staging)
     found: list[Parameter] = []
     for name, spec in declared.items():
         if name in given:
@@ -211,14 +210,13 @@ def _given_parameters(project: Project, options: DeployOptions, declared: Mappin
     return given
 
 
-def _check_images(
-    project: Project, options: DeployOptions, known: set[str], staging: Staging, stack_name: str
-) -> None:
+def _check_images(project: Project, options: DeployOptions, known: set[str], staging: Staging) -> None:
     """A container image must come from --image, a parameter value, or the stack's previous value."""
     if options.image is not None and not project.images:
         raise UsageError("--image: this project runs no container image (it is not a Fargate design)")
     missing = [need for need in project.images if need.parameter is None or need.parameter not in known]
     if missing and options.image is None:
+        stack_name = options.stack_name or project.default_stack_name
         raise DeployError(
             image_instructions(missing[0], staging, stack_name), hint="then run it again with --image URI"
         )

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from archsel.deploy.models import (
     AwsTarget,
@@ -26,6 +26,12 @@ from archsel.deploy.models import (
 )
 from archsel.errors import DeployError, PricingError
 
+if TYPE_CHECKING:
+    from archsel.deploy.apply import Runtime
+    from archsel.deploy.cdk import Synth
+    from archsel.deploy.cfn import Connection
+    from archsel.pricing import PriceTable
+
 LOCAL_POLL_S = 0.5
 """Poll interval for local endpoints (emulators finish at once); AWS gets the Clock default of 5 s."""
 
@@ -34,12 +40,12 @@ LOCAL_POLL_S = 0.5
 class Edges:
     """Injected edges; every None is replaced by the real thing."""
 
-    connection: Any = None
-    """cfn.Connection: clients for one account and region."""
+    connection: Connection | None = None
+    """Clients for one account and region."""
     clock: Clock | None = None
     env: Mapping[str, str] | None = None
-    synth: Any = None
-    """cdk.Synth: runs the CDK app."""
+    synth: Synth | None = None
+    """Runs the CDK app."""
 
 
 def real_clock(*, timeout_s: float, local: bool) -> Clock:
@@ -61,13 +67,13 @@ def _require_answerable(ui: DeployUI, yes: bool, what: str) -> None:
         )
 
 
-def _connect(target: AwsTarget, edges: Edges) -> Any:
+def _connect(target: AwsTarget, edges: Edges) -> Connection:
     from archsel.deploy.cfn import connect
 
     return edges.connection or connect(target, edges.env if edges.env is not None else os.environ)
 
 
-def _runtime(connection: Any, ui: DeployUI, edges: Edges, timeout_s: float) -> Any:
+def _runtime(connection: Connection, ui: DeployUI, edges: Edges, timeout_s: float) -> Runtime:
     from archsel.deploy.apply import Runtime
 
     clock = edges.clock or real_clock(timeout_s=timeout_s, local=connection.endpoint_url is not None)
@@ -114,11 +120,11 @@ def run_destroy(
         removed = clean_staging(staging, stack_name, runtime)
         return DestroyResult(stack_name, "absent", staging_objects_deleted=removed, staging_bucket=staging.bucket)
     resources = connection.cloudformation.resources(state.stack_id)
-    plan = plan_destroy(stack_name, state, resources, staging, keep_data=options.keep_data, yes=options.yes)
+    plan = plan_destroy(state, resources, staging, options)
     return destroy(plan, runtime, _prices(connection.region) if options.keep_data else None)
 
 
-def _prices(region: str) -> Any:
+def _prices(region: str) -> PriceTable | None:
     from archsel.pricing import load_prices
 
     try:

@@ -39,11 +39,16 @@ class Watched:
 
 
 @dataclass(frozen=True, slots=True)
-class Context:
-    """Words for messages while waiting: what runs, and the command that watches it without archsel."""
+class Operation:
+    """A stack operation to follow: the stack, the events it had before, and words for messages."""
 
-    operation: str
+    stack_id: str
+    known: frozenset[str]
+    """Event ids from before the operation (not shown again)."""
+    name: str
+    """What runs, e.g. "update of stack shop"."""
     watch_hint: str
+    """The command that watches it without archsel."""
 
 
 def wait_change_set(reader: StackReader, change_set_id: str, clock: Clock) -> ChangeSetState:
@@ -66,16 +71,15 @@ def known_events(reader: StackReader, stack_id: str) -> frozenset[str]:
     return frozenset(event.event_id for event in reader.events(stack_id, frozenset()))
 
 
-def follow(
-    reader: StackReader, stack_id: str, known: frozenset[str], clock: Clock, sink: EventSink, context: Context
-) -> Watched:
+def follow(reader: StackReader, operation: Operation, clock: Clock, sink: EventSink) -> Watched:
     """Pass each new event to ``sink`` until the stack leaves *_IN_PROGRESS (or is deleted).
 
     Bounded by ``clock.stack_timeout_s``: past it, archsel stops watching (CloudFormation goes
     on) and says how to keep watching. An AWS error while watching says the same.
     """
     started = clock.now()
-    seen = set(known)
+    stack_id = operation.stack_id
+    seen = set(operation.known)
     collected: list[StackEvent] = []
     while True:
         try:
@@ -83,8 +87,8 @@ def follow(
             fresh = chronological(reader.events(stack_id, frozenset(seen)))
         except DeployError as error:
             raise DeployError(
-                f"{error.message}\nwhile watching the {context.operation}; it goes on in CloudFormation",
-                hint=f"{error.hint + '; ' if error.hint else ''}watch it with `{context.watch_hint}`",
+                f"{error.message}\nwhile watching the {operation.name}; it goes on in CloudFormation",
+                hint=f"{error.hint + '; ' if error.hint else ''}watch it with `{operation.watch_hint}`",
             ) from error
         elapsed = clock.now() - started
         for event in fresh:
@@ -97,8 +101,8 @@ def follow(
             return Watched(state, tuple(collected))
         if elapsed > clock.stack_timeout_s:
             raise DeployError(
-                f"the {context.operation} is still {status} after {elapsed / 60:.0f} min; "
+                f"the {operation.name} is still {status} after {elapsed / 60:.0f} min; "
                 "archsel stopped watching, CloudFormation carries on",
-                hint=f"watch it with `{context.watch_hint}` (or wait longer with --timeout)",
+                hint=f"watch it with `{operation.watch_hint}` (or wait longer with --timeout)",
             )
         clock.sleep(clock.poll_s)

@@ -10,7 +10,7 @@ import pytest
 import archsel.deploy.destroy as destroy_module
 from archsel.cost.components import Tier
 from archsel.deploy.destroy import plan_destroy, retained_template, storage_monthly_usd
-from archsel.deploy.models import StackResource, StackState
+from archsel.deploy.models import DestroyOptions, StackResource, StackState
 from archsel.deploy.plan import Staging
 from archsel.errors import DeployError
 
@@ -25,20 +25,20 @@ RESOURCES = (
 
 
 def test_only_live_buckets_of_the_stack_are_emptied() -> None:
-    plan = plan_destroy("app", StackState("app", "id", "UPDATE_COMPLETE"), RESOURCES, STAGING, keep_data=False, yes=True)
+    plan = plan_destroy(StackState("app", "id", "UPDATE_COMPLETE"), RESOURCES, STAGING, DestroyOptions(yes=True))
     assert plan.buckets_to_empty == ("app-uploads-1", "app-site-1")
     assert plan.kept == ()
 
 
 def test_keep_data_keeps_buckets_and_tables_and_empties_nothing() -> None:
-    plan = plan_destroy("app", StackState("app", "id", "UPDATE_COMPLETE"), RESOURCES, STAGING, keep_data=True, yes=True)
+    plan = plan_destroy(StackState("app", "id", "UPDATE_COMPLETE"), RESOURCES, STAGING, DestroyOptions(keep_data=True))
     assert plan.buckets_to_empty == ()
     assert [r.logical_id for r in plan.kept] == ["Uploads", "Site", "Items"]
 
 
 def test_destroy_waits_for_no_running_operation() -> None:
     with pytest.raises(DeployError, match="UPDATE_IN_PROGRESS: another operation is running"):
-        plan_destroy("app", StackState("app", "id", "UPDATE_IN_PROGRESS"), (), STAGING, keep_data=False, yes=True)
+        plan_destroy(StackState("app", "id", "UPDATE_IN_PROGRESS"), (), STAGING, DestroyOptions())
 
 
 def test_retained_template_marks_only_the_kept_resources() -> None:

@@ -91,10 +91,19 @@ def deploy(plan: StackPlan, rt: Runtime) -> DeployResult:
         discard(reviewed, rt)
         rt.ui.notice("dry run: change set deleted, nothing deployed")
         return DeployResult(plan.stack_name, "dry-run", change_set=view)
-    if not plan.options.yes and not rt.ui.confirm(f"Deploy these changes to {plan.stack_name}?"):
+    if not plan.options.yes and not _confirmed(plan, reviewed, rt):
         discard(reviewed, rt)
         raise Cancelled("deploy cancelled; nothing was changed (the change set was deleted)")
     return _execute(plan, reviewed, view, rt)
+
+
+def _confirmed(plan: StackPlan, reviewed: Reviewed, rt: Runtime) -> bool:
+    """Ask; Ctrl-C at the question is a no that also exits 130."""
+    try:
+        return rt.ui.confirm(f"Deploy these changes to {plan.stack_name}?")
+    except KeyboardInterrupt:
+        discard(reviewed, rt)
+        raise DeployInterrupted("interrupted at the question; the change set was deleted, nothing changed") from None
 
 
 def stage(staging: Staging, uploads: tuple[Upload, ...], rt: Runtime) -> None:

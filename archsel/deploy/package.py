@@ -88,6 +88,25 @@ def collect_artifacts(template: Template, root: Path) -> tuple[Artifact, ...]:
     return tuple(pack_path(path, logical_id=lid, prop=prop) for lid, prop, path in local_code_paths(template, root))
 
 
+def dependency_notices(artifacts: tuple[Artifact, ...]) -> tuple[str, ...]:
+    """A notice per code folder whose requirements.txt lists packages: archsel zips the folder as it is."""
+    notices = []
+    for folder in dict.fromkeys(a.source for a in artifacts if a.source.is_dir()):
+        requirements = folder / "requirements.txt"
+        if requirements.is_file() and _lists_packages(requirements):
+            notices.append(
+                f"{requirements}: archsel packages {folder.name}/ as it is and does not install these dependencies "
+                "(vendor them into the folder, use a layer, or build with `sam build`)"
+            )
+    return tuple(notices)
+
+
+def _lists_packages(path: Path) -> bool:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    # boto3/botocore are in every Lambda Python runtime already
+    return any(line and not line.lower().startswith(("boto3", "botocore")) for line in lines)
+
+
 def _is_local(value: object) -> bool:
     return isinstance(value, str) and bool(value) and not value.startswith(("s3://", "https://", "http://"))
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from archsel.deploy import cdk
 from archsel.deploy.cfn_yaml import parse_template_text
 from archsel.deploy.models import Answers, ImageNeed, Project, ProjectKind, Template
-from archsel.deploy.package import collect_artifacts
+from archsel.deploy.package import collect_artifacts, dependency_notices
 from archsel.errors import DeployError
 
 ANSWERS_FILE = "archsel.answers.yaml"
@@ -97,14 +97,16 @@ def _template_project(root: Path, path: Path, answers: Answers | None) -> Projec
         raise DeployError(f"{path}: cannot read ({error})") from error
     template = Template(parse_template_text(text, source=str(path)))
     kind = ProjectKind.sam if template.uses_sam_transform() else ProjectKind.cloudformation
+    artifacts = collect_artifacts(template, root)
     return Project(
         root=root,
         kind=kind,
         template=template,
         answers=answers,
         default_stack_name=default_stack_name(answers, None, root),
-        artifacts=collect_artifacts(template, root),
+        artifacts=artifacts,
         images=template_images(template, root),
+        notices=dependency_notices(artifacts),
     )
 
 

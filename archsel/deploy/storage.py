@@ -50,7 +50,7 @@ class Storage:
             flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
             self._s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=dict.fromkeys(flags, True))
         with aws_call(f"{where}: PutBucketEncryption"):
-            rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
+            rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
             self._s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [rule]})
         with aws_call(f"{where}: PutBucketVersioning"):
             self._s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

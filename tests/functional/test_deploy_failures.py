@@ -319,3 +319,19 @@ def test_cli_rejects_a_parameter_without_a_value(project: Path, run_cli: Any) ->
     result = run_cli("deploy", str(project), "--parameter", "MemorySize", "--yes")
     assert result.exit_code == ExitCode.USAGE
     assert "archsel: error: --parameter 'MemorySize': expected KEY=VALUE" in result.stderr
+
+
+def test_ctrl_c_at_the_question_deletes_the_change_set(project: Path) -> None:
+    class InterruptedUI(RecordingUI):
+        def confirm(self, question: str) -> bool:
+            raise KeyboardInterrupt
+
+    stubs, ui, time = Stubs(), InterruptedUI(), FakeTime()
+    script_review(stubs)
+    stubs.ok("delete_change_set")
+    stubs.stack(STACK, "REVIEW_IN_PROGRESS")
+    stubs.ok("delete_stack")
+    with stubs.active():
+        error = failure(lambda: deploy(project, stubs, ui, time, yes=False))
+    assert error.exit_code == ExitCode.INTERRUPTED
+    assert error.message == "interrupted at the question; the change set was deleted, nothing changed"

@@ -104,3 +104,15 @@ def test_globals_code_uri_is_packaged_too(tmp_path: Path) -> None:
 def test_missing_code_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(DeployError, match=r"Fn\.CodeUri: .*nowhere does not exist"):
         collect_artifacts(sam_template("nowhere/"), tmp_path)
+
+
+def test_requirements_that_need_installing_are_pointed_out(tmp_path: Path) -> None:
+    from archsel.deploy.package import dependency_notices
+
+    make_code(tmp_path / "src")
+    artifacts = collect_artifacts(sam_template(), tmp_path)
+    (tmp_path / "src" / "requirements.txt").write_text("# runtime has these\nboto3>=1.34\n")
+    assert dependency_notices(artifacts) == ()
+    (tmp_path / "src" / "requirements.txt").write_text("boto3\npydantic==2.7  # validation\n")
+    (notice,) = dependency_notices(artifacts)
+    assert "does not install these dependencies" in notice

@@ -97,7 +97,7 @@ def test_staging_bucket_is_private_versioned_and_encrypted() -> None:
         stub.add_response("create_bucket", {}, {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}})
         flags = dict.fromkeys(("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True)
         stub.add_response("put_public_access_block", {}, {"Bucket": "b", "PublicAccessBlockConfiguration": flags})
-        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
+        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
         stub.add_response(
             "put_bucket_encryption", {}, {"Bucket": "b", "ServerSideEncryptionConfiguration": {"Rules": [rule]}}
         )

@@ -51,7 +51,13 @@ class Edges:
 def real_clock(*, timeout_s: float, local: bool) -> Clock:
     """The system clock and sleep, polling faster on local endpoints."""
     poll = LOCAL_POLL_S if local else 5.0
-    return Clock(now=time.monotonic, sleep=time.sleep, poll_s=poll, stack_timeout_s=timeout_s)
+    return Clock(
+        now=time.monotonic,
+        sleep=time.sleep,
+        poll_s=poll,
+        change_set_timeout_s=min(600.0, timeout_s),
+        stack_timeout_s=timeout_s,
+    )
 
 
 def utc_stamp() -> str:

@@ -93,7 +93,7 @@ def buckets(url: str) -> set[str]:
 @pytest.mark.slow
 def test_deploy_update_no_changes_and_destroy(moto_url: str, project: Path, run_cli: Callable[..., Any]) -> None:
     outputs = project / "outputs.json"
-    created = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--yes", "--outputs-file", str(outputs))
+    created = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--yes", "--outputs-file", str(outputs))
     assert created.exit_code == 0, created.stderr
     assert f"Change set for stack {STACK} (CREATE)" in created.stdout
     assert "AWS::Lambda::Function" in created.stdout and "Lambda function: runs the API's code" in created.stdout
@@ -117,30 +117,30 @@ def test_deploy_update_no_changes_and_destroy(moto_url: str, project: Path, run_
 
     template = project / "template.yaml"
     template.write_text(template.read_text().replace("Timeout: 10", "Timeout: 20"))
-    looked = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--dry-run")
+    looked = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--dry-run")
     assert looked.exit_code == 0, looked.stderr
     assert "Modify" in looked.stdout and "ApiFunction" in looked.stdout
     assert "dry run: change set deleted, nothing deployed" in looked.stderr
     assert only_function(moto_url)["Timeout"] == 10
 
-    updated = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--yes")
+    updated = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--yes")
     assert updated.exit_code == 0, updated.stderr
     assert f"Change set for stack {STACK} (UPDATE)" in updated.stdout
     assert "Modify" in updated.stdout and "ApiFunction" in updated.stdout
     assert "unchanged: ApiFunction (src)" in updated.stderr  # same code, same hash: not uploaded again
     assert only_function(moto_url)["Timeout"] == 20
 
-    again = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--yes")
+    again = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--yes")
     assert again.exit_code == 0, again.stderr
     assert f"no changes: stack {STACK} already matches the project" in again.stderr
     assert "Change set" not in again.stdout
 
-    refused = run_cli("deploy", str(project), "--endpoint-url", moto_url)
+    refused = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2")
     assert refused.exit_code == 2
     assert "refusing to deploy without confirmation" in refused.stderr
 
     s3.put_object(Bucket=next(iter(uploads)), Key="user-upload.txt", Body=b"data")
-    gone = run_cli("destroy", str(project), "--endpoint-url", moto_url, "--yes")
+    gone = run_cli("destroy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--yes")
     assert gone.exit_code == 0, gone.stderr
     assert f"bucket {next(iter(uploads))} (created by the stack) will be emptied" in gone.stderr
     assert f"kept staging bucket {STAGING}" in gone.stderr
@@ -153,8 +153,8 @@ def test_deploy_update_no_changes_and_destroy(moto_url: str, project: Path, run_
 
 
 def test_destroy_keep_data_leaves_table_and_bucket(moto_url: str, project: Path, run_cli: Callable[..., Any]) -> None:
-    assert run_cli("deploy", str(project), "--endpoint-url", moto_url, "--yes").exit_code == 0
-    kept = run_cli("destroy", str(project), "--endpoint-url", moto_url, "--yes", "--keep-data")
+    assert run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--yes").exit_code == 0
+    kept = run_cli("destroy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--yes", "--keep-data")
     assert kept.exit_code == 0, kept.stderr
     assert "kept: ItemsTable (AWS::DynamoDB::Table)" in kept.stderr and "/month" in kept.stderr
     assert "kept: UploadsBucket (AWS::S3::Bucket)" in kept.stderr
@@ -184,11 +184,11 @@ def test_large_template_goes_by_url_and_missing_stack_destroys_nothing(
         },
     }
     (folder / "template.json").write_text(json.dumps(body))
-    done = run_cli("deploy", str(folder), "--stack-name", "big", "--endpoint-url", moto_url, "--yes")
+    done = run_cli("deploy", str(folder), "--stack-name", "big", "--endpoint-url", moto_url, "--timeout", "2", "--yes")
     assert done.exit_code == 0, done.stderr
     assert "uploaded template: s3://" in done.stderr
     assert len(client("dynamodb", moto_url).list_tables()["TableNames"]) == 1
-    nothing = run_cli("destroy", str(folder), "--stack-name", "absent", "--endpoint-url", moto_url, "--yes")
+    nothing = run_cli("destroy", str(folder), "--stack-name", "absent", "--endpoint-url", moto_url, "--timeout", "2", "--yes")
     assert nothing.exit_code == 0
     assert "no stack absent" in nothing.stderr
 

@@ -19,6 +19,8 @@ from archsel.profile_loader import load_profile
 from archsel.sim.traffic import summarize
 
 if TYPE_CHECKING:
+    from archsel.deploy.models import AwsTarget, DeployOptions, DeployResult, DeployUI, DestroyOptions, DestroyResult
+    from archsel.deploy.run import Edges
     from archsel.pricing_update import PricingClient, UpdatePlan
     from archsel.recommend import Recommendation
     from archsel.sim.result import SimRun
@@ -374,3 +376,40 @@ def _price_folder() -> Path:
     from archsel.resources import pricing_dir
 
     return pricing_dir() / "aws"
+
+
+# ----------------------------------------------------------------------------- deploy and destroy (issue 7)
+
+
+def deploy(
+    project_dir: str | Path,
+    *,
+    target: AwsTarget,
+    options: DeployOptions,
+    ui: DeployUI,
+    edges: Edges | None = None,
+) -> DeployResult:
+    """Deploy a scaffolded project through a CloudFormation change set (see docs/deploy.md).
+
+    ``ui`` shows the change set, asks for confirmation and follows the events; ``edges``
+    injects the AWS connection, clock, environment and CDK synth (tests); None uses the real ones.
+    """
+    from archsel.deploy.run import Edges as RealEdges
+    from archsel.deploy.run import run_deploy
+
+    return run_deploy(Path(project_dir), target, options, ui, edges or RealEdges())
+
+
+def destroy(
+    project_dir: str | Path,
+    *,
+    target: AwsTarget,
+    options: DestroyOptions,
+    ui: DeployUI,
+    edges: Edges | None = None,
+) -> DestroyResult:
+    """Delete a project's stack after confirmation; empties only buckets the stack created, unless --keep-data."""
+    from archsel.deploy.run import Edges as RealEdges
+    from archsel.deploy.run import run_destroy
+
+    return run_destroy(Path(project_dir), target, options, ui, edges or RealEdges())

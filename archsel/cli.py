@@ -370,46 +370,6 @@ def init(
     views.show_init(api.init_profile(path=path, preset=preset, force=force))
 
 
-def main(argv: list[str] | None = None) -> NoReturn:
-    """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
-    from archsel.errors import ArchselError, ExitCode
-
-    try:
-        result = app(args=argv, prog_name="archsel", standalone_mode=False)
-    except ArchselError as error:
-        _print_error(error.message, error.hint)
-        if _DEBUG["on"]:
-            raise
-        sys.exit(int(error.exit_code))
-    except KeyboardInterrupt:
-        _print_error("interrupted", None)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        _print_error("aborted", None)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except _click_usage_errors() as error:
-        error.show()  # type: ignore[attr-defined]
-        sys.exit(int(ExitCode.USAGE))
-    sys.exit(int(result) if isinstance(result, int) else int(ExitCode.OK))
-
-
-def _click_usage_errors() -> tuple[type[Exception], ...]:
-    import click
-
-    return (click.UsageError, click.BadParameter)
-
-
-def _print_error(message: str, hint: str | None) -> None:
-    lines = message.splitlines() or [""]
-    sys.stderr.write(f"archsel: error: {lines[0]}\n")
-    for line in lines[1:]:
-        sys.stderr.write(f"  {line}\n")
-    if hint:
-        sys.stderr.write(f"hint: {hint}\n")
-
-
 # ----------------------------------------------------------------------------- scaffold
 
 
@@ -469,3 +429,165 @@ def scaffold(
         design = api.scaffold_design(source, architecture=architecture)
     options = WriteOptions(dry_run=dry_run, diff=diff, force=force)
     views_scaffold.show_scaffold(api.scaffold(design, iac=iac.value, out=out, options=options))
+
+
+# ----------------------------------------------------------------------------- deploy and destroy (issue 7)
+
+from archsel.deploy.models import ProgressMode, TransformMode  # noqa: E402 - light enums, kept with their commands
+
+ProjectArg = Annotated[Path, typer.Argument(help="Project folder made by `archsel scaffold`.", show_default=False)]
+StackOpt = Annotated[
+    str | None,
+    typer.Option("--stack-name", help="Stack name (default: from archsel.answers.yaml).", show_default=False),
+]
+RegionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile).", show_default=False
+    ),
+]
+AwsProfileOpt = Annotated[str | None, typer.Option("--profile", help="AWS named profile.", show_default=False)]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint-url", help="AWS endpoint (a local emulator); also AWS_ENDPOINT_URL.", show_default=False),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+TimeoutOpt = Annotated[int, typer.Option("--timeout", help="Minutes to follow a stack operation before giving up.")]
+ProgressOpt = Annotated[
+    ProgressMode | None,
+    typer.Option("--progress", help="bar, events or quiet (default: bar on a terminal, events otherwise)."),
+]
+
+
+@app.command()
+def deploy(
+    project_dir: ProjectArg,
+    stack_name: StackOpt = None,
+    region: RegionOpt = None,
+    profile: AwsProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    yes: YesOpt = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Create the change set, show it, delete it.")] = False,
+    transform: Annotated[
+        TransformMode, typer.Option("--transform", help="Who expands AWS::Serverless: auto, cloudformation or local.")
+    ] = TransformMode.auto,
+    image: Annotated[
+        str | None, typer.Option("--image", help="Container image URI for a Fargate design.", show_default=False)
+    ] = None,
+    parameter: Annotated[
+        list[str] | None, typer.Option("--parameter", "-p", help="Template parameter KEY=VALUE (repeatable).")
+    ] = None,
+    outputs_file: Annotated[
+        Path | None, typer.Option("--outputs-file", help="Write the stack outputs to this JSON file.")
+    ] = None,
+    progress: ProgressOpt = None,
+    timeout: TimeoutOpt = 60,
+) -> None:
+    """Deploy a scaffolded project through a CloudFormation change set: package, review, confirm, execute.
+
+    Exits 0 when deployed or when there are no changes, 2 without a terminal to confirm on and
+    no --yes, 4 when the stack fails (the first failing resource and the next command are named),
+    130 on Ctrl-C (the stack operation goes on).
+    """
+    from archsel import api
+    from archsel.deploy.models import AwsTarget, DeployOptions
+    from archsel.deploy.ui import console_ui
+
+    options = DeployOptions(
+        stack_name=stack_name,
+        yes=yes,
+        dry_run=dry_run,
+        transform=transform,
+        image=image,
+        parameters=_key_values(parameter or []),
+        outputs_file=outputs_file,
+        timeout_s=timeout * 60.0,
+    )
+    target = AwsTarget(region=region, profile=profile, endpoint_url=endpoint_url)
+    api.deploy(project_dir, target=target, options=options, ui=console_ui(progress))
+
+
+@app.command()
+def destroy(
+    project_dir: ProjectArg,
+    stack_name: StackOpt = None,
+    region: RegionOpt = None,
+    profile: AwsProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    yes: YesOpt = False,
+    keep_data: Annotated[
+        bool, typer.Option("--keep-data", help="Keep buckets, tables and databases (DeletionPolicy Retain first).")
+    ] = False,
+    progress: ProgressOpt = None,
+    timeout: TimeoutOpt = 60,
+) -> None:
+    """Delete a project's stack after confirmation; empties only the buckets the stack created.
+
+    archsel's staging bucket is kept (other stacks share it); this stack's objects in it are deleted.
+    Exits 4 naming each resource left behind (DELETE_FAILED) with its reason.
+    """
+    from archsel import api
+    from archsel.deploy.models import AwsTarget, DestroyOptions
+    from archsel.deploy.ui import console_ui
+
+    options = DestroyOptions(stack_name=stack_name, yes=yes, keep_data=keep_data, timeout_s=timeout * 60.0)
+    target = AwsTarget(region=region, profile=profile, endpoint_url=endpoint_url)
+    api.destroy(project_dir, target=target, options=options, ui=console_ui(progress))
+
+
+def _key_values(items: list[str]) -> tuple[tuple[str, str], ...]:
+    from archsel.errors import UsageError
+
+    pairs = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--parameter {item!r}: expected KEY=VALUE")
+        pairs.append((key, value))
+    return tuple(pairs)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
+    from archsel.errors import ArchselError, ExitCode
+
+    try:
+        result = app(args=argv, prog_name="archsel", standalone_mode=False)
+    except ArchselError as error:
+        _print_error(error.message, error.hint)
+        if _DEBUG["on"]:
+            raise
+        sys.exit(int(error.exit_code))
+    except KeyboardInterrupt:
+        _print_error("interrupted", None)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        _print_error("aborted", None)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except _click_usage_errors() as error:
+        error.show()  # type: ignore[attr-defined]
+        sys.exit(int(ExitCode.USAGE))
+    sys.exit(int(result) if isinstance(result, int) else int(ExitCode.OK))
+
+
+def _click_usage_errors() -> tuple[type[Exception], ...]:
+    """Usage errors of click and of the copy of click that newer typer releases vendor."""
+    import click
+
+    errors: list[type[Exception]] = [click.UsageError]
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:  # typer releases that use click itself
+        return tuple(errors)
+    return (*errors, vendored.UsageError)
+
+
+def _print_error(message: str, hint: str | None) -> None:
+    lines = message.splitlines() or [""]
+    sys.stderr.write(f"archsel: error: {lines[0]}\n")
+    for line in lines[1:]:
+        sys.stderr.write(f"  {line}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")

@@ -1,0 +1,139 @@
+"""Compose the deploy stages for api.deploy and api.destroy: connect, read the project, plan, carry out.
+
+The edges (AWS connection, clock, environment, CDK synth) are injectable as one Edges value;
+None means the real ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from archsel.deploy.models import (
+    AwsTarget,
+    Clock,
+    ConfirmationRequired,
+    DeployOptions,
+    DeployResult,
+    DeployUI,
+    DestroyOptions,
+    DestroyResult,
+)
+from archsel.errors import DeployError, PricingError
+
+if TYPE_CHECKING:
+    from archsel.deploy.apply import Runtime
+    from archsel.deploy.cdk import Synth
+    from archsel.deploy.cfn import Connection
+    from archsel.pricing import PriceTable
+
+LOCAL_POLL_S = 0.5
+"""Poll interval for local endpoints (emulators finish at once); AWS gets the Clock default of 5 s."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edges:
+    """Injected edges; every None is replaced by the real thing."""
+
+    connection: Connection | None = None
+    """Clients for one account and region."""
+    clock: Clock | None = None
+    env: Mapping[str, str] | None = None
+    synth: Synth | None = None
+    """Runs the CDK app."""
+
+
+def real_clock(*, timeout_s: float, local: bool) -> Clock:
+    """The system clock and sleep, polling faster on local endpoints."""
+    poll = LOCAL_POLL_S if local else 5.0
+    return Clock(
+        now=time.monotonic,
+        sleep=time.sleep,
+        poll_s=poll,
+        change_set_timeout_s=min(600.0, timeout_s),
+        stack_timeout_s=timeout_s,
+    )
+
+
+def utc_stamp() -> str:
+    """A unique, sortable name part: UTC time to the microsecond."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+
+
+def _require_answerable(ui: DeployUI, yes: bool, what: str) -> None:
+    if not yes and not ui.interactive:
+        raise ConfirmationRequired(
+            f"refusing to {what} without confirmation: there is no terminal to ask on",
+            hint="pass --yes to go ahead without asking (or --dry-run to only look)",
+        )
+
+
+def _connect(target: AwsTarget, edges: Edges) -> Connection:
+    from archsel.deploy.cfn import connect
+
+    return edges.connection or connect(target, edges.env if edges.env is not None else os.environ)
+
+
+def _runtime(connection: Connection, ui: DeployUI, edges: Edges, timeout_s: float) -> Runtime:
+    from archsel.deploy.apply import Runtime
+
+    clock = edges.clock or real_clock(timeout_s=timeout_s, local=connection.endpoint_url is not None)
+    return Runtime(connection.cloudformation, connection.storage, ui, clock, utc_stamp)
+
+
+def run_deploy(
+    project_dir: Path, target: AwsTarget, options: DeployOptions, ui: DeployUI, edges: Edges
+) -> DeployResult:
+    """Connect, read and package the project, plan against the stack as it is, and carry the plan out."""
+    from archsel.deploy.apply import deploy
+    from archsel.deploy.plan import Staging, check_stack_name, plan_deploy
+    from archsel.deploy.project import load_project
+
+    _require_answerable(ui, options.yes or options.dry_run, "deploy")
+    connection = _connect(target, edges)
+    cdk_env = {"CDK_DEFAULT_REGION": connection.region, "CDK_DEFAULT_ACCOUNT": connection.account}
+    project = load_project(project_dir, synth=edges.synth, env=cdk_env)
+    for notice in project.notices:
+        ui.notice(notice)
+    stack_name = check_stack_name(options.stack_name or project.default_stack_name)
+    existing = connection.cloudformation.find_stack(stack_name)
+    staging = Staging.of(connection.account, connection.region)
+    plan = plan_deploy(project, existing, staging, replace(options, stack_name=stack_name))
+    return deploy(plan, _runtime(connection, ui, edges, options.timeout_s))
+
+
+def run_destroy(
+    project_dir: Path, target: AwsTarget, options: DestroyOptions, ui: DeployUI, edges: Edges
+) -> DestroyResult:
+    """Connect, find the project's stack and delete it (keeping data with --keep-data)."""
+    from archsel.deploy.destroy import clean_staging, destroy, plan_destroy
+    from archsel.deploy.plan import Staging, check_stack_name
+    from archsel.deploy.project import stack_name_of
+
+    stack_name = check_stack_name(options.stack_name or stack_name_of(project_dir))
+    _require_answerable(ui, options.yes, "destroy")
+    connection = _connect(target, edges)
+    runtime = _runtime(connection, ui, edges, options.timeout_s)
+    staging = Staging.of(connection.account, connection.region)
+    state = connection.cloudformation.find_stack(stack_name)
+    if state is None:
+        ui.notice(f"no stack {stack_name} in {connection.account}/{connection.region}: nothing to delete")
+        removed = clean_staging(staging, stack_name, runtime)
+        return DestroyResult(stack_name, "absent", staging_objects_deleted=removed, staging_bucket=staging.bucket)
+    resources = connection.cloudformation.resources(state.stack_id)
+    plan = plan_destroy(state, resources, staging, options)
+    return destroy(plan, runtime, _prices(connection.region) if options.keep_data else None)
+
+
+def _prices(region: str) -> PriceTable | None:
+    from archsel.pricing import load_prices
+
+    try:
+        return load_prices(region)
+    except (PricingError, DeployError):
+        return None  # costs of kept data are then reported as unknown

@@ -146,9 +146,12 @@ def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
 def estimate_recommend_units(profile: WorkloadProfile) -> int:
     """How many simulation runs `recommend` starts with (for the progress bar; tuning may add a few)."""
     from archsel.recommend.candidates import fargate_candidates, lambda_candidates
+    from archsel.recommend.decide import SIMULATED_PER_ARCHITECTURE
 
-    candidates = [*lambda_candidates(profile)[0], *fargate_candidates(profile)[0]]
-    return len({c.simulation_key for c in candidates}) * profile.simulation.replications
+    groups = 0
+    for candidates, _ in (lambda_candidates(profile), fargate_candidates(profile)):
+        groups += min(len({c.simulation_key for c in candidates}), SIMULATED_PER_ARCHITECTURE)
+    return groups * profile.simulation.replications
 
 
 # ----------------------------------------------------------------------------- cost and price tables

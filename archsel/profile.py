@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from archsel.distributions import Distribution
-from archsel.units import parse_clock_s, parse_duration_s
+from archsel.units import format_clock, parse_clock_s, parse_duration_s
 
 DurationS = Annotated[float, BeforeValidator(parse_duration_s)]
-ClockS = Annotated[float, BeforeValidator(parse_clock_s)]
+# Clock times parse from "HH:MM" (or an hour number) into seconds after midnight, and dump back as
+# "HH:MM:SS" so that a dumped profile (e.g. inside recommend's JSON) validates again as written.
+ClockS = Annotated[
+    float, BeforeValidator(parse_clock_s), PlainSerializer(format_clock, return_type=str, when_used="json")
+]
 
 
 class Frozen(BaseModel):

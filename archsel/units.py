@@ -69,3 +69,13 @@ def format_duration(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s"
+
+
+def format_clock(seconds: float) -> str:
+    """Seconds after midnight as "HH:MM:SS" (the inverse of parse_clock_s).
+
+    >>> format_clock(66600.0)
+    '18:30:00'
+    """
+    whole = round(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

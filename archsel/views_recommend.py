@@ -30,6 +30,8 @@ def candidate_document(evaluation: Evaluation) -> dict[str, Any]:
             for o in evaluation.slos
         ],
         "result": result_document(evaluation.result),
+        # The whole workload with this design's settings: `archsel scaffold REC.json` builds from it.
+        "workload": evaluation.candidate.profile.model_dump(mode="json", by_alias=True),
     }
 
 
@@ -76,6 +78,9 @@ def recommendation_document(rec: Recommendation) -> dict[str, Any]:
         "candidates": [candidate_document(e) for e in rec.evaluations],
         "pruned": [
             {"architecture": p.architecture, "description": p.description, "reason": p.reason} for p in rec.pruned
+        ],
+        "screened_out": [
+            {"architecture": p.architecture, "description": p.description, "reason": p.reason} for p in rec.screened
         ],
         "reasons": list(rec.reasons),
         "break_even": break_even_document(rec.break_even),

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from archsel.cost.engine import estimate, usage_from_profile
 from archsel.executors import Executor, InProcessExecutor, SimUnit
 from archsel.pricing import PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.recommend.breakeven import BreakEven, break_even
-from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates
+from archsel.recommend.candidates import Candidate, Pruned, fargate_candidates, lambda_candidates
 from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
 from archsel.recommend.reasons import explain
 from archsel.recommend.tuning import tune
@@ -17,6 +18,8 @@ from archsel.sim.result import Architecture, SimOptions
 
 # Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
 TUNED_PER_ARCHITECTURE = 1
+# Distinct behaviours simulated per architecture, chosen by the no-simulation estimate; bounds the run time.
+SIMULATED_PER_ARCHITECTURE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,8 @@ class Recommendation:
     evaluations: tuple[Evaluation, ...]
     """Every design simulated, including the tuned variants."""
     pruned: tuple[Pruned, ...]
+    screened: tuple[Pruned, ...]
+    """Designs left unsimulated because the usage estimate put them well above the cheaper ones."""
     reasons: tuple[str, ...]
     break_even: BreakEven | None
 
@@ -56,7 +61,8 @@ def recommend(
     context = EvaluationContext(prices, executor or InProcessExecutor(), chosen_seed, options, on_done)
     lambdas, pruned_lambda = lambda_candidates(profile)
     fargates, pruned_fargate = fargate_candidates(profile)
-    evaluations = evaluate([*lambdas, *fargates], context)
+    kept, screened = screen([*lambdas, *fargates], prices)
+    evaluations = evaluate(kept, context)
     evaluations += _tuned(evaluations, context)
     best = tuple(e for e in (_best(evaluations, "lambda"), _best(evaluations, "fargate")) if e is not None)
     choice, tie = choose(best)
@@ -73,9 +79,41 @@ def recommend(
         best=best,
         evaluations=tuple(evaluations),
         pruned=pruned,
+        screened=screened,
         reasons=explain(choice, best, flip, tie, pruned),
         break_even=flip,
     )
+
+
+def screen(candidates: list[Candidate], prices: PriceTable) -> tuple[list[Candidate], tuple[Pruned, ...]]:
+    """Keep the designs whose behaviour group is among the cheapest by the no-simulation estimate.
+
+    Candidates that differ only in CPU architecture share a group (one simulation), so keeping a
+    group keeps both its arm64 and x86_64 prices.
+    """
+    estimated = {c.key: _estimated_usd(c, prices) for c in candidates}
+    kept_groups: set[str] = set()
+    for architecture in ("lambda", "fargate"):
+        groups: dict[str, float] = {}
+        for c in candidates:
+            if c.architecture == architecture:
+                groups[c.simulation_key] = min(groups.get(c.simulation_key, float("inf")), estimated[c.key])
+        ranked = sorted(groups, key=lambda key: (groups[key], key))
+        kept_groups.update(ranked[:SIMULATED_PER_ARCHITECTURE])
+    kept = [c for c in candidates if c.simulation_key in kept_groups]
+    screened = tuple(
+        Pruned(
+            c.architecture, c.describe(), f"screened out: estimated ${estimated[c.key]:,.2f} a month without simulation"
+        )
+        for c in candidates
+        if c.simulation_key not in kept_groups
+    )
+    return kept, screened
+
+
+def _estimated_usd(candidate: Candidate, prices: PriceTable) -> float:
+    profile = candidate.profile
+    return float(estimate(profile, usage_from_profile(profile, candidate.architecture), prices).monthly_usd)
 
 
 def _tuned(evaluations: list[Evaluation], context: EvaluationContext) -> list[Evaluation]:

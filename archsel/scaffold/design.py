@@ -132,43 +132,11 @@ def _best_document(document: dict[str, Any], architecture: Architecture, source:
 def profile_from_dump(data: object, *, source: str) -> WorkloadProfile:
     """Re-validate a profile dumped with `model_dump(mode="json", by_alias=True)`."""
     try:
-        return WorkloadProfile.model_validate(clock_fields_as_text(data))
+        return WorkloadProfile.model_validate(data)
     except ValidationError as error:
         raise ProfileError(
             f"{source}: not a valid workload profile: {error.error_count()} error(s)\n{error}"
         ) from error
-
-
-def clock_fields_as_text(data: object) -> object:
-    """Turn the clock times a dump writes as seconds back into "HH:MM:SS".
-
-    The profile parses a bare number as hours (`peak_hour_utc: 18`) but dumps seconds
-    after midnight, so a dump does not re-validate as is; strings are left alone.
-    """
-    if not isinstance(data, dict):
-        return data
-    fixed = dict(data)
-    traffic = dict(fixed.get("traffic") or {})
-    if "peak_hour_utc" in traffic:
-        traffic["peak_hour_utc"] = _clock_text(traffic["peak_hour_utc"])
-    traffic["bursts"] = [{**burst, "start": _clock_text(burst.get("start"))} for burst in traffic.get("bursts") or []]
-    fixed["traffic"] = traffic
-    settings = dict(fixed.get("lambda") or {})
-    windows = settings.get("provisioned_concurrency")
-    if isinstance(windows, list):
-        settings["provisioned_concurrency"] = [
-            {**window, "from": _clock_text(window.get("from")), "to": _clock_text(window.get("to"))}
-            for window in windows
-        ]
-        fixed["lambda"] = settings
-    return fixed
-
-
-def _clock_text(value: object) -> object:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        whole = round(value)
-        return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-    return value
 
 
 def check_architecture(value: str) -> Architecture:

@@ -102,3 +102,12 @@ def test_trace_is_read_relative_to_the_profile(tmp_path: Path) -> None:
 def test_unquoted_clock_time_is_not_read_as_a_base_60_number() -> None:
     text = "version: 1\nname: a\ntraffic: {mean_rps: 1, bursts: [{start: 18:30, duration_s: 60, multiplier: 2}]}\n"
     assert parse_profile(text).traffic.bursts[0].start == 18 * 3600 + 30 * 60
+
+
+@pytest.mark.parametrize("scenario", sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_json_dump_validates_back_to_the_same_profile(scenario: Path) -> None:
+    from archsel.profile import WorkloadProfile
+
+    profile = load_profile(scenario)
+    dumped = profile.model_dump(mode="json", by_alias=True)
+    assert WorkloadProfile.model_validate(dumped) == profile

@@ -146,12 +146,13 @@ def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
 def estimate_recommend_units(profile: WorkloadProfile) -> int:
     """How many simulation runs `recommend` starts with (for the progress bar; tuning may add a few)."""
     from archsel.recommend.candidates import fargate_candidates, lambda_candidates
-    from archsel.recommend.decide import SIMULATED_PER_ARCHITECTURE
+    from archsel.recommend.decide import fit_to_budget
 
+    fitted, per_architecture, _ = fit_to_budget(profile)
     groups = 0
     for candidates, _ in (lambda_candidates(profile), fargate_candidates(profile)):
-        groups += min(len({c.simulation_key for c in candidates}), SIMULATED_PER_ARCHITECTURE)
-    return groups * profile.simulation.replications
+        groups += min(len({c.simulation_key for c in candidates}), per_architecture)
+    return groups * fitted.simulation.replications
 
 
 # ----------------------------------------------------------------------------- cost and price tables

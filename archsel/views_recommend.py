@@ -82,6 +82,7 @@ def recommendation_document(rec: Recommendation) -> dict[str, Any]:
         "screened_out": [
             {"architecture": p.architecture, "description": p.description, "reason": p.reason} for p in rec.screened
         ],
+        "notes": list(rec.notes),
         "reasons": list(rec.reasons),
         "break_even": break_even_document(rec.break_even),
         "cost_range_usd": {
@@ -142,6 +143,7 @@ def footer_lines(rec: Recommendation) -> list[str]:
         f" / {interval.high:,.2f} USD (95% interval over {rec.profile.simulation.replications} replications)."
     )
     lines.extend(f"Ruled out: {p.description}: {p.reason}" for p in rec.pruned)
+    lines.extend(f"Run: {note}." for note in rec.notes)
     lines.append(
         f"Assumptions: {format_duration(rec.profile.simulation.horizon)} simulated per replication, seed {rec.seed}, "
         f"scaled to a {rec.profile.pricing.hours_per_month:g}-hour month; {rec.profile.region} prices of "

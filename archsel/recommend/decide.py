@@ -15,11 +15,16 @@ from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
 from archsel.recommend.reasons import explain
 from archsel.recommend.tuning import tune
 from archsel.sim.result import Architecture, SimOptions
+from archsel.sim.traffic import summarize
 
 # Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
 TUNED_PER_ARCHITECTURE = 1
 # Distinct behaviours simulated per architecture, chosen by the no-simulation estimate; bounds the run time.
 SIMULATED_PER_ARCHITECTURE = 2
+# Simulated arrivals one recommendation may spend (about 30 s on two cores at ~2.5 M requests/s each).
+# A busy profile gets fewer replications, then fewer designs: at tens of millions of requests a
+# run, one run's own statistics are already tight, so volume stands in for replications.
+REQUEST_BUDGET = 8e7
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,8 @@ class Recommendation:
     pruned: tuple[Pruned, ...]
     screened: tuple[Pruned, ...]
     """Designs left unsimulated because the usage estimate put them well above the cheaper ones."""
+    notes: tuple[str, ...]
+    """How the run was fitted to its time budget, when it was."""
     reasons: tuple[str, ...]
     break_even: BreakEven | None
 
@@ -57,11 +64,12 @@ def recommend(
 ) -> Recommendation:
     """Evaluate every candidate design for ``profile`` and choose one."""
     chosen_seed = profile.simulation.seed if seed is None else seed
+    profile, per_architecture, notes = fit_to_budget(profile)
     options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup)
     context = EvaluationContext(prices, executor or InProcessExecutor(), chosen_seed, options, on_done)
     lambdas, pruned_lambda = lambda_candidates(profile)
     fargates, pruned_fargate = fargate_candidates(profile)
-    kept, screened = screen([*lambdas, *fargates], prices)
+    kept, screened = screen([*lambdas, *fargates], prices, per_architecture)
     evaluations = evaluate(kept, context)
     evaluations += _tuned(evaluations, context)
     best = tuple(e for e in (_best(evaluations, "lambda"), _best(evaluations, "fargate")) if e is not None)
@@ -80,12 +88,37 @@ def recommend(
         evaluations=tuple(evaluations),
         pruned=pruned,
         screened=screened,
+        notes=notes,
         reasons=explain(choice, best, flip, tie, pruned),
         break_even=flip,
     )
 
 
-def screen(candidates: list[Candidate], prices: PriceTable) -> tuple[list[Candidate], tuple[Pruned, ...]]:
+def fit_to_budget(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
+    """The profile with replications cut to fit REQUEST_BUDGET, the designs to simulate per architecture, notes."""
+    per_run = summarize(profile).mean_rps * profile.simulation.horizon
+    groups = 2 * SIMULATED_PER_ARCHITECTURE
+    replications = profile.simulation.replications
+    fitted = max(1, min(replications, int(REQUEST_BUDGET // max(per_run * groups, 1.0))))
+    per_architecture = SIMULATED_PER_ARCHITECTURE
+    if per_run * groups * fitted > REQUEST_BUDGET:
+        per_architecture = 1
+    notes = []
+    if fitted < replications:
+        notes.append(
+            f"{per_run / 1e6:,.1f} M requests per simulated run: replications cut from {replications} to {fitted} "
+            "to fit the time budget (the volume keeps each run's statistics tight)"
+        )
+        simulation = profile.simulation.model_copy(update={"replications": fitted})
+        profile = profile.model_copy(update={"simulation": simulation})
+    if per_architecture < SIMULATED_PER_ARCHITECTURE:
+        notes.append("only the design with the lowest estimated cost of each architecture was simulated")
+    return profile, per_architecture, tuple(notes)
+
+
+def screen(
+    candidates: list[Candidate], prices: PriceTable, per_architecture: int = SIMULATED_PER_ARCHITECTURE
+) -> tuple[list[Candidate], tuple[Pruned, ...]]:
     """Keep the designs whose behaviour group is among the cheapest by the no-simulation estimate.
 
     Candidates that differ only in CPU architecture share a group (one simulation), so keeping a
@@ -99,7 +132,7 @@ def screen(candidates: list[Candidate], prices: PriceTable) -> tuple[list[Candid
             if c.architecture == architecture:
                 groups[c.simulation_key] = min(groups.get(c.simulation_key, float("inf")), estimated[c.key])
         ranked = sorted(groups, key=lambda key: (groups[key], key))
-        kept_groups.update(ranked[:SIMULATED_PER_ARCHITECTURE])
+        kept_groups.update(ranked[:per_architecture])
     kept = [c for c in candidates if c.simulation_key in kept_groups]
     screened = tuple(
         Pruned(

@@ -21,7 +21,10 @@ from archsel.sim.lambda_config import LambdaConfig
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-_JIT_OPTIONS: dict[str, Any] = {"cache": True, "_nrt": False}  # _nrt=False: compile without numba's reference-counting runtime
+_JIT_OPTIONS: dict[str, Any] = {
+    "cache": True,
+    "_nrt": False,
+}  # _nrt=False: compile without numba's reference-counting runtime
 
 
 def jit(function: _F) -> _F:

@@ -3,17 +3,18 @@
 A month at 1,000 req/s is 2.6 billion requests, about 15 minutes of the exact per-request model.
 But the traffic of a month repeats: a constant or diurnal profile has one kind of day, a weekly
 profile two (weekday and weekend). So the month is split into its days, days with the same
-per-second rate curve form a day type, and one day per type is simulated exactly (the
-per-request model, with a warm-up that replays the previous day's end); its counts, usage and
-latency histogram are weighted by the number of days of that type in the month (the partial
-last day counts for its share).
+per-second rate curve form a day type, and each type is simulated exactly (the per-request
+model, with a warm-up that replays the previous day's end) over one or more consecutive days
+of that type, as many as a request budget allows (default 10^8 arrivals in all: one day at
+1,000 req/s, a week at 100 req/s); its counts, usage and latency histogram are weighted by the
+number of days of that type in the month (the partial last day counts for its share).
 
 Why this is accurate: what the exact model carries from one day to the next is its warm pool,
 whose memory is the keep-alive (minutes) and the lifetime (hours, and environments born in the
 warm-up get staggered ages); a day with the same rates is the same random experiment. The
-first representative day is, seed for seed, the exact model's first day (same streams), so
-the two agree exactly there; against longer exact runs the difference is the day-to-day
-sampling noise (bench/bench_lambda.py measures it).
+first run is, seed for seed, the exact model's run over the same days (same streams), so the
+two agree exactly there; against longer exact runs the difference is the day-to-day sampling
+noise of the days not simulated (bench/bench_lambda.py and tests/validation measure it).
 
 Patterns with more distinct days than ``max_day_types`` (a trace that does not repeat daily,
 bursts every 5 h) are grouped by mean rate into that many bands, each represented by its
@@ -48,7 +49,7 @@ _AVERAGED = {
 }
 _MAXIMA = {"peak_concurrency"}
 _HISTOGRAM_RESOLUTION = 1_000
-"""Day weights are applied to latency histograms as whole multiples of 1/1,000 of the month."""
+"""Run weights are applied to latency histograms in whole multiples of 1/1,000."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +62,27 @@ class DayType:
     """Days of the month of this type (the partial last day counts for its share)."""
     grouped: bool = False
     """True when days with different rate curves were grouped (too many distinct days)."""
+    consecutive: int = 1
+    """Whole days of this type in a row from ``day`` on (how many one run may cover)."""
+    requests_per_day: float = 0.0
+    """Expected arrivals on one day of this type."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthDay:
+    """One exact run behind the month: ``days`` consecutive days from ``kind.day`` on."""
+
+    kind: DayType
+    days: int
+    run: SimRun
 
 
 @dataclass(frozen=True, slots=True)
 class MonthRun:
-    """The month's result and the representative days it was built from."""
+    """The month's result and the exact runs it was built from."""
 
     month: SimRun
-    days: tuple[tuple[DayType, SimRun], ...]
+    days: tuple[MonthDay, ...]
 
 
 def month_day_types(profile: WorkloadProfile, *, max_day_types: int = 7) -> tuple[DayType, ...]:
@@ -86,10 +100,23 @@ def month_day_types(profile: WorkloadProfile, *, max_day_types: int = 7) -> tupl
         )
         representative = next(same, day)
         weights[representative] = weights.get(representative, 0.0) + share
-    types = tuple(DayType(day, weight) for day, weight in weights.items())
+    types = tuple(_described(DayType(day, weight), weights, curve, month_s) for day, weight in weights.items())
     if len(types) <= max_day_types:
         return types
     return _grouped(types, curve, max_day_types)
+
+
+def _day(curve: np.ndarray, day: int) -> np.ndarray:
+    return curve[day * SECONDS_PER_DAY : (day + 1) * SECONDS_PER_DAY]
+
+
+def _described(kind: DayType, representatives: dict[int, float], curve: np.ndarray, month_s: float) -> DayType:
+    """``kind`` with its run of whole same-type days and its expected requests per day."""
+    full_days = math.floor(month_s / SECONDS_PER_DAY)
+    run = 1
+    while kind.day + run < full_days and np.allclose(_day(curve, kind.day + run), _day(curve, kind.day), rtol=1e-9):
+        run += 1
+    return replace(kind, consecutive=run, requests_per_day=float(_day(curve, kind.day).sum()))
 
 
 def _grouped(types: tuple[DayType, ...], curve: np.ndarray, bands: int) -> tuple[DayType, ...]:
@@ -98,20 +125,25 @@ def _grouped(types: tuple[DayType, ...], curve: np.ndarray, bands: int) -> tuple
 
     ordered = sorted(types, key=mean_rate)
     groups = np.array_split(np.arange(len(ordered)), bands)
-    chosen = [DayType(ordered[g[len(g) // 2]].day, sum(ordered[k].weight for k in g), True) for g in groups]
+    chosen = [
+        replace(ordered[g[len(g) // 2]], weight=sum(ordered[k].weight for k in g), grouped=True, consecutive=1)
+        for g in groups
+    ]
     return tuple(sorted(chosen, key=lambda kind: kind.day))
 
 
-def day_rate(profile: WorkloadProfile, day: int, *, warmup_s: float) -> np.ndarray:
-    """Per-second rates of ``day`` of the month with its warm-up (index 0 at -ceil(warmup)).
+def day_rate(profile: WorkloadProfile, day: int, *, warmup_s: float, days: int = 1) -> np.ndarray:
+    """Per-second rates of ``days`` days from ``day`` of the month on, with the warm-up before
+    them (index 0 at -ceil(warmup)).
 
-    Day 0 uses `simulation_rate`, so its run is exactly `simulate_lambda` over one day.
+    From day 0 it is `simulation_rate`, so that run is exactly `simulate_lambda` over those days.
     """
     if day == 0:
-        return simulation_rate(profile, horizon_s=SECONDS_PER_DAY, warmup_s=warmup_s)
+        return simulation_rate(profile, horizon_s=days * SECONDS_PER_DAY, warmup_s=warmup_s)
     warm = math.ceil(warmup_s)
     start = day * SECONDS_PER_DAY
-    curve = rate_curve(profile.traffic, horizon_s=start + SECONDS_PER_DAY, seconds_per_month=profile.seconds_per_month)
+    end = start + days * SECONDS_PER_DAY
+    curve = rate_curve(profile.traffic, horizon_s=end, seconds_per_month=profile.seconds_per_month)
     return curve[max(0, start - warm) :]
 
 
@@ -122,22 +154,28 @@ def simulate_lambda_month(
     warmup_s: float | None = None,
     seed: int | None = None,
     max_day_types: int = 7,
+    request_budget: float = 1e8,
     progress: Callable[[float], None] | None = None,
 ) -> MonthRun:
-    """Simulate one exact day per day type and weight them into a month (see the module notes).
+    """Simulate each day type exactly and weight the runs into a month (see the module notes).
 
-    The month's SimRun counts requests, cold starts and errors over the whole month,
-    ``simulated_s`` is the month, and the usage is the month's; per-second series are not kept.
+    Each type gets one run of as many consecutive days of its type as ``request_budget``
+    (expected arrivals over all runs) allows, at least one day: more days where they are cheap,
+    one day at high rates. The month's SimRun counts requests, cold starts and errors over the
+    whole month, ``simulated_s`` is the month and the usage is the month's; no per-second series.
     """
     warm = profile.simulation.warmup if warmup_s is None else warmup_s
     chosen = profile.simulation.seed if seed is None else seed
     types = month_day_types(profile, max_day_types=max_day_types)
-    config = lambda_config(profile, horizon_s=SECONDS_PER_DAY, warmup_s=warm)
-    days: list[tuple[DayType, SimRun]] = []
+    per_type = max(1, math.floor(request_budget / max(1.0, sum(kind.requests_per_day for kind in types))))
+    days: list[MonthDay] = []
     histograms: list[LatencyHistogram] = []
     for index, kind in enumerate(types):
-        result = run_engine(profile, config, rng=rng, rate=day_rate(profile, kind.day, warmup_s=warm))
-        days.append((kind, sim_run(profile, result, seed=chosen, series=False)))
+        span = min(kind.consecutive, per_type)
+        config = lambda_config(profile, horizon_s=span * SECONDS_PER_DAY, warmup_s=warm)
+        rate = day_rate(profile, kind.day, warmup_s=warm, days=span)
+        result = run_engine(profile, config, rng=rng, rate=rate)
+        days.append(MonthDay(kind, span, sim_run(profile, result, seed=chosen, series=False)))
         histograms.append(result.histogram)
         if progress is not None:
             progress((index + 1) / len(types))
@@ -146,18 +184,18 @@ def simulate_lambda_month(
 
 
 def _combine(
-    profile: WorkloadProfile, days: tuple[tuple[DayType, SimRun], ...], histograms: list[LatencyHistogram], *, seed: int
+    profile: WorkloadProfile, days: tuple[MonthDay, ...], histograms: list[LatencyHistogram], *, seed: int
 ) -> SimRun:
-    weights = np.array([kind.weight for kind, _ in days])
-    shares = weights / weights.sum()
-    runs = [run for _, run in days]
+    weights = np.array([day.kind.weight / day.days for day in days])  # month days per simulated day
+    shares = np.array([day.kind.weight for day in days]) / sum(day.kind.weight for day in days)
+    runs = [day.run for day in days]
 
     def total(values: list[int]) -> int:
         return round(float(np.dot(weights, values)))
 
-    latency = LatencyHistogram()
-    for share, histogram in zip(shares, histograms, strict=True):
-        for _ in range(max(1, round(share * _HISTOGRAM_RESOLUTION))):
+    latency = LatencyHistogram()  # each run's latencies count as often as its days stand for
+    for weight, histogram in zip(weights / weights.sum(), histograms, strict=True):
+        for _ in range(max(1, round(weight * _HISTOGRAM_RESOLUTION))):
             latency.merge(histogram)
     return SimRun(
         architecture="lambda",
@@ -171,7 +209,7 @@ def _combine(
         throttled=total([run.throttled for run in runs]),
         timeouts=total([run.timeouts for run in runs]),
         instances=_instances(runs, shares),
-        figures=_figures(runs, weights, shares, grouped=sum(kind.weight for kind, _ in days if kind.grouped)),
+        figures=_figures(runs, weights, shares, days),
     )
 
 
@@ -198,7 +236,7 @@ def _instances(runs: list[SimRun], shares: np.ndarray) -> InstanceStats:
 
 
 def _figures(
-    runs: list[SimRun], weights: np.ndarray, shares: np.ndarray, *, grouped: float
+    runs: list[SimRun], weights: np.ndarray, shares: np.ndarray, days: tuple[MonthDay, ...]
 ) -> tuple[tuple[str, float], ...]:
     combined: dict[str, float] = {}
     for name, _ in runs[0].figures:
@@ -207,9 +245,9 @@ def _figures(
             combined[name] = max(values)
         elif name in _AVERAGED:
             combined[name] = float(np.dot(shares, values))
-        else:  # counts over a day, summed over the month
+        else:  # counts over the simulated days, scaled to the month
             combined[name] = float(np.dot(weights, values))
     combined["month_day_types"] = float(len(runs))
-    combined["month_days"] = float(weights.sum())
-    combined["month_grouped_days"] = float(grouped)
+    combined["month_days_simulated"] = float(sum(day.days for day in days))
+    combined["month_grouped_days"] = float(sum(day.kind.weight for day in days if day.kind.grouped))
     return tuple(sorted(combined.items()))

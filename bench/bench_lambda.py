@@ -98,7 +98,7 @@ def scenario_cases() -> list[dict[str, float | str]]:
         profile = load_profile(path)
         options = SimOptions(horizon_s=DAY, warmup_s=profile.simulation.warmup)
         run, wall, _, peak = _measure(
-            lambda p=profile: simulate_lambda(p, rng=np.random.default_rng(1), options=options)
+            lambda p=profile, o=options: simulate_lambda(p, rng=np.random.default_rng(1), options=o)
         )
         cases.append({"scenario": path.stem, "requests": run.requests, "wall_s": wall, "peak_mb": peak})
     return cases

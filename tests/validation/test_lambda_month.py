@@ -77,7 +77,6 @@ def test_the_first_representative_day_is_the_exact_models_first_day() -> None:
     assert _cost(month.month) == pytest.approx(_cost(exact), rel=1e-9)
 
 
-@pytest.mark.slow
 def test_a_week_from_two_representative_days_matches_the_exact_week() -> None:
     # weekly traffic, short keep-alive so cold starts are frequent enough to measure well
     profile = _profile("{mean_rps: 8, shape: weekly, peak_rps: 20, weekend_factor: 0.4}", "{keep_alive_s: 20}")

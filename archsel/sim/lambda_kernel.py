@@ -21,15 +21,15 @@ from typing import Any
 from archsel.sim import lambda_layout as L
 from archsel.sim.lambda_layout import jit
 from archsel.sim.lambda_pool import (
-    _add_cover,
-    _add_interval,
-    _bh_pop,
-    _bh_push,
-    _billed_ms,
-    _make_idle,
-    _overlap,
-    _take_idle,
+    add_cover,
+    add_interval,
+    bh_pop,
+    bh_push,
+    billed_ms,
     log_event,
+    make_idle,
+    overlap,
+    take_idle,
 )
 
 
@@ -39,9 +39,9 @@ def _env_dies(
 ) -> None:
     birth = env_f[slot, L.EF_BIRTH]
     horizon = p[L.P_HORIZON]
-    f[L.F_ALIVE] += _overlap(birth, time, horizon)
+    f[L.F_ALIVE] += overlap(birth, time, horizon)
     if p[L.P_SERIES] > 0:
-        _add_interval(ts_f, L.TS_ENV_PART, L.TS_ENV_FULL, birth, time, horizon)
+        add_interval(ts_f, L.TS_ENV_PART, L.TS_ENV_FULL, birth, time, horizon)
     n[L.N_ALIVE] -= 1
     if 0.0 <= time < horizon:
         n[L.N_EXPIRED if kind == L.K_EXPIRE else (L.N_RETIRED if kind == L.K_RETIRE else L.N_RESET)] += 1
@@ -77,7 +77,7 @@ def _complete(
     elif time >= env_f[slot, L.EF_RETIRE]:  # past its lifetime: retired after the request it was serving
         _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RETIRE)
     else:
-        _make_idle(n, env_f, env_i, eh, slot)
+        make_idle(n, env_f, env_i, eh, slot)
 
 
 @jit
@@ -107,14 +107,14 @@ def _advance(
                 return
             slot = bh_i[0, L.BH_SLOT]
             request = bh_i[0, L.BH_REQUEST]
-            _bh_pop(n, bh_t, bh_i)
+            bh_pop(n, bh_t, bh_i)
             _complete(p, f, n, env_f, env_i, free, eh, ts_f, log, done, slot, request)
         else:
             if gone > until:
                 return
             slot = eh[0]
             kind = L.K_RETIRE if gone >= env_f[slot, L.EF_RETIRE] else L.K_EXPIRE
-            _take_idle(n, env_f, env_i, eh, slot)
+            take_idle(n, env_f, env_i, eh, slot)
             _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, gone, kind)
 
 
@@ -198,8 +198,8 @@ def _start(
     busy = init_s + run
     end = time + busy
     horizon = p[L.P_HORIZON]
-    _bh_push(n, bh_t, bh_i, end, slot, request)
-    share = _overlap(time, end, horizon)
+    bh_push(n, bh_t, bh_i, end, slot, request)
+    share = overlap(time, end, horizon)
     f[L.F_BUSY] += share
     if slot >= 0:
         env_f[slot, L.EF_EXPIRY] = min(end + keep_alive, env_f[slot, L.EF_RETIRE])
@@ -208,8 +208,8 @@ def _start(
     else:
         f[L.F_PC_BUSY] += share
     if p[L.P_SERIES] > 0:
-        _add_interval(ts_f, L.TS_BUSY_PART, L.TS_BUSY_FULL, time, end, horizon)
-        _add_cover(ts_i, time, end, int(p[L.P_SERIES]))
+        add_interval(ts_f, L.TS_BUSY_PART, L.TS_BUSY_FULL, time, end, horizon)
+        add_cover(ts_i, time, end, int(p[L.P_SERIES]))
     status = _outcome(p, n, log, time, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1, busy, raw)
     if time >= 0.0:
         concurrency = n[L.N_OD_INFLIGHT] + n[L.N_PC_INFLIGHT]
@@ -218,10 +218,10 @@ def _start(
             ts_i[L.TS_CONC_MAX, int(time)] = max(ts_i[L.TS_CONC_MAX, int(time)], concurrency)
         f[L.F_OCCUPANCY] += busy
         if slot >= 0:
-            n[L.N_ONDEMAND_MS] += _billed_ms(run)
-            n[L.N_INIT_MS] += _billed_ms(init_s)
+            n[L.N_ONDEMAND_MS] += billed_ms(run)
+            n[L.N_INIT_MS] += billed_ms(init_s)
         else:
-            n[L.N_PROVISIONED_MS] += _billed_ms(run)
+            n[L.N_PROVISIONED_MS] += billed_ms(run)
     return status, busy
 
 
@@ -247,7 +247,7 @@ def _on_demand(
         return -1, 0.0, 0.0
     slot = n[L.N_IDLE_HEAD]
     if slot >= 0:
-        _take_idle(n, env_f, env_i, eh, slot)
+        take_idle(n, env_f, env_i, eh, slot)
         if time >= 0.0:
             n[L.N_WARM] += 1
         if p[L.P_LOG] > 0:

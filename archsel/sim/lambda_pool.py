@@ -44,18 +44,18 @@ def log_event(n: Any, log_t: Any, log_i: Any, time: float, kind: int, request: i
 
 
 @jit
-def _overlap(start: float, end: float, horizon: float) -> float:
+def overlap(start: float, end: float, horizon: float) -> float:
     return max(0.0, min(end, horizon) - max(start, 0.0))
 
 
 @jit
-def _billed_ms(seconds: float) -> int:
+def billed_ms(seconds: float) -> int:
     # 1-ms billing steps; the tolerance keeps 0.08 s at 80 ms despite float rounding
     return int(np.ceil(seconds * 1_000.0 - 1e-6))
 
 
 @jit
-def _add_interval(ts_f: Any, part: int, full: int, start: float, end: float, horizon: float) -> None:
+def add_interval(ts_f: Any, part: int, full: int, start: float, end: float, horizon: float) -> None:
     """Add the indicator of [start, end) within [0, horizon) to per-second time integrals."""
     start = max(start, 0.0)
     end = min(end, horizon)
@@ -74,7 +74,7 @@ def _add_interval(ts_f: Any, part: int, full: int, start: float, end: float, hor
 
 
 @jit
-def _add_cover(ts_i: Any, start: float, end: float, seconds: int) -> None:
+def add_cover(ts_i: Any, start: float, end: float, seconds: int) -> None:
     """Count [start, end) at each whole second k it covers (start <= k < end)."""
     first = min(max(int(np.ceil(start)), 0), seconds)
     last = min(max(int(np.ceil(end)), 0), seconds)
@@ -87,7 +87,7 @@ def _add_cover(ts_i: Any, start: float, end: float, seconds: int) -> None:
 
 
 @jit
-def _bh_push(n: Any, bh_t: Any, bh_i: Any, time: float, slot: int, request: int) -> None:
+def bh_push(n: Any, bh_t: Any, bh_i: Any, time: float, slot: int, request: int) -> None:
     pos = n[N_BH_SIZE]
     n[N_BH_SIZE] = pos + 1
     while pos > 0:
@@ -104,7 +104,7 @@ def _bh_push(n: Any, bh_t: Any, bh_i: Any, time: float, slot: int, request: int)
 
 
 @jit
-def _bh_pop(n: Any, bh_t: Any, bh_i: Any) -> None:
+def bh_pop(n: Any, bh_t: Any, bh_i: Any) -> None:
     """Remove the earliest completion (the caller has read bh_t[0], bh_i[0])."""
     size = n[N_BH_SIZE] - 1
     n[N_BH_SIZE] = size
@@ -170,7 +170,7 @@ def _eh_sift(eh: Any, size: int, env_f: Any, env_i: Any, pos: int) -> None:
 
 
 @jit
-def _make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
+def make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
     """Put ``slot`` at the head of the idle list (most recently used) and in the expiry heap."""
     head = n[N_IDLE_HEAD]
     env_i[slot, EI_PREV] = -1
@@ -185,7 +185,7 @@ def _make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
 
 
 @jit
-def _take_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
+def take_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
     """Remove ``slot`` from the idle list and the expiry heap."""
     prev = env_i[slot, EI_PREV]
     nxt = env_i[slot, EI_NEXT]

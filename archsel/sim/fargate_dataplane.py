@@ -72,6 +72,8 @@ class DataPlaneResult:
     no_target: int
     timeouts: int
     latency_ms: LatencyStats
+    latency_quantiles: tuple[tuple[float, float], ...]
+    """(quantile, ms) pairs for CDF charts."""
     routed: int
     """Requests a task worked on (ok + timeouts)."""
     waited: int
@@ -296,6 +298,7 @@ class DataPlane:
             no_target=int(acc[ACC_STATUS + STATUS_NO_TARGET]),
             timeouts=int(acc[ACC_STATUS + STATUS_TIMEOUT]),
             latency_ms=self._histogram.stats(),
+            latency_quantiles=self._histogram.cdf_points(),
             routed=int(acc[ACC_ROUTED]),
             waited=int(acc[ACC_WAITED]),
             wait_sum_s=float(acc[ACC_WAIT_S]),

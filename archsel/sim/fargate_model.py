@@ -73,6 +73,7 @@ def run_fargate(
         requests=result.requests,
         errors=result.shed + result.no_target + result.timeouts,
         latency_ms=result.latency_ms,
+        latency_quantiles=result.latency_quantiles,
         usage=fargate_usage(profile, params, lives, (result.sec_arrivals, result.sec_served), options.horizon_s),
         timeouts=result.timeouts,
         shed=result.shed + result.no_target,

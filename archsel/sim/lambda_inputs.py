@@ -68,14 +68,22 @@ def chunk_seconds(rate: np.ndarray) -> int:
     return int(min(3_600, max(1, math.floor(_TARGET_PER_CHUNK / peak))))
 
 
-def request_chunks(profile: WorkloadProfile, config: LambdaConfig, rng: np.random.Generator) -> Iterator[RequestChunk]:
-    """Arrivals over [-warmup, horizon) with their per-request draws, chunk by chunk."""
-    rate = simulation_rate(profile, horizon_s=config.horizon_s, warmup_s=config.warmup_s)
+def request_chunks(
+    profile: WorkloadProfile, config: LambdaConfig, rng: np.random.Generator, *, rate: np.ndarray | None = None
+) -> Iterator[RequestChunk]:
+    """Arrivals over [-warmup, horizon) with their per-request draws, chunk by chunk.
+
+    ``rate`` (per second, index 0 at -ceil(warmup)) defaults to the profile's
+    `simulation_rate`; the month method passes the rate of a given day of the month.
+    """
+    if rate is None:
+        rate = simulation_rate(profile, horizon_s=config.horizon_s, warmup_s=config.warmup_s)
     offset = math.ceil(config.warmup_s)  # index 0 of the rate curve is time -ceil(warmup)
     scale_s = config.duration_factor / 1_000.0
     for arrivals in iter_arrivals(rate, rng, process=config.arrival, chunk_s=chunk_seconds(rate)):
         times = arrivals - offset
-        times = times[(times >= -config.warmup_s) & (times < config.horizon_s)]
+        if times.size and (times[0] < -config.warmup_s or times[-1] >= config.horizon_s):
+            times = times[(times >= -config.warmup_s) & (times < config.horizon_s)]
         size = int(times.size)
         yield RequestChunk(
             time_s=times,

@@ -18,103 +18,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from archsel.sim.lambda_layout import (
-    BH_REQUEST,
-    BH_SLOT,
-    EF_BIRTH,
-    EF_EXPIRY,
-    EF_RETIRE,
-    EI_HEAP_POS,
-    EI_RESET,
-    EI_SERIAL,
-    EPS,
-    F_ALIVE,
-    F_API_LAST,
-    F_API_TOKENS,
-    F_BUSY,
-    F_OCCUPANCY,
-    F_PC_BUSY,
-    F_SCALE_LAST,
-    F_SCALE_TOKENS,
-    INF,
-    K_API_THROTTLE,
-    K_COLD,
-    K_CONCURRENCY_THROTTLE,
-    K_DONE,
-    K_EXPIRE,
-    K_FUNCTION_TIMEOUT,
-    K_GATEWAY_TIMEOUT,
-    K_INIT_RETRY,
-    K_PROVISIONED,
-    K_RESET,
-    K_RETIRE,
-    K_SCALING_THROTTLE,
-    K_WARM,
-    N_ALIVE,
-    N_API_THROTTLED,
-    N_BH_SIZE,
-    N_COLD,
-    N_COLD_POS,
-    N_CONC_THROTTLED,
-    N_CREATED,
-    N_EH_SIZE,
-    N_ENV_SERIAL,
-    N_EXPIRED,
-    N_FREE_TOP,
-    N_FUNCTION_TIMEOUTS,
-    N_GATEWAY_TIMEOUTS,
-    N_IDLE_HEAD,
-    N_INIT_MS,
-    N_INIT_RETRIES,
-    N_MAX_ENVIRONMENTS,
-    N_OD_INFLIGHT,
-    N_OK,
-    N_ONDEMAND_MS,
-    N_PC_CONFIGURED,
-    N_PC_INFLIGHT,
-    N_PC_READY,
-    N_PEAK_CONCURRENCY,
-    N_PROVISIONED,
-    N_PROVISIONED_MS,
-    N_REQ_SERIAL,
-    N_REQUESTS,
-    N_RESET,
-    N_RETIRED,
-    N_SCALE_THROTTLED,
-    N_SPILLOVER,
-    N_WARM,
-    P_API_CAP,
-    P_API_RATE,
-    P_HORIZON,
-    P_INIT_CAP,
-    P_INTEGRATION,
-    P_LIMIT,
-    P_LOG,
-    P_MAX_LIFE,
-    P_SCALE_CAP,
-    P_SCALE_RATE,
-    P_SERIES,
-    P_TIMEOUT,
-    TS_ARRIVALS,
-    TS_BUSY_FULL,
-    TS_BUSY_PART,
-    TS_COLD,
-    TS_CONC_MAX,
-    TS_ENV_FULL,
-    TS_ENV_PART,
-    TS_THROTTLES,
-    jit,
-)
+from archsel.sim import lambda_layout as L
+from archsel.sim.lambda_layout import jit
 from archsel.sim.lambda_pool import (
-    _add_cover,
-    _add_interval,
-    _bh_pop,
-    _bh_push,
-    _billed_ms,
-    _make_idle,
-    _overlap,
-    _take_idle,
+    add_cover,
+    add_interval,
+    bh_pop,
+    bh_push,
+    billed_ms,
     log_event,
+    make_idle,
+    overlap,
+    take_idle,
 )
 
 
@@ -122,18 +37,18 @@ from archsel.sim.lambda_pool import (
 def _env_dies(
     p: Any, f: Any, n: Any, env_f: Any, env_i: Any, free: Any, ts_f: Any, log: Any, slot: int, time: float, kind: int
 ) -> None:
-    birth = env_f[slot, EF_BIRTH]
-    horizon = p[P_HORIZON]
-    f[F_ALIVE] += _overlap(birth, time, horizon)
-    if p[P_SERIES] > 0:
-        _add_interval(ts_f, TS_ENV_PART, TS_ENV_FULL, birth, time, horizon)
-    n[N_ALIVE] -= 1
+    birth = env_f[slot, L.EF_BIRTH]
+    horizon = p[L.P_HORIZON]
+    f[L.F_ALIVE] += overlap(birth, time, horizon)
+    if p[L.P_SERIES] > 0:
+        add_interval(ts_f, L.TS_ENV_PART, L.TS_ENV_FULL, birth, time, horizon)
+    n[L.N_ALIVE] -= 1
     if 0.0 <= time < horizon:
-        n[N_EXPIRED if kind == K_EXPIRE else (N_RETIRED if kind == K_RETIRE else N_RESET)] += 1
-    if p[P_LOG] > 0:
-        log_event(n, log[0], log[1], time, kind, -1, env_i[slot, EI_SERIAL])
-    free[n[N_FREE_TOP]] = slot
-    n[N_FREE_TOP] += 1
+        n[L.N_EXPIRED if kind == L.K_EXPIRE else (L.N_RETIRED if kind == L.K_RETIRE else L.N_RESET)] += 1
+    if p[L.P_LOG] > 0:
+        log_event(n, log[0], log[1], time, kind, -1, env_i[slot, L.EI_SERIAL])
+    free[n[L.N_FREE_TOP]] = slot
+    n[L.N_FREE_TOP] += 1
 
 
 @jit
@@ -151,18 +66,18 @@ def _complete(
     slot: int,
     request: int,
 ) -> None:
-    if p[P_LOG] > 0:
-        log_event(n, log[0], log[1], time, K_DONE, request, env_i[slot, EI_SERIAL] if slot >= 0 else -1)
+    if p[L.P_LOG] > 0:
+        log_event(n, log[0], log[1], time, L.K_DONE, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1)
     if slot < 0:
-        n[N_PC_INFLIGHT] -= 1
+        n[L.N_PC_INFLIGHT] -= 1
         return
-    n[N_OD_INFLIGHT] -= 1
-    if env_i[slot, EI_RESET] > 0:  # a function timeout resets the environment: it is not reused
-        _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, K_RESET)
-    elif time >= env_f[slot, EF_RETIRE]:  # past its lifetime: retired after the request it was serving
-        _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, K_RETIRE)
+    n[L.N_OD_INFLIGHT] -= 1
+    if env_i[slot, L.EI_RESET] > 0:  # a function timeout resets the environment: it is not reused
+        _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RESET)
+    elif time >= env_f[slot, L.EF_RETIRE]:  # past its lifetime: retired after the request it was serving
+        _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RETIRE)
     else:
-        _make_idle(n, env_f, env_i, eh, slot)
+        make_idle(n, env_f, env_i, eh, slot)
 
 
 @jit
@@ -185,21 +100,21 @@ def _advance(
     """Apply every completion and expiry due at or before ``until``, in time order."""
     log = (log_t, log_i)
     while True:
-        done = bh_t[0] if n[N_BH_SIZE] > 0 else INF
-        gone = env_f[eh[0], EF_EXPIRY] if n[N_EH_SIZE] > 0 else INF
+        done = bh_t[0] if n[L.N_BH_SIZE] > 0 else L.INF
+        gone = env_f[eh[0], L.EF_EXPIRY] if n[L.N_EH_SIZE] > 0 else L.INF
         if done <= gone:
-            if done > until or done == INF:
+            if done > until or done == L.INF:
                 return
-            slot = bh_i[0, BH_SLOT]
-            request = bh_i[0, BH_REQUEST]
-            _bh_pop(n, bh_t, bh_i)
+            slot = bh_i[0, L.BH_SLOT]
+            request = bh_i[0, L.BH_REQUEST]
+            bh_pop(n, bh_t, bh_i)
             _complete(p, f, n, env_f, env_i, free, eh, ts_f, log, done, slot, request)
         else:
             if gone > until:
                 return
             slot = eh[0]
-            kind = K_RETIRE if gone >= env_f[slot, EF_RETIRE] else K_EXPIRE
-            _take_idle(n, env_f, env_i, eh, slot)
+            kind = L.K_RETIRE if gone >= env_f[slot, L.EF_RETIRE] else L.K_EXPIRE
+            take_idle(n, env_f, env_i, eh, slot)
             _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, gone, kind)
 
 
@@ -208,7 +123,7 @@ def _refill(f: Any, tokens_at: int, last_at: int, rate: float, cap: float, time:
     """Refill a token bucket up to ``time``; take one token if there is one."""
     tokens = min(cap, f[tokens_at] + rate * (time - f[last_at]))
     f[last_at] = time
-    if tokens < 1.0 - EPS:
+    if tokens < 1.0 - L.EPS:
         f[tokens_at] = tokens
         return False
     f[tokens_at] = tokens - 1.0
@@ -219,41 +134,41 @@ def _refill(f: Any, tokens_at: int, last_at: int, rate: float, cap: float, time:
 def _reject(p: Any, n: Any, ts_i: Any, log: Any, time: float, request: int, kind: int, counter: int) -> None:
     if time >= 0.0:
         n[counter] += 1
-        if p[P_SERIES] > 0:
-            ts_i[TS_THROTTLES, int(time)] += 1
-    if p[P_LOG] > 0:
+        if p[L.P_SERIES] > 0:
+            ts_i[L.TS_THROTTLES, int(time)] += 1
+    if p[L.P_LOG] > 0:
         log_event(n, log[0], log[1], time, kind, request, -1)
 
 
 @jit
 def _create(p: Any, n: Any, env_f: Any, env_i: Any, free: Any, time: float, age: float) -> int:
-    top = n[N_FREE_TOP] - 1
-    n[N_FREE_TOP] = top
+    top = n[L.N_FREE_TOP] - 1
+    n[L.N_FREE_TOP] = top
     slot = int(free[top])
-    life = p[P_MAX_LIFE] if time >= 0.0 else p[P_MAX_LIFE] * (1.0 - age)
-    env_f[slot, EF_BIRTH] = time
-    env_f[slot, EF_RETIRE] = time + life
-    env_i[slot, EI_RESET] = 0
-    env_i[slot, EI_HEAP_POS] = -1
-    env_i[slot, EI_SERIAL] = n[N_ENV_SERIAL]
-    n[N_ENV_SERIAL] += 1
-    n[N_ALIVE] += 1
+    life = p[L.P_MAX_LIFE] if time >= 0.0 else p[L.P_MAX_LIFE] * (1.0 - age)
+    env_f[slot, L.EF_BIRTH] = time
+    env_f[slot, L.EF_RETIRE] = time + life
+    env_i[slot, L.EI_RESET] = 0
+    env_i[slot, L.EI_HEAP_POS] = -1
+    env_i[slot, L.EI_SERIAL] = n[L.N_ENV_SERIAL]
+    n[L.N_ENV_SERIAL] += 1
+    n[L.N_ALIVE] += 1
     if time >= 0.0:
-        n[N_CREATED] += 1
-        n[N_MAX_ENVIRONMENTS] = max(n[N_MAX_ENVIRONMENTS], n[N_ALIVE] + n[N_PC_READY])
+        n[L.N_CREATED] += 1
+        n[L.N_MAX_ENVIRONMENTS] = max(n[L.N_MAX_ENVIRONMENTS], n[L.N_ALIVE] + n[L.N_PC_READY])
     return slot
 
 
 @jit
 def _outcome(p: Any, n: Any, log: Any, time: float, request: int, env: int, busy: float, raw: float) -> int:
     """Log and count how the client sees the request: 0 ok, 1 gateway timeout (504), 2 function timeout."""
-    status = 1 if busy > p[P_INTEGRATION] else (2 if raw > p[P_TIMEOUT] else 0)
-    if status == 1 and p[P_LOG] > 0:
-        log_event(n, log[0], log[1], time + p[P_INTEGRATION], K_GATEWAY_TIMEOUT, request, env)
-    elif status == 2 and p[P_LOG] > 0:
-        log_event(n, log[0], log[1], time + busy, K_FUNCTION_TIMEOUT, request, env)
+    status = 1 if busy > p[L.P_INTEGRATION] else (2 if raw > p[L.P_TIMEOUT] else 0)
+    if status == 1 and p[L.P_LOG] > 0:
+        log_event(n, log[0], log[1], time + p[L.P_INTEGRATION], L.K_GATEWAY_TIMEOUT, request, env)
+    elif status == 2 and p[L.P_LOG] > 0:
+        log_event(n, log[0], log[1], time + busy, L.K_FUNCTION_TIMEOUT, request, env)
     if time >= 0.0:
-        n[N_OK if status == 0 else (N_GATEWAY_TIMEOUTS if status == 1 else N_FUNCTION_TIMEOUTS)] += 1
+        n[L.N_OK if status == 0 else (L.N_GATEWAY_TIMEOUTS if status == 1 else L.N_FUNCTION_TIMEOUTS)] += 1
     return status
 
 
@@ -279,34 +194,34 @@ def _start(
 ) -> tuple[int, float]:
     """Start an invocation; return its status and the client latency (s) when it succeeds."""
     raw = extra_s + run_s
-    run = min(raw, p[P_TIMEOUT])
+    run = min(raw, p[L.P_TIMEOUT])
     busy = init_s + run
     end = time + busy
-    horizon = p[P_HORIZON]
-    _bh_push(n, bh_t, bh_i, end, slot, request)
-    share = _overlap(time, end, horizon)
-    f[F_BUSY] += share
+    horizon = p[L.P_HORIZON]
+    bh_push(n, bh_t, bh_i, end, slot, request)
+    share = overlap(time, end, horizon)
+    f[L.F_BUSY] += share
     if slot >= 0:
-        env_f[slot, EF_EXPIRY] = min(end + keep_alive, env_f[slot, EF_RETIRE])
-        if raw > p[P_TIMEOUT]:
-            env_i[slot, EI_RESET] = 1
+        env_f[slot, L.EF_EXPIRY] = min(end + keep_alive, env_f[slot, L.EF_RETIRE])
+        if raw > p[L.P_TIMEOUT]:
+            env_i[slot, L.EI_RESET] = 1
     else:
-        f[F_PC_BUSY] += share
-    if p[P_SERIES] > 0:
-        _add_interval(ts_f, TS_BUSY_PART, TS_BUSY_FULL, time, end, horizon)
-        _add_cover(ts_i, time, end, int(p[P_SERIES]))
-    status = _outcome(p, n, log, time, request, env_i[slot, EI_SERIAL] if slot >= 0 else -1, busy, raw)
+        f[L.F_PC_BUSY] += share
+    if p[L.P_SERIES] > 0:
+        add_interval(ts_f, L.TS_BUSY_PART, L.TS_BUSY_FULL, time, end, horizon)
+        add_cover(ts_i, time, end, int(p[L.P_SERIES]))
+    status = _outcome(p, n, log, time, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1, busy, raw)
     if time >= 0.0:
-        concurrency = n[N_OD_INFLIGHT] + n[N_PC_INFLIGHT]
-        n[N_PEAK_CONCURRENCY] = max(n[N_PEAK_CONCURRENCY], concurrency)
-        if p[P_SERIES] > 0:
-            ts_i[TS_CONC_MAX, int(time)] = max(ts_i[TS_CONC_MAX, int(time)], concurrency)
-        f[F_OCCUPANCY] += busy
+        concurrency = n[L.N_OD_INFLIGHT] + n[L.N_PC_INFLIGHT]
+        n[L.N_PEAK_CONCURRENCY] = max(n[L.N_PEAK_CONCURRENCY], concurrency)
+        if p[L.P_SERIES] > 0:
+            ts_i[L.TS_CONC_MAX, int(time)] = max(ts_i[L.TS_CONC_MAX, int(time)], concurrency)
+        f[L.F_OCCUPANCY] += busy
         if slot >= 0:
-            n[N_ONDEMAND_MS] += _billed_ms(run)
-            n[N_INIT_MS] += _billed_ms(init_s)
+            n[L.N_ONDEMAND_MS] += billed_ms(run)
+            n[L.N_INIT_MS] += billed_ms(init_s)
         else:
-            n[N_PROVISIONED_MS] += _billed_ms(run)
+            n[L.N_PROVISIONED_MS] += billed_ms(run)
     return status, busy
 
 
@@ -327,32 +242,32 @@ def _on_demand(
     age: float,
 ) -> tuple[int, float, float]:
     """Find an environment for an on-demand request: (slot or -1 if throttled, INIT s, INIT retry s)."""
-    if n[N_OD_INFLIGHT] >= p[P_LIMIT] - n[N_PC_CONFIGURED]:
-        _reject(p, n, ts_i, log, time, request, K_CONCURRENCY_THROTTLE, N_CONC_THROTTLED)
+    if n[L.N_OD_INFLIGHT] >= p[L.P_LIMIT] - n[L.N_PC_CONFIGURED]:
+        _reject(p, n, ts_i, log, time, request, L.K_CONCURRENCY_THROTTLE, L.N_CONC_THROTTLED)
         return -1, 0.0, 0.0
-    slot = n[N_IDLE_HEAD]
+    slot = n[L.N_IDLE_HEAD]
     if slot >= 0:
-        _take_idle(n, env_f, env_i, eh, slot)
+        take_idle(n, env_f, env_i, eh, slot)
         if time >= 0.0:
-            n[N_WARM] += 1
-        if p[P_LOG] > 0:
-            log_event(n, log[0], log[1], time, K_WARM, request, env_i[slot, EI_SERIAL])
+            n[L.N_WARM] += 1
+        if p[L.P_LOG] > 0:
+            log_event(n, log[0], log[1], time, L.K_WARM, request, env_i[slot, L.EI_SERIAL])
         return slot, 0.0, 0.0
-    if not _refill(f, F_SCALE_TOKENS, F_SCALE_LAST, p[P_SCALE_RATE], p[P_SCALE_CAP], time):
-        _reject(p, n, ts_i, log, time, request, K_SCALING_THROTTLE, N_SCALE_THROTTLED)
+    if not _refill(f, L.F_SCALE_TOKENS, L.F_SCALE_LAST, p[L.P_SCALE_RATE], p[L.P_SCALE_CAP], time):
+        _reject(p, n, ts_i, log, time, request, L.K_SCALING_THROTTLE, L.N_SCALE_THROTTLED)
         return -1, 0.0, 0.0
     slot = _create(p, n, env_f, env_i, free, time, age)
-    n[N_COLD_POS] += 1
-    retry = init_s > p[P_INIT_CAP]  # INIT over the cap fails and runs again inside the invoke
+    n[L.N_COLD_POS] += 1
+    retry = init_s > p[L.P_INIT_CAP]  # INIT over the cap fails and runs again inside the invoke
     if time >= 0.0:
-        n[N_COLD] += 1
-        n[N_INIT_RETRIES] += 1 if retry else 0
-        if p[P_SERIES] > 0:
-            ts_i[TS_COLD, int(time)] += 1
-    if p[P_LOG] > 0:
-        log_event(n, log[0], log[1], time, K_INIT_RETRY if retry else K_COLD, request, env_i[slot, EI_SERIAL])
+        n[L.N_COLD] += 1
+        n[L.N_INIT_RETRIES] += 1 if retry else 0
+        if p[L.P_SERIES] > 0:
+            ts_i[L.TS_COLD, int(time)] += 1
+    if p[L.P_LOG] > 0:
+        log_event(n, log[0], log[1], time, L.K_INIT_RETRY if retry else L.K_COLD, request, env_i[slot, L.EI_SERIAL])
     if retry:
-        return slot, p[P_INIT_CAP], init_s
+        return slot, p[L.P_INIT_CAP], init_s
     return slot, init_s, 0.0
 
 
@@ -414,36 +329,36 @@ def run_arrivals(
     """
     log = (log_t, log_i)
     for i in range(times.size):
-        if n[N_COLD_POS] >= cold_init.size:
+        if n[L.N_COLD_POS] >= cold_init.size:
             return i, written
         time = times[i]
         _advance(time, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i)
-        request = n[N_REQ_SERIAL]
-        n[N_REQ_SERIAL] = request + 1
+        request = n[L.N_REQ_SERIAL]
+        n[L.N_REQ_SERIAL] = request + 1
         if time >= 0.0:
-            n[N_REQUESTS] += 1
-            if p[P_SERIES] > 0:
-                ts_i[TS_ARRIVALS, int(time)] += 1
-        if not _refill(f, F_API_TOKENS, F_API_LAST, p[P_API_RATE], p[P_API_CAP], time):
-            _reject(p, n, ts_i, log, time, request, K_API_THROTTLE, N_API_THROTTLED)
+            n[L.N_REQUESTS] += 1
+            if p[L.P_SERIES] > 0:
+                ts_i[L.TS_ARRIVALS, int(time)] += 1
+        if not _refill(f, L.F_API_TOKENS, L.F_API_LAST, p[L.P_API_RATE], p[L.P_API_CAP], time):
+            _reject(p, n, ts_i, log, time, request, L.K_API_THROTTLE, L.N_API_THROTTLED)
             continue
-        if n[N_PC_INFLIGHT] < n[N_PC_READY]:
-            n[N_PC_INFLIGHT] += 1
+        if n[L.N_PC_INFLIGHT] < n[L.N_PC_READY]:
+            n[L.N_PC_INFLIGHT] += 1
             if time >= 0.0:
-                n[N_PROVISIONED] += 1
-            if p[P_LOG] > 0:
-                log_event(n, log_t, log_i, time, K_PROVISIONED, request, -1)
+                n[L.N_PROVISIONED] += 1
+            if p[L.P_LOG] > 0:
+                log_event(n, log_t, log_i, time, L.K_PROVISIONED, request, -1)
             slot, init_s, extra_s = -1, 0.0, 0.0
         else:
-            position = n[N_COLD_POS]
+            position = n[L.N_COLD_POS]
             slot, init_s, extra_s = _on_demand(
                 p, f, n, env_f, env_i, free, eh, ts_i, log, time, request, cold_init[position], cold_age[position]
             )
             if slot < 0:
                 continue
-            n[N_OD_INFLIGHT] += 1
-            if time >= 0.0 and n[N_PC_READY] > 0:
-                n[N_SPILLOVER] += 1
+            n[L.N_OD_INFLIGHT] += 1
+            if time >= 0.0 and n[L.N_PC_READY] > 0:
+                n[L.N_SPILLOVER] += 1
         status, busy = _start(
             p,
             f,

@@ -26,12 +26,16 @@ def run_engine(
     series: bool = False,
     log_capacity: int = 0,
     progress: Progress | None = None,
+    rate: np.ndarray | None = None,
 ) -> EngineResult:
-    """Run the model for ``config`` with arrivals and draws from ``rng`` (the kernel's raw result)."""
+    """Run the model for ``config`` with arrivals and draws from ``rng`` (the kernel's raw result).
+
+    ``rate`` overrides the per-second arrival rate (index 0 at -warmup; default: the profile's).
+    """
     streams = Streams.from_rng(rng)
     return execute(
         config,
-        request_chunks(profile, config, streams.requests),
+        request_chunks(profile, config, streams.requests, rate=rate),
         cold_blocks(config, streams.cold_starts),
         series=series,
         log_capacity=log_capacity,

@@ -217,6 +217,7 @@ def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series
         requests=int(n[L.N_REQUESTS]),
         errors=throttled + timeouts,
         latency_ms=result.histogram.stats(),
+        latency_quantiles=result.histogram.cdf_points(),
         usage=_usage(profile, result, profile.seconds_per_month / horizon),
         cold_starts=int(n[L.N_COLD]),
         throttled=throttled,

@@ -104,7 +104,9 @@ def test_unquoted_clock_time_is_not_read_as_a_base_60_number() -> None:
     assert parse_profile(text).traffic.bursts[0].start == 18 * 3600 + 30 * 60
 
 
-@pytest.mark.parametrize("scenario", sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "scenario", sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml")), ids=lambda p: p.stem
+)
 def test_a_json_dump_validates_back_to_the_same_profile(scenario: Path) -> None:
     from archsel.profile import WorkloadProfile
 

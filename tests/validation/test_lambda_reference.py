@@ -68,7 +68,7 @@ def _profile(body: str) -> WorkloadProfile:
 
 @pytest.mark.parametrize(
     ("body", "horizon_s"),
-    [pytest.param(BUSY, 1_500.0, id="busy", marks=pytest.mark.slow), pytest.param(QUIET, 20_000.0, id="quiet")],
+    [pytest.param(BUSY, 1_500.0, id="busy"), pytest.param(QUIET, 20_000.0, id="quiet")],
 )
 def test_same_seed_same_requests_same_events(body: str, horizon_s: float) -> None:
     profile = _profile(body)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import io
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from archsel.recommend import Recommendation
 from archsel.recommend.evaluate import Evaluation
@@ -136,20 +138,31 @@ def _capacity_chart(runs: Mapping[str, SimRun]) -> str:
         chosen = next((name for name in _SERIES_FOR_ARCH[arch] if name in names), None)
         if chosen is None:
             continue
-        values = series.column(chosen)
-        hours = [second / 3600 for second in range(len(values))]
-        ax.plot(hours, values, label=f"{arch}: {chosen}", color=_COLOURS[arch], linewidth=0.8)
+        values = _per_minute(series.column(chosen), np.mean)
+        hours = [minute / 60 for minute in range(len(values))]
+        ax.plot(hours, values, label=f"{arch}: {chosen} (1-minute mean)", color=_COLOURS[arch], linewidth=1.0)
         if "cold_starts" in names:
-            cold = series.column("cold_starts")
+            cold = _per_minute(series.column("cold_starts"), np.sum)
             marks = [(h, v) for h, v, c in zip(hours, values, cold, strict=False) if c > 0]
             if marks:
-                ax.scatter([h for h, _ in marks], [v for _, v in marks], s=6, color="#7a2e00", label="cold starts")
+                ax.scatter(
+                    [h for h, _ in marks], [v for _, v in marks], s=8, color="#7a2e00", label="minutes with cold starts"
+                )
         for event in run.scaling_events:
             ax.axvline(event.time_s / 3600, color=_COLOURS[arch], alpha=0.3, linewidth=0.6)
     ax.set_xlabel("hour of the simulated window (vertical lines: Fargate scaling events)")
     ax.set_ylabel("environments / tasks")
     ax.legend(loc="upper left")
     return _svg(figure)
+
+
+def _per_minute(values: np.ndarray, reduce: Callable[..., Any]) -> np.ndarray:
+    """Per-second values folded into minutes (a day of seconds is unreadable as a line)."""
+    minutes = len(values) // 60
+    if minutes == 0:
+        return values
+    folded: np.ndarray = reduce(values[: minutes * 60].reshape(minutes, 60), axis=1)
+    return folded
 
 
 def _breakdown_chart(rec: Recommendation) -> str:
@@ -166,5 +179,5 @@ def _breakdown_chart(rec: Recommendation) -> str:
         ax.bar(labels, heights, bottom=bottoms, label=service)
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     ax.set_ylabel("USD per month")
-    ax.legend(fontsize="small", ncol=2)
+    ax.legend(fontsize="small", ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _svg(figure)

@@ -20,7 +20,8 @@ def progress_steps(total: int, description: str, *, quiet: bool = False) -> Iter
 
         def plain(label: str) -> None:
             done[0] += 1
-            sys.stderr.write(f"[{done[0]}/{total}] {label} ({time.monotonic() - started:.1f}s)\n")
+            # Steps can outnumber the estimate (recommend's tuning adds runs): never show 25/12.
+            sys.stderr.write(f"[{done[0]}/{max(total, done[0])}] {label} ({time.monotonic() - started:.1f}s)\n")
 
         yield plain
         return
@@ -32,7 +33,10 @@ def progress_steps(total: int, description: str, *, quiet: bool = False) -> Iter
     with Progress(*columns, console=stderr_console(), transient=True) as bar:
         task = bar.add_task(description, total=total)
 
+        finished = [0]
+
         def advance(label: str) -> None:
-            bar.update(task, advance=1, description=f"{description}: {label}")
+            finished[0] += 1
+            bar.update(task, advance=1, total=max(total, finished[0]), description=f"{description}: {label}")
 
         yield advance

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from archsel.recommend.candidates import Candidate, fargate_key, lambda_key, with_fargate, with_lambda
 from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
+from archsel.sim.runner import PricedRun
 
 MAX_SEARCH_STEPS = 5
 
@@ -74,10 +76,13 @@ def _bisect(low: int, high: int, variant: Callable[[int], Candidate], context: E
     return best
 
 
-def _evaluate_one(candidate: Candidate, context: EvaluationContext) -> Evaluation:
+def _evaluate_one(candidate: Candidate, context: EvaluationContext, *, quick: bool = False) -> Evaluation:
+    if quick and candidate.profile.simulation.replications > 1:
+        simulation = candidate.profile.simulation.model_copy(update={"replications": 1})
+        candidate = replace(candidate, profile=candidate.profile.model_copy(update={"simulation": simulation}))
     return evaluate([candidate], context)[0]
 
 
-def _max_instances(priced: object) -> float:
-    instances = getattr(getattr(priced, "run", None), "instances", None)
+def _max_instances(priced: PricedRun) -> float:
+    instances = priced.run.instances
     return float(instances.max) if instances is not None else 1.0

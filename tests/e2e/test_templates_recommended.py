@@ -1,12 +1,10 @@
 """Profile -> recommend -> scaffold -> parse the template: the deployed settings are the recommended ones.
 
-Needs the simulators, cost engine and price tables (`recommend` end to end); skipped where they
-are not installed. The profile's simulation is shortened (2 h, one replication) to keep it quick.
+Runs `recommend` end to end (simulators, cost engine, price tables). The profile's simulation is shortened (2 h, one replication) to keep it quick.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 from pathlib import Path
 from typing import Any
@@ -19,17 +17,6 @@ from tests.conftest import SCENARIOS
 from tests.e2e.cfn_tools import Template, only, resources, sam_transform
 
 pytestmark = pytest.mark.slow
-
-NEEDED = ("archsel.pricing", "archsel.cost.engine", "archsel.sim.lambda_model", "archsel.sim.fargate_model")
-
-
-def _require_recommend() -> None:
-    for module in NEEDED:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pytest.skip(f"recommend needs {module}")
-
 
 def deployed_settings(template: Template, architecture: str) -> dict[str, Any]:
     """The design knobs (`Candidate.settings()` names) as the template sets them."""
@@ -65,7 +52,6 @@ def deployed_settings(template: Template, architecture: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("architecture", ["lambda", "fargate"])
 def test_scaffolded_settings_are_the_recommended_ones(tmp_path: Path, architecture: str) -> None:
-    _require_recommend()
     profile = load_profile(SCENARIOS / "startup-mvp.yaml")
     quick = profile.simulation.model_copy(update={"horizon": 7_200.0, "warmup": 300.0, "replications": 1})
     recommendation = api.recommend(profile.model_copy(update={"simulation": quick}), jobs=1)

@@ -76,7 +76,7 @@ def _grouped(estimate: CostEstimate) -> list[tuple[str, list[CostComponent]]]:
     groups: dict[str, list[CostComponent]] = {}
     for component in estimate.components:
         groups.setdefault(component.service, []).append(component)
-    order = {service: index for index, service in enumerate(SERVICES)}
+    order: dict[str, int] = {service: index for index, service in enumerate(SERVICES)}
     return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
 
 

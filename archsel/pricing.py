@@ -13,31 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from archsel.cost.components import ZERO, Tier
 from archsel.errors import PricingError
-
-SERVICES = (
-    "lambda",
-    "api_gateway",
-    "fargate",
-    "alb",
-    "public_ipv4",
-    "nat_gateway",
-    "dynamodb",
-    "aurora",
-    "rds_proxy",
-    "s3",
-    "cloudfront",
-    "cognito",
-    "cloudwatch_logs",
-    "data_transfer",
-    "efs",
-)
-"""Cost-component services, in the order bills list them."""
 
 Service = Literal[
     "lambda",
@@ -56,6 +37,9 @@ Service = Literal[
     "data_transfer",
     "efs",
 ]
+
+SERVICES: tuple[Service, ...] = get_args(Service)
+"""Cost-component services, in the order bills list them."""
 
 
 # ----------------------------------------------------------------------------- values used by the engine

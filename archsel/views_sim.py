@@ -198,8 +198,10 @@ def write_timeseries(report: SimulationReport, path: Path) -> None:
     if not series:
         return
     length = min(len(values) for _, ts in series if ts is not None for _, values in ts.columns)
-    header = ["time_s"] + [f"{arch}.{name}" for arch, ts in series if ts is not None for name, _ in ts.columns]
-    columns = [values for _, ts in series if ts is not None for _, values in ts.columns]
+    named = [(f"{arch}.{name}", values) for arch, ts in series if ts is not None for name, values in ts.columns]
+    named = [(name, values) for name, values in named if not name.endswith(".time_s")]  # one shared time column
+    header = ["time_s"] + [name for name, _ in named]
+    columns = [values for _, values in named]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)

@@ -97,7 +97,9 @@ def test_one_architecture_and_replications(run_cli: Run, profile: Path) -> None:
         ((), 2, "--vary"),
     ],
 )
-def test_bad_sweeps_fail_before_running(run_cli: Run, profile: Path, args: tuple[str, ...], code: int, message: str) -> None:
+def test_bad_sweeps_fail_before_running(
+    run_cli: Run, profile: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
     result = run_cli("sweep", str(profile), *args)
     assert result.exit_code == code, result.stderr
     assert message in result.stderr

@@ -600,7 +600,6 @@ def sweep(
         list[str],
         typer.Option(
             "--vary",
-            "-V",
             help="PATH=V1,V2,...: a profile key (e.g. lambda.memory_mb, traffic.mean_rps) and its values; "
             "repeat for more keys, the sweep is their cross product.",
             show_default=False,

@@ -358,12 +358,12 @@ def _stream(
             future.release()
             if on_done is not None:
                 on_done(units[index])
-    except TimeoutError:
-        late = [future for future in futures if index_of[future.key] not in runs and future.status != "error"]
+    except TimeoutError:  # the batch took longer than allowed: what has not finished is reported and cancelled
+        recorded = set(runs) | {failure.index for failure in failures}
+        late = [future for future in futures if index_of[future.key] not in recorded]
         failures += [
-            failure_of(units[i], i, TimeoutError(f"did not finish within {timeout_s:g} s"))
-            for i in sorted(index_of[future.key] for future in late)
-            if i not in {failure.index for failure in failures}
+            failure_of(units[index_of[f.key]], index_of[f.key], TimeoutError(f"did not finish within {timeout_s:g} s"))
+            for f in late
         ]
         client.cancel(late)
     return collect(units, runs, failures)

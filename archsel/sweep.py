@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from archsel.cost.engine import estimate
-from archsel.errors import PricingError
+from archsel.errors import PricingError, UsageError
 from archsel.executors import Executor, OnDone, SimUnit, UnitFailure
 from archsel.pricing import PriceTable
 from archsel.profile import WorkloadProfile
@@ -135,8 +135,6 @@ class SweepResult:
 
 def plan_sweep(document: ProfileDocument, axes: Sequence[Axis], *, architectures: Sequence[Architecture]) -> SweepPlan:
     """Validate every point of the cross product of ``axes`` over ``document``; nothing is simulated."""
-    from archsel.errors import UsageError
-
     count = 1
     for axis in axes:
         count *= len(axis.values)

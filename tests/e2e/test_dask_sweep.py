@@ -114,6 +114,25 @@ def test_ctrl_c_cancels_the_outstanding_units(cluster: distributed.LocalCluster,
         assert executor.run(units(2)) == InProcessExecutor().run(units(2))  # and the connection still works
 
 
+def test_units_past_the_batch_timeout_are_reported_and_cancelled(
+    cluster: distributed.LocalCluster, tmp_path: Path
+) -> None:
+    plan = tiny_plan(tmp_path, *BUSY_AXES, text=BUSY)  # 16 units of ~0.2 s on 2 workers: over 1.5 s
+    with DaskExecutor(cluster.scheduler_address, batch_timeout_s=0.5) as executor:
+        result = api.sweep(plan, executor=executor)
+    failures = result.failures
+    assert failures, "the batch cannot finish in 0.5 s"
+    assert all(f.error == "TimeoutError: did not finish within 0.5 s" for f in failures)
+    assert sum(len(p.outcomes) for p in result.points) + len(failures) == len(plan.units())  # 1 replication each
+    assert {p.point.index for p in result.missing} == {
+        index for index, p in enumerate(result.points) if len(p.outcomes) < len(plan.architectures)
+    }
+    deadline = time.monotonic() + 10
+    while _archsel_tasks(cluster) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _archsel_tasks(cluster) == []
+
+
 def test_a_worker_killed_mid_sweep_loses_no_point(tmp_path: Path, reference: object) -> None:
     plan = tiny_plan(tmp_path, *BUSY_AXES, text=BUSY)  # 16 units of ~0.2 s
     with local_cluster(2) as own, distributed.Client(own.scheduler_address, set_as_default=False) as client:

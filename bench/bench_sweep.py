@@ -138,7 +138,10 @@ def main() -> None:
             results.append(figures("process pool (fork)", 2, batch, plan, timed(plan, ProcessPoolRunner(2)), compute))
         for workers in (1, 2):
             results += on_cluster(plan, workers, compute)
-    print(f"{len(plan.points)} points x 2 architectures, horizon {args.horizon}, {os.cpu_count()} cores")
+    load = os.getloadavg()[0]  # other jobs on the machine inflate every parallel figure
+    print(
+        f"{len(plan.points)} points x 2 architectures, horizon {args.horizon}, {os.cpu_count()} cores, load {load:.1f}"
+    )
     print(
         f"{'backend':<48} {'workers':>7} {'batch':>5} {'units':>5} {'wall s':>7} {'points/s':>8} {'overhead ms/unit':>16}"
     )
@@ -147,7 +150,7 @@ def main() -> None:
             f"{row.backend:<48} {row.workers:>7} {row.batch:>5} {row.units:>5} {row.wall_s:>7.2f}"
             f" {row.points_per_s:>8.2f} {row.overhead_ms_per_unit:>16.1f}"
         )
-    report: dict[str, object] = {"results": [asdict(row) for row in results]}
+    report: dict[str, object] = {"load_average": load, "results": [asdict(row) for row in results]}
     if args.cold:
         report["first_unit_s"] = compile_s()
         for label, seconds in report["first_unit_s"].items():  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -21,10 +21,13 @@ from archsel.sim.traffic import summarize
 if TYPE_CHECKING:
     from archsel.deploy.models import AwsTarget, DeployOptions, DeployResult, DeployUI, DestroyOptions, DestroyResult
     from archsel.deploy.run import Edges
+    from archsel.executors import Executor, OnDone
+    from archsel.fleet import FleetSummary
     from archsel.pricing_update import PricingClient, UpdatePlan
     from archsel.recommend import Recommendation
     from archsel.sim.result import SimRun
     from archsel.sim.runner import SimulationReport
+    from archsel.sweep import SweepPlan, SweepResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +115,25 @@ def recommend(
     seed: int | None = None,
     jobs: int | None = None,
     on_done: Callable[[object], None] | None = None,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
 ) -> Recommendation:
-    """Simulate every candidate design for ``profile`` on a process pool and choose one."""
-    from archsel.executors import ProcessPoolRunner
+    """Simulate every candidate design for ``profile`` and choose one.
+
+    The runs go to ``executor`` if given (left open, for several profiles), else to the Dask
+    cluster at ``scheduler`` (or ``DASK_SCHEDULER_ADDRESS``), else to a local process pool.
+    """
+    from archsel.executors import executor_for
     from archsel.pricing import load_prices
     from archsel.recommend import recommend as run_recommendation
 
     prices = load_prices(profile.region)
-    return run_recommendation(profile, prices, executor=ProcessPoolRunner(jobs), seed=seed, on_done=on_done)
+    chosen = executor if executor is not None else executor_for(scheduler=scheduler, jobs=jobs)
+    try:
+        return run_recommendation(profile, prices, executor=chosen, seed=seed, on_done=on_done)
+    finally:
+        if executor is None:
+            chosen.close()
 
 
 def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
@@ -417,3 +431,72 @@ def destroy(
     from archsel.deploy.run import run_destroy
 
     return run_destroy(Path(project_dir), target, options, ui, edges or RealEdges())
+
+
+# ----------------------------------------------------------------------------- sweeps and fleets (issue 9)
+
+
+def plan_sweep(
+    profile_path: str | Path,
+    *,
+    vary: Sequence[str],
+    architectures: Sequence[str] = ("lambda", "fargate"),
+    replications: int | None = None,
+    seed: int | None = None,
+) -> SweepPlan:
+    """Every point of the cross product of ``vary`` (``PATH=V1,V2,...``), validated; nothing runs.
+
+    An unknown path is a UsageError naming the allowed keys; a value the schema refuses is a
+    ProfileError naming the point and the field. ``replications`` and ``seed`` replace the
+    profile's `simulation` settings for every point.
+    """
+    from archsel.sweep import plan_sweep as make_plan
+    from archsel.sweep_axes import parse_vary, read_document, with_setting
+
+    axes = [parse_vary(text) for text in vary]
+    document = read_document(Path(profile_path))
+    if replications is not None:
+        document = with_setting(document, "simulation.replications", replications)
+    if seed is not None:
+        document = with_setting(document, "simulation.seed", seed)
+    return make_plan(document, axes, architectures=_architectures_of(architectures))
+
+
+def _architectures_of(names: Sequence[str]) -> tuple[Literal["lambda", "fargate"], ...]:
+    chosen = {arch for name in names for arch in _architectures(name)}
+    return tuple(arch for arch in _architectures("all") if arch in chosen)
+
+
+def sweep(
+    plan: SweepPlan,
+    *,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    executor: Executor | None = None,
+    on_done: OnDone | None = None,
+) -> SweepResult:
+    """Simulate and price every point of ``plan`` and find where the cheapest architecture flips.
+
+    Runs on ``executor`` if given, else on the Dask cluster at ``scheduler`` (or
+    ``DASK_SCHEDULER_ADDRESS``), else on a local process pool of ``jobs`` workers. Units that
+    fail are listed in the result (``SweepResult.missing``), never dropped silently.
+    """
+    from archsel.executors import executor_for
+    from archsel.pricing import load_prices
+    from archsel.sweep import run_sweep
+
+    regions = sorted({point.profile.region for point in plan.points})
+    prices = [load_prices(region) for region in regions]
+    chosen = executor if executor is not None else executor_for(scheduler=scheduler, jobs=jobs)
+    try:
+        return run_sweep(plan, prices, chosen, on_done)
+    finally:
+        if executor is None:
+            chosen.close()
+
+
+def fleet(recommendations: Sequence[Recommendation]) -> FleetSummary:
+    """Totals per architecture choice and the order in which services flip as their traffic grows."""
+    from archsel.fleet import fleet_summary
+
+    return fleet_summary(recommendations)

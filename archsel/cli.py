@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from archsel.executors import Executor
+    from archsel.fleet import FleetSummary
     from archsel.profile import WorkloadProfile
     from archsel.recommend import Recommendation
 
@@ -61,6 +63,15 @@ class ArchChoice(StrEnum):
     all = "all"
 
 
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the simulations on the Dask cluster at this address (tcp://HOST:8786); "
+        "default: DASK_SCHEDULER_ADDRESS, else a local process pool.",
+        show_default=False,
+    ),
+]
 ProfileArg = Annotated[Path, typer.Argument(help="Workload profile (YAML, see docs/profile.md).", show_default=False)]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (plain when piped), json or markdown.")]
 ArchOpt = Annotated[ArchChoice, typer.Option("--arch", "-a", help="lambda, fargate or all.")]
@@ -137,33 +148,65 @@ def recommend(
     show_all: Annotated[bool, typer.Option("--all", help="Show every candidate, not only the best of each.")] = False,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the profile's).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+    scheduler: SchedulerOpt = None,
 ) -> int:
     """Simulate every candidate design, check the SLOs and recommend one, with reasons and the break-even.
 
+    With several profiles, one decision each and then a fleet summary: total monthly cost per
+    architecture choice and which services flip first as traffic grows.
     Exits 5 when no design meets every objective (the closest one is shown), for CI gates.
     """
     from archsel import api
+    from archsel.executors import executor_for
 
     exit_code = 0
-    for path in profiles:
-        loaded = api.load(path)
-        recommendation = _recommend_with_progress(loaded, seed, jobs)
-        _warn_if_stale(recommendation.prices)
-        _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
-        if not recommendation.meets_slos:
-            exit_code = 5
+    recommendations = []
+    executor = executor_for(scheduler=scheduler, jobs=jobs)  # one cluster connection for every profile
+    try:
+        for path in profiles:
+            loaded = api.load(path)
+            recommendation = _recommend_with_progress(loaded, seed, jobs, executor)
+            _warn_if_stale(recommendation.prices)
+            _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
+            recommendations.append(recommendation)
+            if not recommendation.meets_slos:
+                exit_code = 5
+    finally:
+        executor.close()
+    if len(recommendations) > 1:
+        _write_fleet(api.fleet(recommendations), fmt, _per_profile(out, "fleet"))
     return exit_code
 
 
-def _recommend_with_progress(loaded: WorkloadProfile, seed: int | None, jobs: int | None) -> Recommendation:
+def _recommend_with_progress(
+    loaded: WorkloadProfile, seed: int | None, jobs: int | None, executor: Executor | None = None
+) -> Recommendation:
     from archsel import api
     from archsel.progress import progress_steps
 
     total = api.estimate_recommend_units(loaded)
     with progress_steps(total, f"recommending {loaded.name}") as step:
         return api.recommend(
-            loaded, seed=seed, jobs=jobs, on_done=lambda unit: step(str(getattr(unit, "architecture", "")))
+            loaded,
+            seed=seed,
+            jobs=jobs,
+            executor=executor,
+            on_done=lambda unit: step(str(getattr(unit, "architecture", ""))),
         )
+
+
+def _write_fleet(fleet: FleetSummary, fmt: ReportFormat, out: Path | None) -> None:
+    import contextlib
+    import io
+
+    from archsel import views_fleet
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer) if out is not None else contextlib.nullcontext():
+        views_fleet.show_fleet(fleet, fmt.value)
+    if out is not None:
+        out.write_text(buffer.getvalue(), encoding="utf-8")
+        sys.stderr.write(f"wrote {out}\n")
 
 
 def _per_profile(out: Path | None, name: str) -> Path | None:
@@ -545,6 +588,68 @@ def _key_values(items: list[str]) -> tuple[tuple[str, str], ...]:
             raise UsageError(f"--parameter {item!r}: expected KEY=VALUE")
         pairs.append((key, value))
     return tuple(pairs)
+
+
+# ----------------------------------------------------------------------------- sweep (issue 9)
+
+
+@app.command()
+def sweep(
+    profile: ProfileArg,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="PATH=V1,V2,...: a profile key (e.g. lambda.memory_mb, traffic.mean_rps) and its values; "
+            "repeat for more keys, the sweep is their cross product.",
+            show_default=False,
+        ),
+    ],
+    arch: ArchOpt = ArchChoice.all,
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-r", help="Replications per point (default: the profile's).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Base seed (default: the profile's).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Also write every point to FILE: .csv, .parquet, .json, .html (charts) or .md."
+        ),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    scheduler: SchedulerOpt = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+) -> None:
+    """Simulate and price every combination of the varied profile keys; show the cheapest per point and the flips.
+
+    Every point is validated before anything runs. traffic.mean_rps and traffic.requests_per_month
+    replace each other, and a given peak_rps keeps its ratio to the mean (the same daily shape).
+    Each point's seed comes from its values, so any backend gives the same numbers. Exits 1,
+    after writing what finished, when some points are missing (each failed run is listed).
+    """
+    from archsel import api, views_sweep
+    from archsel.errors import SimulationError
+    from archsel.progress import progress_steps
+
+    if out is not None:
+        views_sweep.check_out_path(out)
+    plan = api.plan_sweep(profile, vary=vary, architectures=(arch.value,), replications=replications, seed=seed)
+    labels = {id(point.profile): plan.label(point) for point in plan.points}
+    with progress_steps(len(plan.units()), f"sweeping {len(plan.points)} points") as step:
+        result = api.sweep(
+            plan, scheduler=scheduler, jobs=jobs, on_done=lambda u: step(f"{labels[id(u.profile)]} {u.architecture}")
+        )
+    views_sweep.show_sweep(result, fmt.value)
+    for table in result.prices:
+        _warn_if_stale(table)
+    if out is not None:
+        views_sweep.write_sweep(result, out)
+        sys.stderr.write(f"wrote {out}\n")
+    if result.missing:
+        raise SimulationError(
+            f"{len(result.missing)} of {len(result.points)} sweep points are missing (their failed runs are listed above)",
+            hint="rerun the sweep; every point that finished gives the same numbers again",
+        )
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

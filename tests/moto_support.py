@@ -31,7 +31,7 @@ AWS_VARIABLES = (
 )
 
 
-class LambdaAliasModel(CloudFormationModel):  # type: ignore[misc]
+class LambdaAliasModel(CloudFormationModel):
     """``AWS::Lambda::Alias`` for moto's CloudFormation: Ref is the alias ARN, as in AWS."""
 
     def __init__(self, arn: str, name: str, function_name: str, account_id: str, region: str) -> None:
@@ -60,18 +60,18 @@ class LambdaAliasModel(CloudFormationModel):  # type: ignore[misc]
         raise NotImplementedError(attribute_name)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> LambdaAliasModel:
         props = cloudformation_json["Properties"]
         backend = lambda_backends[account_id][region_name]
         alias = backend.create_alias(
-            props["Name"], props["FunctionName"], str(props["FunctionVersion"]), props.get("Description", ""), None
+            props["Name"], props["FunctionName"], str(props["FunctionVersion"]), props.get("Description", ""), ""
         )
         return cls(alias.arn, props["Name"], props["FunctionName"], account_id, region_name)
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: LambdaAliasModel,
         new_resource_name: str,
@@ -82,12 +82,16 @@ class LambdaAliasModel(CloudFormationModel):  # type: ignore[misc]
         props = cloudformation_json["Properties"]
         backend = lambda_backends[account_id][region_name]
         backend.update_alias(
-            original_resource.name, original_resource.function_name, str(props["FunctionVersion"]), None, None
+            original_resource.name,
+            original_resource.function_name,
+            str(props["FunctionVersion"]),
+            props.get("Description", ""),
+            "",
         )
         return original_resource
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[override]
+    def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         props = cloudformation_json["Properties"]

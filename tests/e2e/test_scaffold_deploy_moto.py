@@ -104,6 +104,15 @@ def live_version(url: str, function_name: str) -> str:
     return str(aliases[0]["FunctionVersion"])
 
 
+def stack_roles(url: str) -> list[str]:
+    return [r["RoleName"] for r in client("iam", url).list_roles()["Roles"] if r["RoleName"].startswith(STACK)]
+
+
+def stack_log_groups(url: str) -> list[str]:
+    groups = client("logs", url).describe_log_groups()["logGroups"]
+    return [g["logGroupName"] for g in groups if g["logGroupName"].startswith(STACK)]
+
+
 def stack_buckets(url: str) -> set[str]:
     return {b["Name"] for b in client("s3", url).list_buckets()["Buckets"]} - {STAGING}
 
@@ -141,6 +150,7 @@ def test_sam_scaffold_deploy_update_no_changes_destroy(moto_url: str, seed: Path
     assert [(k["AttributeName"], k["KeyType"]) for k in keys] == [("owner", "HASH"), ("id", "RANGE")]
     assert stack_buckets(moto_url) == {variables["UPLOADS_BUCKET"]}
     assert live_version(moto_url, name) == "1"
+    assert len(stack_roles(moto_url)) == 1 and len(stack_log_groups(moto_url)) == 2
     policy = json.loads(client("lambda", moto_url).get_policy(FunctionName=name, Qualifier="live")["Policy"])
     assert {s["Principal"]["Service"] for s in policy["Statement"]} == {"apigateway.amazonaws.com"}
     staged = client("s3", moto_url).list_objects_v2(Bucket=STAGING, Prefix=f"archsel/{STACK}/")["Contents"]
@@ -182,7 +192,7 @@ def test_sam_scaffold_deploy_update_no_changes_destroy(moto_url: str, seed: Path
     with pytest.raises(client("cloudformation", moto_url).exceptions.ClientError):
         client("cloudformation", moto_url).describe_stacks(StackName=STACK)
     assert client("lambda", moto_url).list_functions()["Functions"] == []
-    assert not [r for r in client("iam", moto_url).list_roles()["Roles"] if r["RoleName"].startswith(STACK)]
+    assert stack_roles(moto_url) == [] and stack_log_groups(moto_url) == []
     assert client("dynamodb", moto_url).list_tables()["TableNames"] == tables
     assert stack_buckets(moto_url) == {uploads}
     assert client("s3", moto_url).get_object(Bucket=uploads, Key="uploads/kept.txt")["Body"].read() == b"user data"

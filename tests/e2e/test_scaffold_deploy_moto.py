@@ -5,7 +5,10 @@ design is scaffolded as SAM, deployed (create), re-scaffolded with a larger func
 again (update), deployed once more (no changes) and destroyed; the same design scaffolded as CDK
 is synthesized, its asset published and deployed, then destroyed. The design comes from a small
 profile through the library (`design_from_profile`, so no `archsel recommend` run): the CLI
-scaffolds from the archsel.answers.yaml that writes.
+scaffolds from the archsel.answers.yaml that writes. The scaffolded uploads bucket and table are
+``DeletionPolicy: Retain``: destroy leaves them, says so with their monthly cost, and does not empty
+the bucket (asserted); everything else of the stack is gone, and the staging bucket is kept without
+this stack's objects (docs/deploy.md).
 
 moto 5.2's gaps, and how these tests live with them:
 - No CloudFormation model for ``AWS::Cognito::UserPool``/``UserPoolClient``,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,3 +51,15 @@ def write_profile(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def moto_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """moto's server on 127.0.0.1 (a free port) with Lambda aliases in its CloudFormation, fake credentials
+    in the environment for this test only; stopped (and its backends reset) at teardown."""
+    from tests.moto_support import install_lambda_alias, isolate_aws_environment, moto_server
+
+    isolate_aws_environment(monkeypatch, str(tmp_path))
+    install_lambda_alias(monkeypatch)
+    with moto_server() as url:
+        yield url

@@ -40,6 +40,7 @@ EVENT_PAGES_MAX = 20
 def aws_call(where: str) -> Iterator[None]:
     """Turn any botocore error raised inside into a DeployError naming ``where`` (e.g. the operation)."""
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -47,6 +48,20 @@ def aws_call(where: str) -> Iterator[None]:
         raise client_error(where, error) from error
     except BotoCoreError as error:
         raise DeployError(f"{where}: {error}", hint=_botocore_hint(error)) from error
+    except ResponseParserError as error:  # not a BotoCoreError: e.g. an HTML 500 page from an emulator or proxy
+        raise DeployError(f"{where}: {_unparsed(error)}", hint=_UNPARSED_HINT) from error
+
+
+def _unparsed(error: Exception) -> str:
+    """What botocore says about an answer it could not parse, without the page it quotes."""
+    first = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"the endpoint's answer is not an AWS response ({first.rstrip(':')})"
+
+
+_UNPARSED_HINT = (
+    "the endpoint failed on this request (a local emulator's log says why; it may not support a resource type); "
+    "the operation may have been applied in part: look at the stack before running again"
+)
 
 
 def error_code(error: BaseException | None) -> str:

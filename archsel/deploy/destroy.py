@@ -36,6 +36,9 @@ from archsel.pricing import PriceTable
 
 GIB = Decimal(1024**3)
 SIZE_PRICES = {"AWS::DynamoDB::Table": "ddb.storage", "AWS::S3::Bucket": "s3.standard.storage"}
+RETAINING_POLICIES = frozenset({"Retain", "RetainExceptOnCreate"})
+GONE_WITH_PARENT = frozenset({"AWS::Lambda::Version"})
+"""Types deleted with their parent whatever their own policy (a function's versions go with the function)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +51,30 @@ class DestroyPlan:
     staging: Staging
     keep_data: bool
     yes: bool
+    retained: frozenset[str] = frozenset()
+    """Logical ids the deployed template itself marks DeletionPolicy: Retain (CloudFormation leaves them)."""
 
     @property
     def kept(self) -> tuple[StackResource, ...]:
-        """Data resources left in the account (only with --keep-data)."""
-        return tuple(r for r in self.live if r.resource_type in DATA_TYPES) if self.keep_data else ()
+        """Resources left in the account: data with --keep-data, and whatever the template retains."""
+        return tuple(r for r in self.live if self._keeps(r))
 
     @property
     def buckets_to_empty(self) -> tuple[str, ...]:
-        """Buckets the stack created and will delete (they must be empty first); none with --keep-data."""
-        if self.keep_data:
-            return ()
-        return tuple(r.physical_id for r in self.live if r.resource_type == "AWS::S3::Bucket" and r.physical_id)
+        """Buckets the stack created and will delete (they must be empty first); never a bucket that stays."""
+        kept = {r.logical_id for r in self.kept}
+        return tuple(
+            r.physical_id
+            for r in self.live
+            if r.resource_type == "AWS::S3::Bucket" and r.physical_id and r.logical_id not in kept
+        )
+
+    def retained_by_template(self, resource: StackResource) -> bool:
+        """Whether CloudFormation keeps ``resource`` because the template says so (not because of --keep-data)."""
+        return resource.logical_id in self.retained and resource.resource_type not in GONE_WITH_PARENT
+
+    def _keeps(self, resource: StackResource) -> bool:
+        return (self.keep_data and resource.resource_type in DATA_TYPES) or self.retained_by_template(resource)
 
     @property
     def live(self) -> tuple[StackResource, ...]:
@@ -67,16 +82,31 @@ class DestroyPlan:
 
 
 def plan_destroy(
-    state: StackState, resources: tuple[StackResource, ...], staging: Staging, options: DestroyOptions
+    state: StackState,
+    resources: tuple[StackResource, ...],
+    staging: Staging,
+    options: DestroyOptions,
+    retained: frozenset[str] = frozenset(),
 ) -> DestroyPlan:
-    """The destroy plan; DeployError while another operation runs on the stack."""
+    """The destroy plan (``retained``: see `template_retained`); DeployError while another operation runs."""
     stack_name = state.name
     if state.status.endswith("_IN_PROGRESS") and state.status != "REVIEW_IN_PROGRESS":
         raise DeployError(
             f"stack {stack_name} is {state.status}: another operation is running on it",
             hint=f"wait for it ({watch_command(stack_name, staging.region)}), then run archsel destroy again",
         )
-    return DestroyPlan(stack_name, state, resources, staging, options.keep_data, options.yes)
+    return DestroyPlan(stack_name, state, resources, staging, options.keep_data, options.yes, retained)
+
+
+def template_retained(raw: str | Mapping[str, Any], stack_name: str) -> frozenset[str]:
+    """Logical ids whose DeletionPolicy in the deployed (processed) template keeps them when the stack goes."""
+    body = raw if isinstance(raw, Mapping) else parse_template_text(raw, source=f"deployed template of {stack_name}")
+    resources = body.get("Resources") or {}
+    return frozenset(
+        str(lid)
+        for lid, item in resources.items()
+        if isinstance(item, Mapping) and item.get("DeletionPolicy") in RETAINING_POLICIES
+    )
 
 
 def destroy(plan: DestroyPlan, rt: Runtime, prices: PriceTable | None) -> DestroyResult:
@@ -85,7 +115,7 @@ def destroy(plan: DestroyPlan, rt: Runtime, prices: PriceTable | None) -> Destro
     _announce(plan, kept, rt)
     if not plan.yes and not rt.ui.confirm(f"Delete stack {plan.stack_name}?"):
         raise Cancelled("destroy cancelled; nothing was deleted")
-    if plan.keep_data and kept:
+    if plan.keep_data and any(not plan.retained_by_template(r) for r in plan.kept):
         _retain(plan, rt)
     for bucket in plan.buckets_to_empty:
         count = rt.storage.delete_versions(bucket)
@@ -112,13 +142,20 @@ def clean_staging(staging: Staging, stack_name: str, rt: Runtime) -> int:
 
 
 def _announce(plan: DestroyPlan, kept: tuple[KeptResource, ...], rt: Runtime) -> None:
-    live = len(plan.live)
-    rt.ui.notice(f"stack {plan.stack_name} ({plan.state.status}) and its {live} resources will be deleted")
+    deleted = len(plan.live) - len(kept)
+    rt.ui.notice(f"stack {plan.stack_name} ({plan.state.status}) and its {deleted} resources will be deleted")
     for bucket in plan.buckets_to_empty:
         rt.ui.notice(f"bucket {bucket} (created by the stack) will be emptied, every object version")
+    by_template = {r.logical_id for r in plan.kept if plan.retained_by_template(r)}
     for item in kept:
         cost = f"${item.monthly_usd:.2f}/month" if item.monthly_usd is not None else "cost unknown"
-        rt.ui.notice(f"kept: {item.logical_id} ({item.resource_type}) {item.physical_id}: {cost} ({item.basis})")
+        why = "; the template says DeletionPolicy: Retain" if item.logical_id in by_template else ""
+        rt.ui.notice(f"kept: {item.logical_id} ({item.resource_type}) {item.physical_id}: {cost} ({item.basis}{why})")
+    if by_template:
+        rt.ui.notice(
+            "resources the template retains stay after the stack is gone, data and cost included: "
+            "delete them yourself when no longer needed"
+        )
 
 
 def _kept_cost(resource: StackResource, rt: Runtime, prices: PriceTable | None) -> KeptResource:

@@ -111,7 +111,7 @@ def run_destroy(
     project_dir: Path, target: AwsTarget, options: DestroyOptions, ui: DeployUI, edges: Edges
 ) -> DestroyResult:
     """Connect, find the project's stack and delete it (keeping data with --keep-data)."""
-    from archsel.deploy.destroy import clean_staging, destroy, plan_destroy
+    from archsel.deploy.destroy import clean_staging, destroy, plan_destroy, template_retained
     from archsel.deploy.plan import Staging, check_stack_name
     from archsel.deploy.project import stack_name_of
 
@@ -126,8 +126,10 @@ def run_destroy(
         removed = clean_staging(staging, stack_name, runtime)
         return DestroyResult(stack_name, "absent", staging_objects_deleted=removed, staging_bucket=staging.bucket)
     resources = connection.cloudformation.resources(state.stack_id)
-    plan = plan_destroy(state, resources, staging, options)
-    return destroy(plan, runtime, _prices(connection.region) if options.keep_data else None)
+    # What the template itself retains stays whatever archsel does: it must be neither emptied nor called deleted.
+    retained = template_retained(connection.cloudformation.processed_template(state.stack_id), stack_name)
+    plan = plan_destroy(state, resources, staging, options, retained)
+    return destroy(plan, runtime, _prices(connection.region) if plan.kept else None)
 
 
 def _prices(region: str) -> PriceTable | None:

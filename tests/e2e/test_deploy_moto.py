@@ -1,7 +1,9 @@
 """`archsel deploy` and `archsel destroy` end to end, through the real CLI, against moto's server on 127.0.0.1.
 
 The project is tests/data/deploy/sam-basic (a SAM function, a DynamoDB table, an S3 bucket),
-copied to a temporary folder and edited between deploys.
+copied to a temporary folder and edited between deploys. The server is the ``moto_url`` fixture
+(tests/conftest.py, tests/moto_support.py); tests/e2e/test_scaffold_deploy_moto.py deploys what
+`archsel scaffold` writes.
 
 moto's gaps, and how these tests live with them:
 - moto keeps ``AWS::Serverless`` resources unexpanded (it has no SAM transform), so archsel's
@@ -21,8 +23,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,41 +33,6 @@ import pytest
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "deploy" / "sam-basic"
 STACK = "archsel-deploy-fixture"
 STAGING = "archsel-staging-123456789012-us-east-1"
-AWS_VARIABLES = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_REGION",
-    "AWS_ENDPOINT_URL",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-)
-
-
-@pytest.fixture
-def moto_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    """moto's server on 127.0.0.1 (a free port), fake credentials in the environment for this test only."""
-    from moto.server import ThreadedMotoServer
-
-    for name in AWS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # never ask an instance-metadata address
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        assert host == "127.0.0.1"
-        url = f"http://{host}:{port}"
-        yield url
-        # moto's backends live in this process: reset them so the next test starts empty
-        reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=10).close()
-    finally:
-        server.stop()
 
 
 @pytest.fixture

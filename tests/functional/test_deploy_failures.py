@@ -270,6 +270,7 @@ def test_destroy_reports_what_was_left_behind(project: Path) -> None:
         ("ItemsTable", "fixture-items", "AWS::DynamoDB::Table", "CREATE_COMPLETE", None),
     ]
     stubs.cfn.add_response("list_stack_resources", {"StackResourceSummaries": summaries(resources)}, None)
+    stubs.cfn.add_response("get_template", {"TemplateBody": "Resources: {}"}, None)  # nothing retained
     stubs.s3.add_response("list_object_versions", {"Versions": [{"Key": "a.txt", "VersionId": "v1"}]}, None)
     stubs.s3.add_response("delete_objects", {}, None)
     stubs.events(STACK, [event(0, STACK, STACK_TYPE, "CREATE_COMPLETE")])

@@ -95,13 +95,27 @@ class LambdaAliasModel(CloudFormationModel):
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         props = cloudformation_json["Properties"]
-        lambda_backends[account_id][region_name].delete_alias(props["Name"], props["FunctionName"])
+        _delete_alias(account_id, region_name, props["Name"], props["FunctionName"])
 
     def delete(self, account_id: str, region_name: str) -> None:
-        lambda_backends[account_id][region_name].delete_alias(self.name, self.function_name)
+        _delete_alias(account_id, region_name, self.name, self.function_name)
 
     def is_created(self) -> bool:
         return True
+
+
+def _delete_alias(account_id: str, region_name: str, name: str, function_name: str) -> None:
+    """Delete an alias, unless its function is already gone (and the alias with it).
+
+    moto deletes a stack's resources in set order, not in dependency order as CloudFormation
+    does, so the function may go first: that made DeleteStack fail at random (a 500 from moto).
+    """
+    backend = lambda_backends[account_id][region_name]
+    try:
+        backend.get_function(function_name)
+    except Exception:  # moto's UnknownFunctionException: nothing left to delete
+        return
+    backend.delete_alias(name, function_name)
 
 
 def _version_attribute(self: Any, attribute_name: str) -> str:

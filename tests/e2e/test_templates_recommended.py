@@ -18,6 +18,7 @@ from tests.e2e.cfn_tools import Template, only, resources, sam_transform
 
 pytestmark = pytest.mark.slow
 
+
 def deployed_settings(template: Template, architecture: str) -> dict[str, Any]:
     """The design knobs (`Candidate.settings()` names) as the template sets them."""
     if architecture == "lambda":

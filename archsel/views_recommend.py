@@ -65,7 +65,6 @@ def break_even_document(flip: BreakEven | None) -> dict[str, Any]:
 
 def recommendation_document(rec: Recommendation) -> dict[str, Any]:
     """The `archsel recommend --format json` document."""
-    interval = rec.choice.result.monthly_usd()
     return {
         "profile": rec.profile.name,
         "region": rec.profile.region,
@@ -86,10 +85,10 @@ def recommendation_document(rec: Recommendation) -> dict[str, Any]:
         "reasons": list(rec.reasons),
         "break_even": break_even_document(rec.break_even),
         "cost_range_usd": {
-            "low": round(max(interval.low, 0.0), 2),
+            "low": round(rec.cost_range.low, 2),
             "expected": to_usd(rec.choice.result.estimate.monthly_usd),
-            "high": round(interval.high, 2),
-            "basis": "95% interval over the simulation's replications",
+            "high": round(rec.cost_range.high, 2),
+            "basis": rec.cost_range.basis,
         },
     }
 
@@ -137,10 +136,9 @@ def footer_lines(rec: Recommendation) -> list[str]:
             f"Duration: {flip.duration.cheaper_below} is cheaper below a mean request time of "
             f"{flip.mean_duration_ms:,.0f} ms, {flip.duration.cheaper_above} above."
         )
-    interval = rec.choice.result.monthly_usd()
     lines.append(
-        f"Cost low / expected / high: {max(interval.low, 0):,.2f} / {to_usd(rec.choice.result.estimate.monthly_usd):,.2f}"
-        f" / {interval.high:,.2f} USD (95% interval over {rec.profile.simulation.replications} replications)."
+        f"Cost low / expected / high: {rec.cost_range.low:,.2f} / {to_usd(rec.choice.result.estimate.monthly_usd):,.2f}"
+        f" / {rec.cost_range.high:,.2f} USD ({rec.cost_range.basis})."
     )
     lines.extend(f"Ruled out: {p.description}: {p.reason}" for p in rec.pruned)
     lines.extend(f"Run: {note}." for note in rec.notes)

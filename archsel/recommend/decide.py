@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.executors import Executor, InProcessExecutor, SimUnit
 from archsel.pricing import PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.recommend.breakeven import BreakEven, break_even
-from archsel.recommend.candidates import Candidate, Pruned, fargate_candidates, lambda_candidates
+from archsel.recommend.candidates import (
+    Candidate,
+    Pruned,
+    fargate_candidates,
+    lambda_candidates,
+    with_fargate,
+    with_lambda,
+)
 from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
 from archsel.recommend.reasons import explain
 from archsel.recommend.tuning import tune
@@ -25,6 +32,16 @@ SIMULATED_PER_ARCHITECTURE = 2
 # A busy profile gets fewer replications, then fewer designs: at tens of millions of requests a
 # run, one run's own statistics are already tight, so volume stands in for replications.
 REQUEST_BUDGET = 8e7
+
+
+@dataclass(frozen=True, slots=True)
+class CostRange:
+    """Low / expected / high monthly cost of the choice, and what the range covers."""
+
+    low: float
+    expected: float
+    high: float
+    basis: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +65,7 @@ class Recommendation:
     """How the run was fitted to its time budget, when it was."""
     reasons: tuple[str, ...]
     break_even: BreakEven | None
+    cost_range: CostRange
 
     def best_of(self, architecture: Architecture) -> Evaluation | None:
         """The best design of ``architecture``, if it was evaluated."""
@@ -76,6 +94,7 @@ def recommend(
     choice, tie = choose(best)
     lambda_best, fargate_best = (_best(list(best), arch) for arch in ("lambda", "fargate"))
     flip = break_even(lambda_best, fargate_best, prices) if lambda_best and fargate_best else None
+    cost_range = sensitivity(choice, context)
     pruned = (*pruned_lambda, *pruned_fargate)
     return Recommendation(
         profile=profile,
@@ -91,6 +110,7 @@ def recommend(
         notes=notes,
         reasons=explain(choice, best, flip, tie, pruned),
         break_even=flip,
+        cost_range=cost_range,
     )
 
 
@@ -147,6 +167,38 @@ def screen(
 def _estimated_usd(candidate: Candidate, prices: PriceTable) -> float:
     profile = candidate.profile
     return float(estimate(profile, usage_from_profile(profile, candidate.architecture), prices).monthly_usd)
+
+
+def sensitivity(choice: Evaluation, context: EvaluationContext) -> CostRange:
+    """The choice's cost over its replications' 95% interval and the platform assumptions that move it.
+
+    Lambda: the idle keep-alive halved and doubled (cold starts and their billed INIT). Fargate: the
+    task start time halved and doubled (how late capacity arrives, so how much runs). One replication
+    each; skipped, and said so, when one run is larger than a quarter of the request budget.
+    """
+    interval = choice.result.monthly_usd()
+    low, high = max(interval.low, 0.0), interval.high
+    basis = "95% interval over the replications"
+    profile = choice.candidate.profile
+    if summarize(profile).mean_rps * profile.simulation.horizon <= REQUEST_BUDGET / 4:
+        for factor in (0.5, 2.0):
+            variant = _assumption_variant(choice.candidate, factor)
+            cost = evaluate([variant], context)[0].monthly_usd
+            low, high = min(low, cost), max(high, cost)
+        assumption = "keep-alive" if choice.candidate.architecture == "lambda" else "task start time"
+        basis += f", and the {assumption} halved and doubled"
+    return CostRange(low=low, expected=choice.monthly_usd, high=high, basis=basis)
+
+
+def _assumption_variant(candidate: Candidate, factor: float) -> Candidate:
+    profile = candidate.profile
+    simulation = profile.simulation.model_copy(update={"replications": 1})
+    if candidate.architecture == "lambda":
+        changed = with_lambda(profile, keep_alive_s=profile.lambda_.keep_alive_s.scaled(factor))
+    else:
+        changed = with_fargate(profile, task_start_s=profile.fargate.task_start_s.scaled(factor))
+    changed = changed.model_copy(update={"simulation": simulation})
+    return replace(candidate, key=f"{candidate.key}-assumption{factor:g}", profile=changed)
 
 
 def _tuned(evaluations: list[Evaluation], context: EvaluationContext) -> list[Evaluation]:

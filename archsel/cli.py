@@ -24,8 +24,11 @@ app = typer.Typer(
     name="archsel",
     help=(
         "Choose how to run a web backend on AWS: API Gateway + Lambda or ALB + ECS Fargate.\n\n"
-        "Start with `archsel init profile.yaml`, edit the workload, then `archsel validate`, "
-        "`archsel cost` and `archsel simulate`. Results go to stdout, progress and errors to stderr."
+        "A session: `archsel init api.yaml` (a commented profile to edit), `archsel validate api.yaml`, "
+        "`archsel recommend api.yaml` (simulate every design, choose, explain), `archsel scaffold api.yaml "
+        "--iac sam --out infra`, `archsel deploy infra`. `archsel cost` and `archsel simulate` show the detail.\n\n"
+        "Results go to stdout (--format json for scripts), progress and errors to stderr. Exit codes: 0 ok, "
+        "1 error, 2 usage, 3 invalid input, 4 deploy failed, 5 objectives not met, 130 interrupted."
     ),
     no_args_is_help=True,
     add_completion=False,

@@ -79,7 +79,19 @@ def _notices(profile: WorkloadProfile) -> tuple[str, ...]:
         notices.append(
             f"uploads of {profile.storage.upload_mb:g} MB exceed Lambda's 6 MB payload limit; use presigned_urls: true"
         )
+    notices.extend(route_notices(profile))
     return tuple(notices)
+
+
+def route_notices(profile: WorkloadProfile) -> tuple[str, ...]:
+    """What the loader did to request.routes: shares normalised to sum to 1."""
+    request = profile.request
+    if not request.routes or abs(request.route_share_total - 1.0) <= 1e-9:
+        return ()
+    shares = ", ".join(
+        f"{route.key} {share:.3g}" for route, share in zip(request.routes, request.route_shares, strict=True)
+    )
+    return (f"request.routes shares sum to {request.route_share_total:g}, not 1: normalised to {shares}",)
 
 
 def load(profile_path: str | Path) -> WorkloadProfile:

@@ -574,6 +574,13 @@ class WorkloadProfile(Frozen):
         if layout == "grouped" and not any(route.group for route in routes):
             raise ValueError("lambda.layout grouped needs a group on at least one of request.routes")
         reserved, functions = self.lambda_.reserved_concurrency, len(self.function_routes)
+        provisioned = self.lambda_.max_provisioned
+        if functions > 1 and provisioned * functions > self.lambda_.account_concurrency:
+            raise ValueError(
+                f"lambda.provisioned_concurrency {provisioned} applies to each of the {functions} functions of "
+                f"layout {layout}: {provisioned * functions} exceeds account_concurrency "
+                f"{self.lambda_.account_concurrency}"
+            )
         if reserved is not None and functions > 1 and reserved * functions > self.lambda_.account_concurrency - 100:
             raise ValueError(
                 f"lambda.reserved_concurrency {reserved} applies to each of the {functions} functions of layout "

@@ -161,6 +161,13 @@ def estimate_recommend_units(profile: WorkloadProfile) -> int:
     from archsel.recommend.decide import fit_to_budget
 
     fitted, per_architecture, _ = fit_to_budget(profile)
+    if profile.request.routes:  # `screen` also keeps the cheapest design of each layout: ask it
+        from archsel.pricing import load_prices
+        from archsel.recommend.decide import screen
+
+        candidates = [*lambda_candidates(fitted)[0], *fargate_candidates(fitted)[0]]
+        kept, _ = screen(candidates, load_prices(profile.region), per_architecture)
+        return len({c.simulation_key for c in kept}) * fitted.simulation.replications
     groups = 0
     for candidates, _ in (lambda_candidates(profile), fargate_candidates(profile)):
         groups += min(len({c.simulation_key for c in candidates}), per_architecture)

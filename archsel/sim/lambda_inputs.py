@@ -105,10 +105,12 @@ def routed_durations(routing: Routing, rng: np.random.Generator, size: int) -> t
     edges = np.cumsum(routing.shares)
     route = np.minimum(np.searchsorted(edges, rng.random(size), side="right"), len(routing.shares) - 1)
     duration_s = np.empty(size)
+    order = np.argsort(route, kind="stable")  # each route's arrivals in time order, routes one after another
+    bounds = np.searchsorted(route[order], np.arange(len(routing.shares) + 1))
     for index, distribution in enumerate(routing.duration_ms):
-        chosen = route == index
+        chosen = order[bounds[index] : bounds[index + 1]]
         factor = routing.function_factor[routing.route_function[index]]
-        duration_s[chosen] = distribution.sample(rng, int(np.count_nonzero(chosen))) * (factor / 1_000.0)
+        duration_s[chosen] = distribution.sample(rng, int(chosen.size)) * (factor / 1_000.0)
     return route.astype(np.int64), duration_s
 
 

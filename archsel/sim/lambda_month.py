@@ -35,7 +35,7 @@ from archsel.sim.lambda_config import lambda_config
 from archsel.sim.lambda_model import run_engine
 from archsel.sim.lambda_reduce import sim_run
 from archsel.sim.measure import LatencyHistogram
-from archsel.sim.result import InstanceStats, SimRun
+from archsel.sim.result import InstanceStats, RouteStats, SimRun
 from archsel.sim.traffic import rate_curve, simulation_rate
 from archsel.units import SECONDS_PER_DAY
 from archsel.usage import LambdaUsage, combine_routes, with_routes
@@ -190,10 +190,13 @@ def _combine(
     shares = np.array([day.kind.weight for day in days]) / sum(day.kind.weight for day in days)
     runs = [day.run for day in days]
 
-    def total(values: list[int]) -> int:
+    def total(values: list[int], name: str = "") -> int:
+        if routes and name:  # with routes, each count is the sum of the routes' (rounded) counts
+            return sum(int(getattr(route, name)) for route in routes)
         return round(float(np.dot(weights, values)))
 
     latency = _weighted([own[0] for own in histograms], weights)
+    routes: tuple[RouteStats, ...] = ()
     routes = tuple(
         replace(
             route,
@@ -211,14 +214,14 @@ def _combine(
         architecture="lambda",
         seed=seed,
         simulated_s=profile.seconds_per_month,
-        requests=total([run.requests for run in runs]),
-        errors=total([run.errors for run in runs]),
+        requests=total([run.requests for run in runs], "requests"),
+        errors=total([run.errors for run in runs], "errors"),
         latency_ms=latency.stats(),
         latency_quantiles=latency.cdf_points(),
         usage=_usage([run.usage for run in runs], shares),
-        cold_starts=total([run.cold_starts for run in runs]),
-        throttled=total([run.throttled for run in runs]),
-        timeouts=total([run.timeouts for run in runs]),
+        cold_starts=total([run.cold_starts for run in runs], "cold_starts"),
+        throttled=total([run.throttled for run in runs], "throttled"),
+        timeouts=total([run.timeouts for run in runs], "timeouts"),
         instances=_instances(runs, shares),
         figures=_figures(runs, weights, shares, days),
         routes=routes,

@@ -184,3 +184,16 @@ def test_route_shares_split_the_requests() -> None:
 def test_route_usage_fields_mirror_the_totals() -> None:
     names = {f.name for f in fields(LambdaUsage) if f.type in ("float", float)}
     assert set(LAMBDA_ADDITIVE_FIELDS) == names
+
+
+def test_the_month_method_keeps_the_routes_adding_up() -> None:
+    from archsel.sim.lambda_month import simulate_lambda_month
+
+    profile = routed_profile("per-route", routes_yaml(3), "{mean_rps: 0.5, shape: weekly}", lambda_=", memory_mb: 256")
+    month = simulate_lambda_month(profile, rng=np.random.default_rng(4), warmup_s=600, request_budget=1).month
+    assert month.figure("month_day_types") == 2  # weekdays and weekends
+    for name in ("requests", "errors", "cold_starts", "throttled", "timeouts"):
+        assert sum(getattr(route, name) for route in month.routes) == getattr(month, name), name
+    assert isinstance(month.usage, LambdaUsage)
+    assert_usage_adds_up(month.usage)
+    assert month.requests == pytest.approx(0.5 * profile.seconds_per_month, rel=0.05)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from archsel.presets import InitResult, Preset
 from archsel.pricing import Price, PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.profile_loader import load_profile
+from archsel.routes import mean_duration_ms
 from archsel.sim.traffic import summarize
 
 if TYPE_CHECKING:
@@ -51,9 +53,8 @@ def validate(profile_path: str | Path) -> ValidationReport:
     """
     profile = load_profile(profile_path)
     traffic = summarize(profile)
-    mean_ms = profile.request.duration_ms.mean()
-    factor = lambda_duration_factor(profile.lambda_.memory_mb, profile.request.cpu_fraction)
-    lambda_ms = mean_ms * factor
+    mean_ms = mean_duration_ms(profile)
+    lambda_ms = lambda_mean_ms(profile)
     return ValidationReport(
         profile=profile,
         source=str(profile_path),
@@ -66,6 +67,20 @@ def validate(profile_path: str | Path) -> ValidationReport:
         lambda_concurrency_mean=traffic.mean_rps * lambda_ms / 1000.0,
         lambda_concurrency_peak=traffic.peak_rps * lambda_ms / 1000.0,
         notices=_notices(profile),
+    )
+
+
+def lambda_mean_ms(profile: WorkloadProfile) -> float:
+    """Mean request time on Lambda: each route's at its function's memory, weighted by share."""
+    from archsel.routes import route_layout
+
+    cpu = profile.request.cpu_fraction
+    plan = route_layout(profile)
+    if not plan.explicit:
+        return profile.request.duration_ms.mean() * lambda_duration_factor(profile.lambda_.memory_mb, cpu)
+    return math.fsum(
+        route.share * route.duration_ms.mean() * lambda_duration_factor(plan.functions[route.function].memory_mb, cpu)
+        for route in plan.routes
     )
 
 

@@ -266,7 +266,8 @@ below, with its source. `archsel init --list` shows the shipped example profiles
   (one router function sized for the largest memory need, one warm pool), `per-route` (a
   function, warm pool and scaling bucket per route) or `grouped` (one per `group`). The
   concurrency quota stays account-wide; `reserved_concurrency` and
-  `provisioned_concurrency` apply to each function. Without routes the API is one route.
+  `provisioned_concurrency` apply to each function. Fargate serves every route from one
+  service: each request takes its route's duration. Without routes the API is one route.
 - **Sources**: "facts §N" in a default's description is a section of the platform-facts
   reference in the project's design notes: AWS documentation and published measurements,
   each with its date. AWS changes these numbers; the defaults are the values as of that

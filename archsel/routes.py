@@ -7,8 +7,11 @@ is one implicit route served by one function, exactly as before routes existed.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from archsel.distributions import Distribution
 from archsel.profile import WorkloadProfile
@@ -133,3 +136,43 @@ def unique_names(names: list[str]) -> tuple[str, ...]:
         used.add(candidate)
         unique.append(candidate)
     return tuple(unique)
+
+
+@dataclass(frozen=True, slots=True)
+class DurationMix:
+    """Handler time of a request whose route is drawn by share: a mixture of the routes' distributions.
+
+    What a model that does not split the API by route (Fargate: one service serves every route)
+    draws per request, so both architectures do the same work.
+    """
+
+    shares: tuple[float, ...]
+    durations: tuple[Distribution, ...]
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` handler times (ms): a route for each by share, then its own distribution."""
+        route = np.minimum(
+            np.searchsorted(np.cumsum(self.shares), rng.random(size), side="right"), len(self.shares) - 1
+        )
+        values = np.empty(size)
+        for index, distribution in enumerate(self.durations):
+            chosen = np.flatnonzero(route == index)
+            values[chosen] = distribution.sample(rng, int(chosen.size))
+        return values
+
+    def mean(self) -> float:
+        """Mean handler time (ms) over the mix."""
+        return math.fsum(share * d.mean() for share, d in zip(self.shares, self.durations, strict=True))
+
+
+def request_duration_ms(profile: WorkloadProfile) -> Distribution | DurationMix:
+    """The handler time of one request: request.duration_ms, or the routes' mixture when routes are listed."""
+    if not profile.request.routes:
+        return profile.request.duration_ms
+    plan = route_layout(profile)
+    return DurationMix(tuple(r.share for r in plan.routes), tuple(r.duration_ms for r in plan.routes))
+
+
+def mean_duration_ms(profile: WorkloadProfile) -> float:
+    """Mean handler time (ms) of a request at the reference speed, over the routes' mix."""
+    return request_duration_ms(profile).mean()

@@ -16,7 +16,7 @@ from archsel.cost.network import KB_PER_GB_BINARY, fargate_network
 from archsel.distributions import Distribution
 from archsel.performance import duration_factor, lambda_duration_factor
 from archsel.profile import WorkloadProfile
-from archsel.routes import route_layout
+from archsel.routes import mean_duration_ms, route_layout
 from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
 from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, with_routes
 
@@ -211,7 +211,7 @@ def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
     within ``concurrency_per_task``.
     """
     fargate = profile.fargate
-    reference_s = profile.request.duration_ms.mean() / 1_000.0
+    reference_s = mean_duration_ms(profile) / 1_000.0
     if fargate.scaling.metric == "cpu":
         cpu_s = reference_s * profile.request.cpu_fraction
         needed = mean_rps * cpu_s / (fargate.vcpu * fargate.scaling.target / 100.0)

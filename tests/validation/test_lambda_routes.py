@@ -95,7 +95,7 @@ def burst_profile(layout: str, rule: str = "") -> WorkloadProfile:
     return routed_profile(layout, routes_yaml(BURST_ROUTES), BURST_TRAFFIC, BURST_REQUEST, NO_OTHER_LIMITS + rule)
 
 
-@pytest.mark.slow  # ~5 s: two runs of ~500,000 requests
+@pytest.mark.slow  # two runs of ~500,000 requests (1-5 s)
 def test_a_burst_throttles_less_when_each_route_has_its_own_bucket() -> None:
     single_profile = burst_profile("single")
     curve = rate_curve(single_profile.traffic, horizon_s=2_400, seconds_per_month=single_profile.seconds_per_month)
@@ -113,7 +113,7 @@ def test_a_burst_throttles_less_when_each_route_has_its_own_bucket() -> None:
     assert per_route.throttled < single.throttled
 
 
-@pytest.mark.slow  # ~5 s
+@pytest.mark.slow  # two runs of ~500,000 requests (1-5 s)
 def test_under_the_legacy_rule_splitting_routes_does_not_add_headroom() -> None:
     legacy = ", scaling_rule: legacy, burst_concurrency: 1000"
     single = run(burst_profile("single", legacy), options=BURST_OPTIONS)

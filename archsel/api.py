@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from archsel.presets import InitResult, Preset
 from archsel.pricing import Price, PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.profile_loader import load_profile
+from archsel.routes import mean_duration_ms
 from archsel.sim.traffic import summarize
 
 if TYPE_CHECKING:
@@ -54,9 +56,8 @@ def validate(profile_path: str | Path) -> ValidationReport:
     """
     profile = load_profile(profile_path)
     traffic = summarize(profile)
-    mean_ms = profile.request.duration_ms.mean()
-    factor = lambda_duration_factor(profile.lambda_.memory_mb, profile.request.cpu_fraction)
-    lambda_ms = mean_ms * factor
+    mean_ms = mean_duration_ms(profile)
+    lambda_ms = lambda_mean_ms(profile)
     return ValidationReport(
         profile=profile,
         source=str(profile_path),
@@ -72,6 +73,20 @@ def validate(profile_path: str | Path) -> ValidationReport:
     )
 
 
+def lambda_mean_ms(profile: WorkloadProfile) -> float:
+    """Mean request time on Lambda: each route's at its function's memory, weighted by share."""
+    from archsel.routes import route_layout
+
+    cpu = profile.request.cpu_fraction
+    plan = route_layout(profile)
+    if not plan.explicit:
+        return profile.request.duration_ms.mean() * lambda_duration_factor(profile.lambda_.memory_mb, cpu)
+    return math.fsum(
+        route.share * route.duration_ms.mean() * lambda_duration_factor(plan.functions[route.function].memory_mb, cpu)
+        for route in plan.routes
+    )
+
+
 def _notices(profile: WorkloadProfile) -> tuple[str, ...]:
     notices = []
     if profile.traffic.shape == "weekly" and profile.simulation.horizon < 7 * 86_400:
@@ -82,7 +97,19 @@ def _notices(profile: WorkloadProfile) -> tuple[str, ...]:
         notices.append(
             f"uploads of {profile.storage.upload_mb:g} MB exceed Lambda's 6 MB payload limit; use presigned_urls: true"
         )
+    notices.extend(route_notices(profile))
     return tuple(notices)
+
+
+def route_notices(profile: WorkloadProfile) -> tuple[str, ...]:
+    """What the loader did to request.routes: shares normalised to sum to 1."""
+    request = profile.request
+    if not request.routes or abs(request.route_share_total - 1.0) <= 1e-9:
+        return ()
+    shares = ", ".join(
+        f"{route.key} {share:.3g}" for route, share in zip(request.routes, request.route_shares, strict=True)
+    )
+    return (f"request.routes shares sum to {request.route_share_total:g}, not 1: normalised to {shares}",)
 
 
 def load(profile_path: str | Path) -> WorkloadProfile:
@@ -163,6 +190,13 @@ def estimate_recommend_units(profile: WorkloadProfile) -> int:
     from archsel.recommend.decide import fit_to_budget
 
     fitted, per_architecture, _ = fit_to_budget(profile)
+    if profile.request.routes:  # `screen` also keeps the cheapest design of each layout: ask it
+        from archsel.pricing import load_prices
+        from archsel.recommend.decide import screen
+
+        candidates = [*lambda_candidates(fitted)[0], *fargate_candidates(fitted)[0]]
+        kept, _ = screen(candidates, load_prices(profile.region), per_architecture)
+        return len({c.simulation_key for c in kept}) * fitted.simulation.replications
     groups = 0
     for candidates, _ in (lambda_candidates(profile), fargate_candidates(profile)):
         groups += min(len({c.simulation_key for c in candidates}), per_architecture)

@@ -260,6 +260,14 @@ below, with its source. `archsel init --list` shows the shipped example profiles
   A `trace` without a rate keeps its own counts; with a rate it is scaled to it.
 - **A month** is `pricing.hours_per_month` hours (730, the AWS Price List convention);
   `requests_per_month` and every monthly figure use it.
+- **Routes** (`request.routes`, optional) split the traffic over method + path pairs by
+  `share`; a route without its own `duration_ms`, `memory_mb` or `payload_kb` takes the
+  request's (and `lambda.memory_mb`). `lambda.layout` maps routes to functions: `single`
+  (one router function sized for the largest memory need, one warm pool), `per-route` (a
+  function, warm pool and scaling bucket per route) or `grouped` (one per `group`). The
+  concurrency quota stays account-wide; `reserved_concurrency` and
+  `provisioned_concurrency` apply to each function. Fargate serves every route from one
+  service: each request takes its route's duration. Without routes the API is one route.
 - **Sources**: "facts §N" in a default's description is a section of the platform-facts
   reference in the project's design notes: AWS documentation and published measurements,
   each with its date. AWS changes these numbers; the defaults are the values as of that

@@ -8,6 +8,7 @@ with the project's design notes (AWS documentation and published measurements).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
@@ -89,8 +90,55 @@ class Traffic(Frozen):
 # ----------------------------------------------------------------------------- request
 
 
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
+MAX_ROUTES = 300
+"""API Gateway's default quota of routes per HTTP API (and resources per REST API)."""
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+class Route(Frozen):
+    """One API route and its part of the traffic; unset values come from `request` and `lambda`."""
+
+    method: Annotated[HttpMethod, BeforeValidator(_upper)] = Field(
+        description="HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY."
+    )
+    path: str = Field(
+        pattern=r"^/[A-Za-z0-9._~{}+/-]*$", max_length=200, description="Path, e.g. /orders/{id} (API Gateway syntax)."
+    )
+    share: float = Field(
+        gt=0, description="Share of the requests; shares that do not sum to 1 are normalised (with a notice)."
+    )
+    duration_ms: Distribution | None = Field(
+        default=None, description="Handler time at 1 vCPU, ms; null = request.duration_ms."
+    )
+    memory_mb: int | None = Field(
+        default=None,
+        ge=128,
+        le=10_240,
+        description="Memory this route needs, MB; null = lambda.memory_mb. A function serving several routes gets the largest.",
+    )
+    payload_kb: float | None = Field(
+        default=None, ge=0, description="Request body size, KB; null = request.payload_kb."
+    )
+    group: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+        description="lambda.layout grouped: routes with the same group share one function (no group: a function of its own).",
+    )
+
+    @property
+    def key(self) -> str:
+        """The API Gateway route key, e.g. 'GET /orders/{id}'."""
+        return f"{self.method} {self.path}"
+
+
 class Request(Frozen):
-    """What one API request does."""
+    """What one API request does (with `routes`, the defaults of every route)."""
 
     duration_ms: Distribution = Field(
         default=Distribution(distribution="lognormal", p50=80, p95=400),
@@ -104,6 +152,31 @@ class Request(Frozen):
     )
     payload_kb: float = Field(default=4, ge=0, description="Request body size, KB.")
     response_kb: float = Field(default=16, ge=0, description="Response body size, KB (data transfer out).")
+    routes: tuple[Route, ...] = Field(
+        default=(),
+        max_length=MAX_ROUTES,
+        description="The API's routes (method, path, share of traffic, own duration and memory); empty = one route.",
+    )
+
+    @model_validator(mode="after")
+    def _check_routes(self) -> Request:
+        seen: set[str] = set()
+        for route in self.routes:
+            if route.key in seen:
+                raise ValueError(f"route {route.key} is listed twice (method and path must be unique)")
+            seen.add(route.key)
+        return self
+
+    @property
+    def route_share_total(self) -> float:
+        """Sum of the routes' shares as written (1 when they need no normalising)."""
+        return math.fsum(route.share for route in self.routes)
+
+    @property
+    def route_shares(self) -> tuple[float, ...]:
+        """Each route's share of the requests, normalised to sum to 1."""
+        total = self.route_share_total
+        return tuple(route.share / total for route in self.routes)
 
 
 # ----------------------------------------------------------------------------- lambda
@@ -195,6 +268,10 @@ class LambdaSettings(Frozen):
         default=10_000, gt=0, description="API Gateway account throttle, steady rate (10,000 rps)."
     )
     api_burst: int = Field(default=5_000, ge=1, description="API Gateway account throttle, bucket size (5,000).")
+    layout: Literal["single", "per-route", "grouped"] = Field(
+        default="single",
+        description="How request.routes map to functions: one router function, one function per route, or one per route group.",
+    )
 
     @model_validator(mode="after")
     def _check_reserved(self) -> LambdaSettings:
@@ -488,6 +565,46 @@ class WorkloadProfile(Frozen):
     slo: Slo = Field(default=Slo(), description="Objectives.")
     simulation: Simulation = Field(default=Simulation(), description="Simulation settings.")
     pricing: PricingOptions = Field(default=PricingOptions(), description="Pricing options.")
+
+    @model_validator(mode="after")
+    def _check_layout(self) -> WorkloadProfile:
+        layout, routes = self.lambda_.layout, self.request.routes
+        if layout != "single" and not routes:
+            raise ValueError(f"lambda.layout {layout} needs request.routes (without routes the API is one function)")
+        if layout == "grouped" and not any(route.group for route in routes):
+            raise ValueError("lambda.layout grouped needs a group on at least one of request.routes")
+        reserved, functions = self.lambda_.reserved_concurrency, len(self.function_routes)
+        provisioned = self.lambda_.max_provisioned
+        if functions > 1 and provisioned * functions > self.lambda_.account_concurrency:
+            raise ValueError(
+                f"lambda.provisioned_concurrency {provisioned} applies to each of the {functions} functions of "
+                f"layout {layout}: {provisioned * functions} exceeds account_concurrency "
+                f"{self.lambda_.account_concurrency}"
+            )
+        if reserved is not None and functions > 1 and reserved * functions > self.lambda_.account_concurrency - 100:
+            raise ValueError(
+                f"lambda.reserved_concurrency {reserved} applies to each of the {functions} functions of layout "
+                f"{layout}: {reserved * functions} must leave at least 100 of account_concurrency "
+                f"{self.lambda_.account_concurrency} unreserved"
+            )
+        return self
+
+    @property
+    def function_routes(self) -> tuple[tuple[int, ...], ...]:
+        """Indices of the routes each Lambda function serves under ``lambda.layout``, in order of first route.
+
+        One function without routes or with layout single; per-route: one each; grouped: one per
+        group, and a function of its own for each route without a group.
+        """
+        routes = self.request.routes
+        if self.lambda_.layout == "single" or not routes:
+            return (tuple(range(len(routes))),)
+        if self.lambda_.layout == "per-route":
+            return tuple((index,) for index in range(len(routes)))
+        groups: dict[str, list[int]] = {}
+        for index, route in enumerate(routes):
+            groups.setdefault(route.group if route.group else f"#{index}", []).append(index)
+        return tuple(tuple(members) for members in groups.values())
 
     @property
     def seconds_per_month(self) -> float:

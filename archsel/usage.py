@@ -7,15 +7,59 @@ storage, front end, sign-in and logs are priced from the profile by the cost eng
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, cast
 
 CpuArchitecture = Literal["arm64", "x86_64"]
 
 
+LAMBDA_ADDITIVE_FIELDS = (
+    "api_requests",
+    "api_metered_requests",
+    "invocations",
+    "ondemand_gb_seconds",
+    "init_gb_seconds",
+    "provisioned_gb_seconds",
+    "provisioned_duration_gb_seconds",
+    "ephemeral_extra_gb_seconds",
+    "response_gb",
+)
+"""The usage figures a LambdaUsage and its RouteUsages share: a total is the sum over routes."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteUsage:
+    """One API route's part of a LambdaUsage, billed at the memory of the function serving it.
+
+    Configured provisioned concurrency belongs to a function; a function serving several routes
+    splits it over them by invocations, so the routes still add up to the totals.
+    """
+
+    route: str
+    function: str
+    memory_mb: int
+    api_requests: float
+    api_metered_requests: float
+    invocations: float
+    ondemand_gb_seconds: float
+    init_gb_seconds: float
+    provisioned_gb_seconds: float = 0.0
+    provisioned_duration_gb_seconds: float = 0.0
+    ephemeral_extra_gb_seconds: float = 0.0
+    response_gb: float = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class LambdaUsage:
-    """Monthly usage of one Lambda function behind API Gateway."""
+    """Monthly usage of the Lambda functions behind one API Gateway API.
+
+    With request.routes the usage is the sum of ``routes`` (math.fsum of each figure, so the
+    routes add up to the totals exactly); ``memory_mb`` is then the largest function's. GB-s
+    already carry each function's memory, and Lambda's price per GB-s does not depend on memory,
+    so the totals price every function at its own size.
+    """
 
     memory_mb: int
     architecture: CpuArchitecture
@@ -38,6 +82,45 @@ class LambdaUsage:
     """(ephemeral storage GB - 0.5) x billed seconds, when /tmp is larger than 512 MB."""
     response_gb: float = 0.0
     """Response data sent to clients, GB (data transfer out)."""
+    routes: tuple[RouteUsage, ...] = ()
+    """Per-route usage when the profile lists routes (empty otherwise)."""
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """Names of the functions serving the routes, in order of first route."""
+        return tuple(dict.fromkeys(route.function for route in self.routes))
+
+
+def with_routes(usage: LambdaUsage, routes: tuple[RouteUsage, ...]) -> LambdaUsage:
+    """``usage`` carrying ``routes``, each total the math.fsum (exactly rounded sum) of the routes' figures."""
+
+    def total(name: str) -> float:
+        return math.fsum(float(getattr(route, name)) for route in routes)
+
+    return replace(
+        usage,
+        routes=routes,
+        api_requests=total("api_requests"),
+        api_metered_requests=total("api_metered_requests"),
+        invocations=total("invocations"),
+        ondemand_gb_seconds=total("ondemand_gb_seconds"),
+        init_gb_seconds=total("init_gb_seconds"),
+        provisioned_gb_seconds=total("provisioned_gb_seconds"),
+        provisioned_duration_gb_seconds=total("provisioned_duration_gb_seconds"),
+        ephemeral_extra_gb_seconds=total("ephemeral_extra_gb_seconds"),
+        response_gb=total("response_gb"),
+    )
+
+
+def combine_routes(usages: Sequence[LambdaUsage], combine: Callable[[list[float]], float]) -> tuple[RouteUsage, ...]:
+    """Route by route, each figure of several usages (replications, days) combined with ``combine``."""
+    combined = []
+    for index, route in enumerate(usages[0].routes):
+        values = {
+            name: combine([getattr(usage.routes[index], name) for usage in usages]) for name in LAMBDA_ADDITIVE_FIELDS
+        }
+        combined.append(replace(route, **cast(dict[str, Any], values)))
+    return tuple(combined)
 
 
 @dataclass(frozen=True, slots=True)

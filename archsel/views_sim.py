@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from archsel.sim.result import SimRun
-from archsel.sim.runner import ArchitectureResult, Interval, PricedRun, SimulationReport, to_usd
+from archsel.sim.result import RouteStats, SimRun
+from archsel.sim.runner import (
+    ArchitectureResult,
+    Interval,
+    PricedRun,
+    SimulationReport,
+    mean_usage,
+    to_usd,
+)
 from archsel.units import format_duration
+from archsel.usage import LambdaUsage, RouteUsage
 from archsel.views import emit_json, fmt_number, stdout_console
 
 
@@ -59,6 +68,8 @@ def result_document(result: ArchitectureResult) -> dict[str, Any]:
     }
     if first.instances is not None:
         document["instances"] = _instances(result)
+    if first.routes:
+        document["routes"] = routes_document(result)
     if first.tasks is not None:
         document["tasks"] = _tasks(result)
         document["scaling_events"] = [
@@ -66,6 +77,65 @@ def result_document(result: ArchitectureResult) -> dict[str, Any]:
             for event in first.scaling_events
         ]
     return document
+
+
+def routes_document(result: ArchitectureResult) -> list[dict[str, Any]]:
+    """Per-route figures (means over replications) and each route's share of the Lambda + API bill.
+
+    Requests, GB-s and monthly_usd add up over routes to the run's totals and to the Lambda and
+    API Gateway lines of the estimate.
+    """
+    from archsel.cost.route_cost import route_costs
+
+    usage = mean_usage([priced.run.usage for priced in result.replications])
+    costs = route_costs(result.estimate, usage) if isinstance(usage, LambdaUsage) else ()
+    routes = usage.routes if isinstance(usage, LambdaUsage) else ()
+    rows = []
+    for index, stats in enumerate(result.first.run.routes):
+
+        def mean(value: Callable[[RouteStats], float], index: int = index) -> float:
+            return result.interval(lambda p: value(p.run.routes[index])).mean
+
+        rows.append(
+            {
+                "route": stats.route,
+                "function": stats.function,
+                "memory_mb": stats.memory_mb,
+                "requests": round(mean(lambda r: r.requests)),
+                "cold_start_ratio": _round(mean(lambda r: r.cold_start_ratio)),
+                "throttled": round(mean(lambda r: r.throttled)),
+                "errors": round(mean(lambda r: r.errors)),
+                "latency_ms": {q: _round(mean(attrgetter(f"latency_ms.{q}")), 3) for q in ("p50", "p95", "p99")},
+                "gb_seconds": _round(_invocation_gb_s(routes[index]), 3) if routes else 0.0,
+                "monthly_usd": to_usd(costs[index].monthly_usd) if costs else 0.0,
+            }
+        )
+    return rows
+
+
+def _invocation_gb_s(route: RouteUsage) -> float:
+    """GB-s the route's invocations billed: on-demand, INIT and on provisioned environments."""
+    return route.ondemand_gb_seconds + route.init_gb_seconds + route.provisioned_duration_gb_seconds
+
+
+ROUTE_HEADERS = ("route", "function", "MB", "requests", "cold starts", "throttled", "p50 / p99 ms", "USD/month")
+
+
+def route_rows(result: ArchitectureResult) -> list[list[str]]:
+    """The per-route table (text cells), from `routes_document`."""
+    return [
+        [
+            row["route"],
+            row["function"],
+            str(row["memory_mb"]),
+            fmt_number(row["requests"]),
+            f"{100 * row['cold_start_ratio']:.2f}%",
+            fmt_number(row["throttled"]),
+            f"{fmt_number(row['latency_ms']['p50'])} / {fmt_number(row['latency_ms']['p99'])}",
+            f"{row['monthly_usd']:,.2f}",
+        ]
+        for row in routes_document(result)
+    ]
 
 
 def _round(value: float, digits: int = 6) -> float:
@@ -166,9 +236,13 @@ def show_simulation(report: SimulationReport, fmt: str) -> None:
         f"costs scaled to a {report.profile.pricing.hours_per_month:g}-hour month, "
         f"{report.profile.region} prices of {report.prices.as_of.isoformat()}"
     )
+    routed = [result for result in report.results if result.first.run.routes]
     if fmt == "markdown":
         lines = [f"### {title}", "", "| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
         lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in table_rows]
+        for result in routed:
+            lines += ["", "| " + " | ".join(ROUTE_HEADERS) + " |", "|---" * len(ROUTE_HEADERS) + "|"]
+            lines += ["| " + " | ".join(row) + " |" for row in route_rows(result)]
         sys.stdout.write("\n".join(lines) + "\n")
         return
     from rich.table import Table
@@ -180,6 +254,14 @@ def show_simulation(report: SimulationReport, fmt: str) -> None:
     for label, values in table_rows:
         table.add_row(label, *values)
     stdout_console().print(table)
+    for result in routed:
+        layout = report.profile.lambda_.layout
+        routes = Table(title=f"Lambda by route (layout {layout})", title_justify="left")
+        for header in ROUTE_HEADERS:
+            routes.add_column(header, justify="left" if header in {"route", "function"} else "right")
+        for row in route_rows(result):
+            routes.add_row(*row)
+        stdout_console().print(routes)
 
 
 def _merge_rows(per_arch: list[list[tuple[str, str]]]) -> list[tuple[str, list[str]]]:

@@ -44,3 +44,31 @@ def api_charge(usage: LambdaUsage) -> Charge:
             "api_gateway", "HTTP API requests", "apigw.http.requests", decimal(usage.api_metered_requests), "requests"
         )
     return Charge("api_gateway", "REST API requests", "apigw.rest.requests", decimal(usage.api_requests), "requests")
+
+
+# The usage figure behind each charge above, by the charge's name (tier suffixes aside): what a
+# route's share of that line is proportional to (archsel.cost.route_cost).
+_BASIS = (
+    ("Requests", "invocations"),
+    ("Duration, ", "ondemand_gb_seconds"),
+    ("INIT duration", "init_gb_seconds"),
+    ("Provisioned concurrency", "provisioned_gb_seconds"),
+    ("Provisioned duration", "provisioned_duration_gb_seconds"),
+    ("Ephemeral storage", "ephemeral_extra_gb_seconds"),
+    ("HTTP API requests", "api_metered_requests"),
+    ("REST API requests", "api_requests"),
+)
+COMPUTE_SERVICES = ("lambda", "api_gateway")
+
+
+def usage_basis(service: str, name: str) -> str | None:
+    """The LambdaUsage figure a Lambda or API Gateway cost line bills, or None for other lines.
+
+    >>> usage_basis("lambda", "Duration, arm64 (free tier)"), usage_basis("lambda", "INIT duration (first 7.5B)")
+    ('ondemand_gb_seconds', 'init_gb_seconds')
+    >>> usage_basis("s3", "Requests") is None
+    True
+    """
+    if service not in COMPUTE_SERVICES:
+        return None
+    return next((figure for prefix, figure in _BASIS if name.startswith(prefix)), None)

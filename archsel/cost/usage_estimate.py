@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from archsel.cost.network import KB_PER_GB_BINARY, fargate_network
+from archsel.distributions import Distribution
 from archsel.performance import duration_factor, lambda_duration_factor
 from archsel.profile import WorkloadProfile
+from archsel.routes import mean_duration_ms, route_layout
 from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
-from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage
+from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, with_routes
 
 SECONDS_PER_DAY = 86_400.0
 PROVISIONED_STEP_S = 300.0  # provisioned concurrency is billed in 5-minute steps (Lambda pricing page)
@@ -71,9 +73,12 @@ def billed_duration_ms(profile: WorkloadProfile) -> float:
 
     A fixed time is rounded up exactly; for a spread of times rounding adds half a millisecond on average.
     """
-    lambda_ = profile.lambda_
-    duration = profile.request.duration_ms
-    mean_ms = duration.mean() * lambda_duration_factor(lambda_.memory_mb, profile.request.cpu_fraction)
+    return billed_ms_at(profile.request.duration_ms, profile.lambda_.memory_mb, profile.request.cpu_fraction)
+
+
+def billed_ms_at(duration: Distribution, memory_mb: int, cpu_fraction: float) -> float:
+    """Mean billed time (ms) of a request of reference time ``duration`` on a function of ``memory_mb``."""
+    mean_ms = duration.mean() * lambda_duration_factor(memory_mb, cpu_fraction)
     if duration.distribution == "fixed":
         return float(math.ceil(mean_ms - _EPSILON))
     return mean_ms + 0.5
@@ -81,6 +86,8 @@ def billed_duration_ms(profile: WorkloadProfile) -> float:
 
 def lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
     """Lambda + API Gateway usage at the mean rate."""
+    if profile.request.routes:
+        return routed_lambda_usage(profile, load)
     settings = profile.lambda_
     requests = load.requests_per_month
     duration_s = billed_duration_ms(profile) / 1_000.0
@@ -107,6 +114,59 @@ def lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
     )
 
 
+def routed_lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
+    """Usage route by route: each route's share of the requests at its function's memory.
+
+    Provisioned concurrency is configured on each function and serves the function's share of
+    the load; its configured GB-s are split over the function's routes by requests.
+    """
+    plan = route_layout(profile)
+    settings, request = profile.lambda_, profile.request
+    extra_storage_gb = max(0.0, settings.ephemeral_storage_mb - FREE_EPHEMERAL_MB) / 1_024.0
+    routes: dict[int, RouteUsage] = {}
+    for function in plan.functions:
+        gb = function.memory_mb / 1_024.0
+        seconds = {
+            i: billed_ms_at(plan.routes[i].duration_ms, function.memory_mb, request.cpu_fraction) / 1e3
+            for i in function.routes
+        }
+        concurrency = math.fsum(load.mean_rps * plan.routes[i].share * seconds[i] for i in function.routes)
+        configured, served = provisioned(profile, concurrency, memory_mb=function.memory_mb)
+        function_share = math.fsum(plan.routes[i].share for i in function.routes)
+        for i in function.routes:
+            route = plan.routes[i]
+            requests = load.requests_per_month * route.share
+            invocation_gb_s = requests * seconds[i] * gb
+            steps = (
+                max(1, math.ceil(route.payload_kb / HTTP_API_METERING_KB - _EPSILON)) if settings.api == "http" else 1
+            )
+            routes[i] = RouteUsage(
+                route=route.key,
+                function=function.name,
+                memory_mb=function.memory_mb,
+                api_requests=requests,
+                api_metered_requests=requests * steps,
+                invocations=requests,
+                ondemand_gb_seconds=invocation_gb_s * (1.0 - served),
+                init_gb_seconds=0.0,
+                provisioned_gb_seconds=configured * route.share / function_share,
+                provisioned_duration_gb_seconds=invocation_gb_s * served,
+                ephemeral_extra_gb_seconds=extra_storage_gb * requests * seconds[i],
+                response_gb=requests * request.response_kb / KB_PER_GB_BINARY,
+            )
+    base = LambdaUsage(
+        memory_mb=max(function.memory_mb for function in plan.functions),
+        architecture=settings.architecture,
+        api=settings.api,
+        api_requests=0.0,
+        api_metered_requests=0.0,
+        invocations=0.0,
+        ondemand_gb_seconds=0.0,
+        init_gb_seconds=0.0,
+    )
+    return with_routes(base, tuple(routes[i] for i in range(len(plan.routes))))
+
+
 def provisioned_windows(profile: WorkloadProfile) -> tuple[tuple[float, int], ...]:
     """(seconds enabled per day, count) for each provisioned-concurrency window, in 5-minute steps."""
     setting = profile.lambda_.provisioned_concurrency
@@ -120,14 +180,16 @@ def provisioned_windows(profile: WorkloadProfile) -> tuple[tuple[float, int], ..
     return tuple(windows)
 
 
-def provisioned(profile: WorkloadProfile, mean_concurrency: float) -> tuple[float, float]:
+def provisioned(
+    profile: WorkloadProfile, mean_concurrency: float, *, memory_mb: int | None = None
+) -> tuple[float, float]:
     """Configured provisioned GB-seconds a month, and the share of invocations it serves.
 
     The share assumes traffic is spread evenly over the day and that provisioned environments
     take all work up to their count (spillover from short peaks is ignored): a simplification
-    of the no-simulation estimate.
+    of the no-simulation estimate. ``memory_mb`` defaults to lambda.memory_mb.
     """
-    memory_gb = profile.lambda_.memory_mb / 1_024.0
+    memory_gb = (profile.lambda_.memory_mb if memory_mb is None else memory_mb) / 1_024.0
     days = profile.pricing.hours_per_month / 24.0
     configured, share = 0.0, 0.0
     for seconds, count in provisioned_windows(profile):
@@ -149,7 +211,7 @@ def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
     within ``concurrency_per_task``.
     """
     fargate = profile.fargate
-    reference_s = profile.request.duration_ms.mean() / 1_000.0
+    reference_s = mean_duration_ms(profile) / 1_000.0
     if fargate.scaling.metric == "cpu":
         cpu_s = reference_s * profile.request.cpu_fraction
         needed = mean_rps * cpu_s / (fargate.vcpu * fargate.scaling.target / 100.0)

@@ -16,6 +16,7 @@ from archsel.cost.engine import estimate, usage_from_profile
 from archsel.pricing import PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.recommend.evaluate import Evaluation
+from archsel.routes import mean_duration_ms
 from archsel.sim.traffic import summarize
 
 SCAN_LOW, SCAN_HIGH, SCAN_POINTS = 1e-3, 1e4, 71
@@ -67,8 +68,15 @@ def scale_traffic(profile: WorkloadProfile, factor: float) -> WorkloadProfile:
 
 
 def scale_duration(profile: WorkloadProfile, factor: float) -> WorkloadProfile:
-    """The profile with every request taking ``factor`` times as long."""
-    request = profile.request.model_copy(update={"duration_ms": profile.request.duration_ms.scaled(factor)})
+    """The profile with every request taking ``factor`` times as long (each route's own time too)."""
+    routes = tuple(
+        route
+        if route.duration_ms is None
+        else route.model_copy(update={"duration_ms": route.duration_ms.scaled(factor)})
+        for route in profile.request.routes
+    )
+    update = {"duration_ms": profile.request.duration_ms.scaled(factor), "routes": routes}
+    request = profile.request.model_copy(update=update)
     return profile.model_copy(update={"request": request})
 
 
@@ -92,7 +100,7 @@ def break_even(lambda_best: Evaluation, fargate_best: Evaluation, prices: PriceT
         requests_per_month=base.requests_per_month * traffic_flip.factor if traffic_flip else None,
         duration=duration_flip,
         mean_duration_ms=(
-            lambda_best.candidate.profile.request.duration_ms.mean() * duration_flip.factor if duration_flip else None
+            mean_duration_ms(lambda_best.candidate.profile) * duration_flip.factor if duration_flip else None
         ),
         curve=_curve(lambda_cost, fargate_cost, base.mean_rps),
     )

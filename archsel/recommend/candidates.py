@@ -3,6 +3,8 @@
 A candidate is the workload profile with one architecture's compute settings replaced. CPU
 architecture (arm64 / x86_64) changes the price but not the simulated behaviour (an
 assumption: same speed per vCPU), so candidates that differ only in it share one simulation.
+When the profile lists routes, the Lambda layout is a dimension too: one router function,
+one function per route, and one per route group when groups are given.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from archsel.fargate_sizes import VALID_TASK_SIZES
 from archsel.profile import WorkloadProfile
+from archsel.routes import route_layout
 from archsel.sim.result import Architecture
 
 # Limits that rule designs out (facts §1.6 and §2).
@@ -42,13 +45,18 @@ class Candidate:
         """The knobs that define this design (for reports and scaffolding)."""
         if self.architecture == "lambda":
             settings = self.profile.lambda_
-            return {
+            knobs: dict[str, object] = {
                 "api": settings.api,
                 "memory_mb": settings.memory_mb,
                 "architecture": settings.architecture,
                 "provisioned_concurrency": settings.max_provisioned,
                 "reserved_concurrency": settings.reserved_concurrency,
             }
+            if self.profile.request.routes:
+                plan = route_layout(self.profile)
+                knobs["layout"] = settings.layout
+                knobs["functions"] = {f.name: f.memory_mb for f in plan.functions}
+            return knobs
         fargate = self.profile.fargate
         return {
             "vcpu": fargate.vcpu,
@@ -66,6 +74,8 @@ class Candidate:
         if self.architecture == "lambda":
             s = self.profile.lambda_
             extra = f", {s.max_provisioned} provisioned" if s.max_provisioned else ""
+            if self.profile.request.routes:
+                return f"Lambda {layout_label(self.profile)} {s.architecture}, {s.api.upper()} API{extra}"
             return f"Lambda {s.memory_mb} MB {s.architecture}, {s.api.upper()} API{extra}"
         f = self.profile.fargate
         spot = f", {f.spot_share:.0%} Spot" if f.spot_share else ""
@@ -101,9 +111,30 @@ def with_scaling(profile: WorkloadProfile, **changes: object) -> WorkloadProfile
 
 
 def lambda_key(profile: WorkloadProfile) -> str:
-    """Stable id of a Lambda design."""
+    """Stable id of a Lambda design (with routes, the layout is part of it)."""
     s = profile.lambda_
-    return f"lambda-{s.api}-{s.memory_mb}mb-pc{s.max_provisioned}-{s.architecture}"
+    layout = f"{s.layout}-" if profile.request.routes else ""
+    return f"lambda-{s.api}-{layout}{s.memory_mb}mb-pc{s.max_provisioned}-{s.architecture}"
+
+
+def layout_label(profile: WorkloadProfile) -> str:
+    """How the routes run, e.g. 'one router function at 3008 MB' or '13 functions per route, 128-3008 MB'."""
+    plan = route_layout(profile)
+    memories = sorted({function.memory_mb for function in plan.functions})
+    sizes = f"{memories[0]} MB" if len(memories) == 1 else f"{memories[0]}-{memories[-1]} MB"
+    if profile.lambda_.layout == "single":
+        return f"one router function for {len(plan.routes)} routes at {sizes}"
+    kind = "per route" if profile.lambda_.layout == "per-route" else "per route group"
+    return f"{len(plan.functions)} functions {kind}, {sizes}"
+
+
+def lambda_layouts(profile: WorkloadProfile) -> tuple[str, ...]:
+    """The layouts worth comparing: none without routes; single and per-route, and grouped when groups are given."""
+    routes = profile.request.routes
+    if not routes:
+        return ()
+    grouped = ("grouped",) if any(route.group for route in routes) else ()
+    return ("single", "per-route", *grouped)
 
 
 def fargate_key(profile: WorkloadProfile) -> str:
@@ -122,17 +153,39 @@ def lambda_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[P
         return [], [Pruned("lambda", "API Gateway + Lambda", reason)]
     base = profile.lambda_.memory_mb
     memories = sorted({base, *(m for m in LAMBDA_MEMORY_STEPS_MB if m > base)})
-    candidates = []
-    for memory in memories:
-        for cpu in CPU_ARCHITECTURES:
-            variant = with_lambda(profile, memory_mb=memory, architecture=cpu, provisioned_concurrency=0)
-            candidates.append(Candidate(lambda_key(variant), "lambda", variant))
-    return candidates, []
+    layouts = lambda_layouts(profile) or (profile.lambda_.layout,)
+    candidates: list[Candidate] = []
+    pruned: list[Pruned] = []
+    for layout in layouts:
+        blocker = layout_blocker(with_lambda(profile, layout=layout))
+        if blocker is not None:
+            pruned.append(Pruned("lambda", f"Lambda, layout {layout}", blocker))
+            continue
+        for memory in memories:
+            for cpu in CPU_ARCHITECTURES:
+                variant = with_lambda(
+                    profile, memory_mb=memory, architecture=cpu, provisioned_concurrency=0, layout=layout
+                )
+                candidates.append(Candidate(lambda_key(variant), "lambda", variant))
+    return candidates, pruned
+
+
+def layout_blocker(profile: WorkloadProfile) -> str | None:
+    """Why the profile's Lambda layout cannot be configured (reserved concurrency for each function), or None."""
+    settings = profile.lambda_
+    functions = len(profile.function_routes)
+    reserved = settings.reserved_concurrency
+    if reserved is not None and functions > 1 and reserved * functions > settings.account_concurrency - 100:
+        return (
+            f"reserved concurrency {reserved} for each of {functions} functions would leave less than 100 of "
+            f"the account's {settings.account_concurrency} unreserved"
+        )
+    return None
 
 
 def lambda_blocker(profile: WorkloadProfile) -> str | None:
     """Why no Lambda design can serve this profile, or None."""
-    payload_mb = profile.request.payload_kb / 1024
+    payload_mb = max([profile.request.payload_kb, *(r.payload_kb or 0.0 for r in profile.request.routes)]) / 1024
     if payload_mb > LAMBDA_PAYLOAD_LIMIT_MB:
         return f"request bodies of {payload_mb:.1f} MB exceed Lambda's 6 MB synchronous payload limit"
     storage = profile.storage

@@ -15,6 +15,7 @@ from archsel.recommend.candidates import (
     Pruned,
     fargate_candidates,
     lambda_candidates,
+    lambda_layouts,
     with_fargate,
     with_lambda,
 )
@@ -108,7 +109,7 @@ def recommend(
         pruned=pruned,
         screened=screened,
         notes=notes,
-        reasons=explain(choice, best, flip, tie, pruned),
+        reasons=explain(choice, best, flip, tie, pruned, tuple(evaluations)),
         break_even=flip,
         cost_range=cost_range,
     )
@@ -117,7 +118,8 @@ def recommend(
 def fit_to_budget(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
     """The profile with replications cut to fit REQUEST_BUDGET, the designs to simulate per architecture, notes."""
     per_run = summarize(profile).mean_rps * profile.simulation.horizon
-    groups = 2 * SIMULATED_PER_ARCHITECTURE
+    # with routes, at least one design of each Lambda layout is simulated (see `screen`)
+    groups = SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))
     replications = profile.simulation.replications
     fitted = max(1, min(replications, int(REQUEST_BUDGET // max(per_run * groups, 1.0))))
     per_architecture = SIMULATED_PER_ARCHITECTURE
@@ -142,17 +144,23 @@ def screen(
     """Keep the designs whose behaviour group is among the cheapest by the no-simulation estimate.
 
     Candidates that differ only in CPU architecture share a group (one simulation), so keeping a
-    group keeps both its arm64 and x86_64 prices.
+    group keeps both its arm64 and x86_64 prices. With routes, the cheapest group of each Lambda
+    layout is kept too: the estimate cannot see cold starts, which is what layouts trade for GB-s.
     """
     estimated = {c.key: _estimated_usd(c, prices) for c in candidates}
     kept_groups: set[str] = set()
     for architecture in ("lambda", "fargate"):
         groups: dict[str, float] = {}
+        layouts: dict[str, str] = {}
         for c in candidates:
             if c.architecture == architecture:
                 groups[c.simulation_key] = min(groups.get(c.simulation_key, float("inf")), estimated[c.key])
+                if c.profile.request.routes:
+                    layouts[c.simulation_key] = c.profile.lambda_.layout
         ranked = sorted(groups, key=lambda key: (groups[key], key))
         kept_groups.update(ranked[:per_architecture])
+        for layout in dict.fromkeys(layouts.values()):
+            kept_groups.add(next(key for key in ranked if layouts.get(key) == layout))
     kept = [c for c in candidates if c.simulation_key in kept_groups]
     screened = tuple(
         Pruned(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
 from archsel.recommend.evaluate import Evaluation
+from archsel.recommend.layout_reason import layout_reason
 from archsel.sim.runner import to_usd
 
 # Aurora max_connections fixed by max ACU (Aurora user guide, facts §4): (max ACU, PostgreSQL, MySQL).
@@ -19,10 +20,15 @@ def explain(
     flip: BreakEven | None,
     tie: bool,
     pruned: tuple[Pruned, ...],
+    evaluations: tuple[Evaluation, ...] = (),
 ) -> tuple[str, ...]:
-    """Three to five reasons, most decisive first."""
+    """Three to five reasons, most decisive first (with routes, the Lambda layout right after the cost)."""
     other = next((e for e in best if e.candidate.architecture != choice.candidate.architecture), None)
     reasons = [_cost_reason(choice, other, flip, tie)]
+    lambda_best = next((e for e in best if e.candidate.architecture == "lambda"), None)
+    layout = layout_reason(lambda_best, evaluations) if lambda_best is not None else None
+    if layout:
+        reasons.append(layout)
     for builder in (_pruned_reason, _latency_reason, _burst_reason, _database_reason, _upload_reason):
         text = builder(choice, other, pruned)
         if text:

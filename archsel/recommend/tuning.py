@@ -37,6 +37,9 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
     reserved = evaluation.candidate.profile.lambda_.reserved_concurrency
     if reserved is not None:
         ceiling = min(ceiling, reserved)
+    # with several functions (routes) the count is configured on each: the account quota bounds their sum
+    functions = len(evaluation.candidate.profile.function_routes)
+    ceiling = max(1, min(ceiling, evaluation.candidate.profile.lambda_.account_concurrency // functions))
 
     def variant(count: int) -> Candidate:
         profile = with_lambda(evaluation.candidate.profile, provisioned_concurrency=count)

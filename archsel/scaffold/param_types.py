@@ -79,8 +79,30 @@ class Subnet:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionParams:
+    """One Lambda function: its logical name, what it serves, its memory and its API routes."""
+
+    name: str
+    """Base of its logical ids: ApiFunction for the one router function, GetOrdersFunction for a route."""
+    label: str
+    """What it serves, for descriptions: API, a route key or a route group."""
+    memory_mb: int
+    routes: tuple[Route, ...]
+
+    @property
+    def logical_id(self) -> str:
+        """The function's logical id."""
+        return f"{self.name}Function"
+
+    @property
+    def schedule_id(self) -> str:
+        """Logical id of its provisioned-concurrency schedule (the router function keeps the plain name)."""
+        return "ProvisionedConcurrencySchedule" if self.name == "Api" else f"{self.name}ProvisionedSchedule"
+
+
+@dataclass(frozen=True, slots=True)
 class LambdaParams:
-    """The function and its API."""
+    """The functions and their API (one function without profile routes)."""
 
     runtime: str
     memory_mb: int
@@ -95,6 +117,10 @@ class LambdaParams:
     schedule_max: int
     api: str
     in_vpc: bool
+    layout: str
+    """single, per-route or grouped (lambda.layout; single without routes)."""
+    functions: tuple[FunctionParams, ...]
+    """Every function with its memory and routes; reserved and provisioned concurrency apply to each."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,9 @@ import math
 import re
 
 from archsel import __version__
+from archsel.errors import UsageError
 from archsel.profile import WorkloadProfile
+from archsel.routes import RouteLayout, route_layout, route_name, unique_names
 from archsel.scaffold.design import Design
 from archsel.scaffold.param_types import (
     ACCESS_LOG_FORMAT,
@@ -29,19 +31,29 @@ from archsel.scaffold.param_types import (
     DatabaseParams,
     FargateParams,
     FrontendParams,
+    FunctionParams,
     LambdaParams,
     NetworkParams,
+    Route,
     ScaffoldParams,
     Subnet,
 )
 from archsel.scaffold.schedule import provisioned_schedule
+
+# CloudFormation's resource quota per stack, and what archsel's SAM template adds: the shared
+# resources (API, Cognito, buckets, logs, ...) and per function its role, version, alias and
+# permissions (one per route).
+CLOUDFORMATION_MAX_RESOURCES = 500
+_STACK_BASE_RESOURCES = 60
+_RESOURCES_PER_FUNCTION = 5
 
 
 def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldParams:
     """The render values for ``design`` in ``template_set``."""
     profile = design.profile
     notes: list[str] = []
-    lam = _lambda_params(profile, notes) if design.architecture == "lambda" else None
+    routes = api_routes(profile)
+    lam = _lambda_params(profile, routes, notes) if design.architecture == "lambda" else None
     fargate = _fargate_params(profile, notes) if design.architecture == "fargate" else None
     database = _database_params(profile, design.architecture, notes)
     frontend = _frontend_params(profile, notes)
@@ -58,7 +70,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         log_retention_days=log_retention(profile.logs.retention_days, notes),
         log_retention_name=LOG_RETENTION_NAMES[log_retention(profile.logs.retention_days, [])],
         health_path=HEALTH_PATH,
-        routes=ROUTES,
+        routes=routes,
         access_log_format=ACCESS_LOG_FORMAT,
         rest_stage=REST_STAGE,
         cognito_tier=_cognito_tier(profile, notes),
@@ -88,7 +100,63 @@ def log_retention(days: int, notes: list[str]) -> int:
     return allowed
 
 
-def _lambda_params(profile: WorkloadProfile, notes: list[str]) -> LambdaParams:
+def api_routes(profile: WorkloadProfile) -> tuple[Route, ...]:
+    """The API's routes: the starter app's, or the profile's routes plus the public health check."""
+    if not profile.request.routes:
+        return ROUTES
+    names = unique_names([route_name(r.method, r.path) for r in profile.request.routes])
+    listed = tuple(
+        Route(name, r.method, r.path, public=(r.method, r.path) == ("GET", HEALTH_PATH))
+        for name, r in zip(names, profile.request.routes, strict=True)
+    )
+    if any(route.public for route in listed):
+        return listed
+    return (Route(unique_names([*names, "Health"])[-1], "GET", HEALTH_PATH, public=True), *listed)
+
+
+def function_params(
+    profile: WorkloadProfile, routes: tuple[Route, ...], notes: list[str]
+) -> tuple[FunctionParams, ...]:
+    """The functions of the profile's layout with their memory and routes (the health check goes to the first)."""
+    if not profile.request.routes:
+        return (FunctionParams("Api", "API", profile.lambda_.memory_mb, routes),)
+    plan = route_layout(profile)
+    by_key = {f"{route.method} {route.path}": route for route in routes}
+    extra = tuple(route for route in routes if route.public and f"{route.method} {route.path}" not in plan_keys(plan))
+    functions = []
+    for number, function in enumerate(plan.functions):
+        served = tuple(by_key[plan.routes[index].key] for index in function.routes)
+        label = _function_label(profile, plan, function.routes)
+        functions.append(
+            FunctionParams(function.name, label, function.memory_mb, (extra if number == 0 else ()) + served)
+        )
+    if extra and len(functions) > 1:
+        notes.append(f"{HEALTH_PATH} is not among request.routes: the {functions[0].name} function answers it")
+    resources = _STACK_BASE_RESOURCES + sum(_RESOURCES_PER_FUNCTION + len(f.routes) for f in functions)
+    if resources > CLOUDFORMATION_MAX_RESOURCES:
+        raise UsageError(
+            f"layout {profile.lambda_.layout} needs {len(functions)} functions: about {resources} resources, over "
+            f"CloudFormation's {CLOUDFORMATION_MAX_RESOURCES} per stack",
+            hint="use lambda.layout grouped (or single) for this many routes",
+        )
+    return tuple(functions)
+
+
+def plan_keys(plan: RouteLayout) -> set[str]:
+    """The route keys a plan lists."""
+    return {route.key for route in plan.routes}
+
+
+def _function_label(profile: WorkloadProfile, plan: RouteLayout, members: tuple[int, ...]) -> str:
+    if profile.lambda_.layout == "single":
+        return "API"
+    first = profile.request.routes[members[0]]
+    if profile.lambda_.layout == "grouped" and first.group:
+        return f"routes of group {first.group}"
+    return plan.routes[members[0]].key
+
+
+def _lambda_params(profile: WorkloadProfile, routes: tuple[Route, ...], notes: list[str]) -> LambdaParams:
     s = profile.lambda_
     runtime = s.runtime if s.runtime.startswith("python") else DEFAULT_PYTHON
     if runtime != s.runtime:
@@ -102,9 +170,14 @@ def _lambda_params(profile: WorkloadProfile, notes: list[str]) -> LambdaParams:
     in_vpc = s.vpc or profile.database.relational
     if in_vpc and not s.vpc:
         notes.append("Aurora needs the function in the VPC (to reach RDS Proxy); the profile's lambda.vpc was false")
+    functions = function_params(profile, routes, notes)
+    if profile.request.routes:
+        notes.append(
+            "the starter handler answers /health and the items example only: route request.routes in src/app/routes.py"
+        )
     return LambdaParams(
         runtime=runtime,
-        memory_mb=s.memory_mb,
+        memory_mb=max(function.memory_mb for function in functions),
         architecture=s.architecture,
         cdk_architecture="ARM_64" if s.architecture == "arm64" else "X86_64",
         timeout_s=timeout,
@@ -115,6 +188,8 @@ def _lambda_params(profile: WorkloadProfile, notes: list[str]) -> LambdaParams:
         schedule_max=max((action.count for action in plan.actions), default=0),
         api=s.api,
         in_vpc=in_vpc,
+        layout=s.layout,
+        functions=functions,
     )
 
 

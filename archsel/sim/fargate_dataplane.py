@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archsel.distributions import Distribution
+from archsel.routes import DurationMix
 from archsel.sim.fargate_kernel import (
     ACC_AT_TASK_S,
     ACC_REQUESTS,
@@ -53,7 +54,8 @@ class DataPlaneSetup:
     cpu_fraction: float
     unloaded_factor: float
     """Slowdown of a lone request on this task size (archsel.performance.duration_factor)."""
-    duration_ms: Distribution
+    duration_ms: Distribution | DurationMix
+    """Handler time at 1 vCPU (the routes' mixture when the profile lists routes)."""
     alb_latency_s: float
     idle_timeout_s: float
     least_outstanding: bool

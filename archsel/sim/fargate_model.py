@@ -16,6 +16,7 @@ import simpy
 
 from archsel.performance import duration_factor
 from archsel.profile import WorkloadProfile
+from archsel.routes import mean_duration_ms, request_duration_ms
 from archsel.sim.fargate_autoscaling import TargetTracking
 from archsel.sim.fargate_control import Autoscaler, MetricSetup
 from archsel.sim.fargate_dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
@@ -94,7 +95,7 @@ def _dataplane_setup(profile: WorkloadProfile, params: FargateParams, warmup: in
         vcpu=fargate.vcpu,
         cpu_fraction=profile.request.cpu_fraction,
         unloaded_factor=duration_factor(profile.request.cpu_fraction, fargate.vcpu),
-        duration_ms=profile.request.duration_ms,
+        duration_ms=request_duration_ms(profile),
         alb_latency_s=params.alb_latency_ms / 1000.0,
         idle_timeout_s=params.alb_idle_timeout_s,
         least_outstanding=fargate.load_balancing == "least_outstanding",
@@ -112,7 +113,7 @@ def _settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
     fargate = profile.fargate
     scaling = fargate.scaling
     if scaling.metric == "cpu":
-        vcpu_busy = rate_rps * profile.request.cpu_fraction * profile.request.duration_ms.mean() / 1000.0
+        vcpu_busy = rate_rps * profile.request.cpu_fraction * mean_duration_ms(profile) / 1000.0
         needed = vcpu_busy / (fargate.vcpu * scaling.target / 100.0)
     else:
         needed = rate_rps * 60.0 / scaling.target

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from archsel.distributions import Distribution
 from archsel.performance import lambda_duration_factor
 from archsel.profile import LambdaSettings, WorkloadProfile
+from archsel.routes import route_layout
 from archsel.sim import lambda_platform as platform
 from archsel.sim.lambda_coldstart import cold_start_ms
 from archsel.units import SECONDS_PER_DAY
@@ -23,6 +24,39 @@ class ProvisionedChange:
 
     time_s: float
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """How arrivals split over routes and routes over functions (request.routes, lambda.layout).
+
+    Without routes: one route and one function, and no draw picks the route (the random
+    streams are consumed exactly as before routes existed).
+    """
+
+    shares: tuple[float, ...] = ()
+    """Normalised share of each route; empty = no routes listed."""
+    duration_ms: tuple[Distribution, ...] = ()
+    """Each route's handler time at the reference speed."""
+    route_function: tuple[int, ...] = (0,)
+    function_factor: tuple[float, ...] = ()
+    """Duration factor of each function's memory."""
+    function_cold_start_ms: tuple[Distribution, ...] = ()
+    """INIT of each function (memory changes it for .NET only)."""
+    shared_scaling: bool = False
+    """Legacy scaling rule: one regional bucket for every function (current rule: one per function)."""
+    reserved: bool = False
+    """Reserved concurrency: the limit holds for each function (else for all of them together)."""
+
+    @property
+    def functions(self) -> int:
+        """Number of functions."""
+        return max(1, len(self.function_factor))
+
+    @property
+    def routes(self) -> int:
+        """Number of routes (1 without routes)."""
+        return max(1, len(self.shares))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +87,8 @@ class LambdaConfig:
     """Later configuration changes inside [-warmup, horizon), in time order."""
     provisioned_allocation_s: float
     arrival: str
+    routing: Routing = Routing()
+    """Routes and functions (the defaults: one route, one function)."""
 
     @property
     def max_provisioned(self) -> int:
@@ -87,6 +123,28 @@ def lambda_config(profile: WorkloadProfile, *, horizon_s: float, warmup_s: float
         provisioned_changes=tuple(ProvisionedChange(c.time_s, min(c.count, limit)) for c in changes),
         provisioned_allocation_s=settings.provisioned_allocation_s,
         arrival=profile.traffic.arrival,
+        routing=routing(profile),
+    )
+
+
+def routing(profile: WorkloadProfile) -> Routing:
+    """The route and function plan of ``profile`` as the simulator reads it."""
+    if not profile.request.routes:
+        return Routing()
+    plan = route_layout(profile)
+    settings = profile.lambda_
+    return Routing(
+        shares=tuple(route.share for route in plan.routes),
+        duration_ms=tuple(route.duration_ms for route in plan.routes),
+        route_function=tuple(route.function for route in plan.routes),
+        function_factor=tuple(
+            lambda_duration_factor(function.memory_mb, profile.request.cpu_fraction) for function in plan.functions
+        ),
+        function_cold_start_ms=tuple(
+            cold_start_ms(settings.model_copy(update={"memory_mb": function.memory_mb})) for function in plan.functions
+        ),
+        shared_scaling=settings.scaling_rule == "legacy",
+        reserved=settings.reserved_concurrency is not None,
     )
 
 

@@ -23,6 +23,7 @@ from archsel.sim.lambda_layout import (
     K_PC_READY,
     N_ALIVE,
     N_COLD_POS,
+    N_FUNCTIONS,
     N_MAX_ENVIRONMENTS,
     N_PC_CONFIGURED,
     N_PC_READY,
@@ -40,13 +41,15 @@ Step = tuple[float, int]
 
 @dataclass(frozen=True, slots=True)
 class EngineResult:
-    """Raw outcome of one run: kernel state after the run, latencies, provisioned steps."""
+    """Raw outcome of one run: kernel state after the run, latencies, provisioned steps (per function)."""
 
     config: LambdaConfig
     state: KernelState
     histogram: LatencyHistogram
     configured_steps: tuple[Step, ...]
     ready_steps: tuple[Step, ...]
+    route_histograms: tuple[LatencyHistogram, ...] = ()
+    """Latencies of each route (only when the profile lists routes)."""
 
 
 class _Engine:
@@ -58,6 +61,9 @@ class _Engine:
         self.cold = cold
         self.block = next(cold)
         self.histogram = LatencyHistogram()
+        routes = len(config.routing.shares)
+        self.route_histograms = tuple(LatencyHistogram() for _ in range(routes))
+        self.no_route = np.zeros(0, dtype=np.int64)
         start = -config.warmup_s
         self.configured: list[Step] = [(start, config.provisioned_initial)]
         self.ready: list[Step] = [(start, config.provisioned_initial)]
@@ -65,6 +71,8 @@ class _Engine:
     def run(self, chunk: RequestChunk, start: int, stop: int) -> None:
         """Hand arrivals [start, stop) of ``chunk`` to the kernel."""
         latency = np.empty(stop - start)
+        latency_route = np.empty(stop - start, dtype=np.int64)
+        route = chunk.route if chunk.route is not None else self._route_zero(chunk.size)
         written = 0
         while start < stop:
             handled, written = run_arrivals(
@@ -72,9 +80,11 @@ class _Engine:
                 chunk.duration_s[start:stop],
                 chunk.keep_alive_s[start:stop],
                 chunk.api_s[start:stop],
-                self.block.init_s,
+                route[start:stop],
+                self.block.init_s.reshape(-1, self.block.age.size),
                 self.block.age,
                 latency,
+                latency_route,
                 written,
                 *self.state.arrays(),
             )
@@ -83,6 +93,20 @@ class _Engine:
                 self.block = next(self.cold)
                 self.state.n[N_COLD_POS] = 0
         self.histogram.add(latency[:written])
+        if self.route_histograms:
+            self._add_by_route(latency[:written], latency_route[:written])
+
+    def _route_zero(self, size: int) -> np.ndarray:
+        """Route 0 for every arrival (no routes listed), from a reused buffer."""
+        if self.no_route.size < size:
+            self.no_route = np.zeros(size, dtype=np.int64)
+        return self.no_route[:size]
+
+    def _add_by_route(self, latency: np.ndarray, route: np.ndarray) -> None:
+        order = np.argsort(route, kind="stable")
+        bounds = np.searchsorted(route[order], np.arange(len(self.route_histograms) + 1))
+        for index, histogram in enumerate(self.route_histograms):
+            histogram.add(latency[order[bounds[index] : bounds[index + 1]]])
 
     def advance(self, time: float) -> None:
         """Apply completions and expiries due by ``time``."""
@@ -91,7 +115,7 @@ class _Engine:
     def note_max(self) -> None:
         """Environments alive now count toward the maximum (called when measurement starts)."""
         n = self.state.n
-        n[N_MAX_ENVIRONMENTS] = max(n[N_MAX_ENVIRONMENTS], n[N_ALIVE] + n[N_PC_READY])
+        n[N_MAX_ENVIRONMENTS] = max(n[N_MAX_ENVIRONMENTS], n[N_ALIVE] + n[N_FUNCTIONS] * n[N_PC_READY])
 
     def configure(self, time: float, count: int) -> None:
         """Provisioned concurrency configured to ``count``; a decrease frees environments at once."""
@@ -123,7 +147,15 @@ class _Engine:
 
     def result(self) -> EngineResult:
         self.advance(INF)
-        return EngineResult(self.config, self.state, self.histogram, tuple(self.configured), tuple(self.ready))
+        self.state.fold_routes()
+        return EngineResult(
+            self.config,
+            self.state,
+            self.histogram,
+            tuple(self.configured),
+            tuple(self.ready),
+            self.route_histograms,
+        )
 
 
 def _data_plane(

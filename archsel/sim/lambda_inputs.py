@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archsel.profile import WorkloadProfile
-from archsel.sim.lambda_config import LambdaConfig
+from archsel.sim.lambda_config import LambdaConfig, Routing
 from archsel.sim.traffic import iter_arrivals, simulation_rate
 
 COLD_BLOCK = 1_024
@@ -35,6 +35,8 @@ class RequestChunk:
     """Handler time at the function's memory (reference duration x memory factor)."""
     keep_alive_s: np.ndarray
     api_s: np.ndarray
+    route: np.ndarray | None = None
+    """Route index of each arrival (int64); None without routes (all route 0)."""
 
     @property
     def size(self) -> int:
@@ -85,12 +87,31 @@ def request_chunks(
         if times.size and (times[0] < -config.warmup_s or times[-1] >= config.horizon_s):
             times = times[(times >= -config.warmup_s) & (times < config.horizon_s)]
         size = int(times.size)
+        if config.routing.shares:
+            route, duration_s = routed_durations(config.routing, rng, size)
+        else:
+            route, duration_s = None, config.duration_ms.sample(rng, size) * scale_s
         yield RequestChunk(
             time_s=times,
-            duration_s=config.duration_ms.sample(rng, size) * scale_s,
+            duration_s=duration_s,
             keep_alive_s=config.keep_alive_s.sample(rng, size),
             api_s=config.api_latency_ms.sample(rng, size) / 1_000.0,
+            route=route,
         )
+
+
+def routed_durations(routing: Routing, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Route of each of ``size`` arrivals, drawn by share, and its handler time (s) at its function's memory."""
+    edges = np.cumsum(routing.shares)
+    route = np.minimum(np.searchsorted(edges, rng.random(size), side="right"), len(routing.shares) - 1)
+    duration_s = np.empty(size)
+    order = np.argsort(route, kind="stable")  # each route's arrivals in time order, routes one after another
+    bounds = np.searchsorted(route[order], np.arange(len(routing.shares) + 1))
+    for index, distribution in enumerate(routing.duration_ms):
+        chosen = order[bounds[index] : bounds[index + 1]]
+        factor = routing.function_factor[routing.route_function[index]]
+        duration_s[chosen] = distribution.sample(rng, int(chosen.size)) * (factor / 1_000.0)
+    return route.astype(np.int64), duration_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +123,15 @@ class ColdBlock:
 
 
 def cold_blocks(config: LambdaConfig, rng: np.random.Generator) -> Iterator[ColdBlock]:
-    """Endless blocks of per-cold-start draws."""
+    """Endless blocks of per-cold-start draws.
+
+    With several functions whose INIT differs (.NET at different memory sizes) ``init_s``
+    holds one row per function and a cold start reads its function's row.
+    """
+    inits = config.routing.function_cold_start_ms
     while True:
-        yield ColdBlock(
-            init_s=config.cold_start_ms.sample(rng, COLD_BLOCK) / 1_000.0,
-            age=rng.random(COLD_BLOCK),
-        )
+        if len(set(inits)) > 1:
+            init_s = np.stack([distribution.sample(rng, COLD_BLOCK) for distribution in inits]) / 1_000.0
+        else:
+            init_s = (inits[0] if inits else config.cold_start_ms).sample(rng, COLD_BLOCK) / 1_000.0
+        yield ColdBlock(init_s=init_s, age=rng.random(COLD_BLOCK))

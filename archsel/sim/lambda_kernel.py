@@ -6,6 +6,11 @@ Keep-alive expiry is lazy: each idle environment carries its expiry time, and wh
 before an arrival is applied, in time order, when that arrival is handled. No SimPy event and
 no Python object exists per request.
 
+Routes and functions (request.routes, lambda.layout): each arrival carries its route, each route
+belongs to a function; a function has its own idle list, in-flight counts and (current scaling
+rule) token bucket, while the API bucket, the expiry heap and the account limit are shared.
+Per-arrival counters are kept per route (rt_i) and added up when the run ends.
+
 Conventions (shared with the reference model in tests/validation): at equal times a completion
 comes before an expiry, both before a control change, all before an arrival; an idle
 environment whose expiry equals the arrival time is gone; both token buckets refill
@@ -19,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from archsel.sim import lambda_layout as L
+from archsel.sim.lambda_admit import on_demand, refill, reject
 from archsel.sim.lambda_layout import jit
 from archsel.sim.lambda_pool import (
     add_cover,
@@ -62,22 +68,25 @@ def _complete(
     eh: Any,
     ts_f: Any,
     log: Any,
+    fn_i: Any,
     time: float,
     slot: int,
     request: int,
 ) -> None:
     if p[L.P_LOG] > 0:
         log_event(n, log[0], log[1], time, L.K_DONE, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1)
-    if slot < 0:
+    if slot < 0:  # a provisioned environment of function -1 - slot
         n[L.N_PC_INFLIGHT] -= 1
+        fn_i[-1 - slot, L.FN_PC_INFLIGHT] -= 1
         return
     n[L.N_OD_INFLIGHT] -= 1
+    fn_i[env_i[slot, L.EI_FUNCTION], L.FN_OD_INFLIGHT] -= 1
     if env_i[slot, L.EI_RESET] > 0:  # a function timeout resets the environment: it is not reused
         _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RESET)
     elif time >= env_f[slot, L.EF_RETIRE]:  # past its lifetime: retired after the request it was serving
         _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RETIRE)
     else:
-        make_idle(n, env_f, env_i, eh, slot)
+        make_idle(n, env_f, env_i, eh, fn_i, slot)
 
 
 @jit
@@ -96,6 +105,7 @@ def _advance(
     ts_i: Any,
     log_t: Any,
     log_i: Any,
+    fn_i: Any,
 ) -> None:
     """Apply every completion and expiry due at or before ``until``, in time order."""
     log = (log_t, log_i)
@@ -108,59 +118,20 @@ def _advance(
             slot = bh_i[0, L.BH_SLOT]
             request = bh_i[0, L.BH_REQUEST]
             bh_pop(n, bh_t, bh_i)
-            _complete(p, f, n, env_f, env_i, free, eh, ts_f, log, done, slot, request)
+            _complete(p, f, n, env_f, env_i, free, eh, ts_f, log, fn_i, done, slot, request)
         else:
             if gone > until:
                 return
             slot = eh[0]
             kind = L.K_RETIRE if gone >= env_f[slot, L.EF_RETIRE] else L.K_EXPIRE
-            take_idle(n, env_f, env_i, eh, slot)
+            take_idle(n, env_f, env_i, eh, fn_i, slot)
             _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, gone, kind)
 
 
 @jit
-def _refill(f: Any, tokens_at: int, last_at: int, rate: float, cap: float, time: float) -> bool:
-    """Refill a token bucket up to ``time``; take one token if there is one."""
-    tokens = min(cap, f[tokens_at] + rate * (time - f[last_at]))
-    f[last_at] = time
-    if tokens < 1.0 - L.EPS:
-        f[tokens_at] = tokens
-        return False
-    f[tokens_at] = tokens - 1.0
-    return True
-
-
-@jit
-def _reject(p: Any, n: Any, ts_i: Any, log: Any, time: float, request: int, kind: int, counter: int) -> None:
-    if time >= 0.0:
-        n[counter] += 1
-        if p[L.P_SERIES] > 0:
-            ts_i[L.TS_THROTTLES, int(time)] += 1
-    if p[L.P_LOG] > 0:
-        log_event(n, log[0], log[1], time, kind, request, -1)
-
-
-@jit
-def _create(p: Any, n: Any, env_f: Any, env_i: Any, free: Any, time: float, age: float) -> int:
-    top = n[L.N_FREE_TOP] - 1
-    n[L.N_FREE_TOP] = top
-    slot = int(free[top])
-    life = p[L.P_MAX_LIFE] if time >= 0.0 else p[L.P_MAX_LIFE] * (1.0 - age)
-    env_f[slot, L.EF_BIRTH] = time
-    env_f[slot, L.EF_RETIRE] = time + life
-    env_i[slot, L.EI_RESET] = 0
-    env_i[slot, L.EI_HEAP_POS] = -1
-    env_i[slot, L.EI_SERIAL] = n[L.N_ENV_SERIAL]
-    n[L.N_ENV_SERIAL] += 1
-    n[L.N_ALIVE] += 1
-    if time >= 0.0:
-        n[L.N_CREATED] += 1
-        n[L.N_MAX_ENVIRONMENTS] = max(n[L.N_MAX_ENVIRONMENTS], n[L.N_ALIVE] + n[L.N_PC_READY])
-    return slot
-
-
-@jit
-def _outcome(p: Any, n: Any, log: Any, time: float, request: int, env: int, busy: float, raw: float) -> int:
+def _outcome(
+    p: Any, n: Any, log: Any, rt: Any, route: int, time: float, request: int, env: int, busy: float, raw: float
+) -> int:
     """Log and count how the client sees the request: 0 ok, 1 gateway timeout (504), 2 function timeout."""
     status = 1 if busy > p[L.P_INTEGRATION] else (2 if raw > p[L.P_TIMEOUT] else 0)
     if status == 1 and p[L.P_LOG] > 0:
@@ -168,7 +139,7 @@ def _outcome(p: Any, n: Any, log: Any, time: float, request: int, env: int, busy
     elif status == 2 and p[L.P_LOG] > 0:
         log_event(n, log[0], log[1], time + busy, L.K_FUNCTION_TIMEOUT, request, env)
     if time >= 0.0:
-        n[L.N_OK if status == 0 else (L.N_GATEWAY_TIMEOUTS if status == 1 else L.N_FUNCTION_TIMEOUTS)] += 1
+        rt[route, L.RT_OK if status == 0 else (L.RT_GATEWAY_TIMEOUTS if status == 1 else L.RT_FUNCTION_TIMEOUTS)] += 1
     return status
 
 
@@ -184,6 +155,8 @@ def _start(
     ts_f: Any,
     ts_i: Any,
     log: Any,
+    rt: Any,
+    route: int,
     time: float,
     request: int,
     slot: int,
@@ -210,7 +183,7 @@ def _start(
     if p[L.P_SERIES] > 0:
         add_interval(ts_f, L.TS_BUSY_PART, L.TS_BUSY_FULL, time, end, horizon)
         add_cover(ts_i, time, end, int(p[L.P_SERIES]))
-    status = _outcome(p, n, log, time, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1, busy, raw)
+    status = _outcome(p, n, log, rt, route, time, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1, busy, raw)
     if time >= 0.0:
         concurrency = n[L.N_OD_INFLIGHT] + n[L.N_PC_INFLIGHT]
         n[L.N_PEAK_CONCURRENCY] = max(n[L.N_PEAK_CONCURRENCY], concurrency)
@@ -218,57 +191,11 @@ def _start(
             ts_i[L.TS_CONC_MAX, int(time)] = max(ts_i[L.TS_CONC_MAX, int(time)], concurrency)
         f[L.F_OCCUPANCY] += busy
         if slot >= 0:
-            n[L.N_ONDEMAND_MS] += billed_ms(run)
-            n[L.N_INIT_MS] += billed_ms(init_s)
+            rt[route, L.RT_ONDEMAND_MS] += billed_ms(run)
+            rt[route, L.RT_INIT_MS] += billed_ms(init_s)
         else:
-            n[L.N_PROVISIONED_MS] += billed_ms(run)
+            rt[route, L.RT_PROVISIONED_MS] += billed_ms(run)
     return status, busy
-
-
-@jit
-def _on_demand(
-    p: Any,
-    f: Any,
-    n: Any,
-    env_f: Any,
-    env_i: Any,
-    free: Any,
-    eh: Any,
-    ts_i: Any,
-    log: Any,
-    time: float,
-    request: int,
-    init_s: float,
-    age: float,
-) -> tuple[int, float, float]:
-    """Find an environment for an on-demand request: (slot or -1 if throttled, INIT s, INIT retry s)."""
-    if n[L.N_OD_INFLIGHT] >= p[L.P_LIMIT] - n[L.N_PC_CONFIGURED]:
-        _reject(p, n, ts_i, log, time, request, L.K_CONCURRENCY_THROTTLE, L.N_CONC_THROTTLED)
-        return -1, 0.0, 0.0
-    slot = n[L.N_IDLE_HEAD]
-    if slot >= 0:
-        take_idle(n, env_f, env_i, eh, slot)
-        if time >= 0.0:
-            n[L.N_WARM] += 1
-        if p[L.P_LOG] > 0:
-            log_event(n, log[0], log[1], time, L.K_WARM, request, env_i[slot, L.EI_SERIAL])
-        return slot, 0.0, 0.0
-    if not _refill(f, L.F_SCALE_TOKENS, L.F_SCALE_LAST, p[L.P_SCALE_RATE], p[L.P_SCALE_CAP], time):
-        _reject(p, n, ts_i, log, time, request, L.K_SCALING_THROTTLE, L.N_SCALE_THROTTLED)
-        return -1, 0.0, 0.0
-    slot = _create(p, n, env_f, env_i, free, time, age)
-    n[L.N_COLD_POS] += 1
-    retry = init_s > p[L.P_INIT_CAP]  # INIT over the cap fails and runs again inside the invoke
-    if time >= 0.0:
-        n[L.N_COLD] += 1
-        n[L.N_INIT_RETRIES] += 1 if retry else 0
-        if p[L.P_SERIES] > 0:
-            ts_i[L.TS_COLD, int(time)] += 1
-    if p[L.P_LOG] > 0:
-        log_event(n, log[0], log[1], time, L.K_INIT_RETRY if retry else L.K_COLD, request, env_i[slot, L.EI_SERIAL])
-    if retry:
-        return slot, p[L.P_INIT_CAP], init_s
-    return slot, init_s, 0.0
 
 
 @jit
@@ -287,9 +214,13 @@ def advance(
     ts_i: Any,
     log_t: Any,
     log_i: Any,
+    fn_i: Any,
+    bk_f: Any,
+    rt_i: Any,
+    route_fn: Any,
 ) -> None:
     """Apply every completion and expiry due at or before ``until``, in time order."""
-    _advance(until, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i)
+    _advance(until, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i, fn_i)
 
 
 @jit
@@ -304,9 +235,11 @@ def run_arrivals(
     duration: Any,
     keep_alive: Any,
     api: Any,
+    route: Any,
     cold_init: Any,
     cold_age: Any,
     latency: Any,
+    latency_route: Any,
     written: int,
     p: Any,
     f: Any,
@@ -321,44 +254,73 @@ def run_arrivals(
     ts_i: Any,
     log_t: Any,
     log_i: Any,
+    fn_i: Any,
+    bk_f: Any,
+    rt_i: Any,
+    route_fn: Any,
 ) -> tuple[int, int]:
-    """Handle arrivals in order; successful latencies (ms) go to ``latency`` from ``written`` on.
+    """Handle arrivals in order; successful latencies (ms) go to ``latency`` from ``written`` on,
+    their routes to ``latency_route``.
 
-    Returns (arrivals handled, latencies written). Stops early, before touching the next
-    arrival, when the block of cold-start draws is used up (the caller passes a fresh one).
+    ``cold_init`` holds one row of INIT draws, or one per function. Returns (arrivals handled,
+    latencies written). Stops early, before touching the next arrival, when the block of
+    cold-start draws is used up (the caller passes a fresh one).
     """
     log = (log_t, log_i)
+    per_function_init = cold_init.shape[0] > 1
     for i in range(times.size):
-        if n[L.N_COLD_POS] >= cold_init.size:
+        if n[L.N_COLD_POS] >= cold_age.size:
             return i, written
         time = times[i]
-        _advance(time, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i)
+        _advance(time, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i, fn_i)
         request = n[L.N_REQ_SERIAL]
         n[L.N_REQ_SERIAL] = request + 1
+        r = route[i]
+        function = route_fn[r]
         if time >= 0.0:
-            n[L.N_REQUESTS] += 1
+            rt_i[r, L.RT_REQUESTS] += 1
             if p[L.P_SERIES] > 0:
                 ts_i[L.TS_ARRIVALS, int(time)] += 1
-        if not _refill(f, L.F_API_TOKENS, L.F_API_LAST, p[L.P_API_RATE], p[L.P_API_CAP], time):
-            _reject(p, n, ts_i, log, time, request, L.K_API_THROTTLE, L.N_API_THROTTLED)
+        if not refill(f, L.F_API_TOKENS, L.F_API_LAST, p[L.P_API_RATE], p[L.P_API_CAP], time):
+            reject(p, n, ts_i, log, rt_i, r, time, request, L.K_API_THROTTLE, L.RT_API_THROTTLED)
             continue
-        if n[L.N_PC_INFLIGHT] < n[L.N_PC_READY]:
+        if fn_i[function, L.FN_PC_INFLIGHT] < n[L.N_PC_READY]:
             n[L.N_PC_INFLIGHT] += 1
+            fn_i[function, L.FN_PC_INFLIGHT] += 1
             if time >= 0.0:
-                n[L.N_PROVISIONED] += 1
+                rt_i[r, L.RT_PROVISIONED] += 1
             if p[L.P_LOG] > 0:
                 log_event(n, log_t, log_i, time, L.K_PROVISIONED, request, -1)
-            slot, init_s, extra_s = -1, 0.0, 0.0
+            slot, init_s, extra_s = -1 - function, 0.0, 0.0
         else:
             position = n[L.N_COLD_POS]
-            slot, init_s, extra_s = _on_demand(
-                p, f, n, env_f, env_i, free, eh, ts_i, log, time, request, cold_init[position], cold_age[position]
+            init = cold_init[function, position] if per_function_init else cold_init[0, position]
+            slot, init_s, extra_s = on_demand(
+                p,
+                f,
+                n,
+                env_f,
+                env_i,
+                free,
+                eh,
+                ts_i,
+                log,
+                fn_i,
+                bk_f,
+                rt_i,
+                r,
+                function,
+                time,
+                request,
+                init,
+                cold_age[position],
             )
             if slot < 0:
                 continue
             n[L.N_OD_INFLIGHT] += 1
+            fn_i[function, L.FN_OD_INFLIGHT] += 1
             if time >= 0.0 and n[L.N_PC_READY] > 0:
-                n[L.N_SPILLOVER] += 1
+                rt_i[r, L.RT_SPILLOVER] += 1
         status, busy = _start(
             p,
             f,
@@ -370,6 +332,8 @@ def run_arrivals(
             ts_f,
             ts_i,
             log,
+            rt_i,
+            r,
             time,
             request,
             slot,
@@ -380,5 +344,6 @@ def run_arrivals(
         )
         if status == 0 and time >= 0.0:
             latency[written] = (api[i] + busy) * 1_000.0
+            latency_route[written] = r
             written += 1
     return times.size, written

@@ -35,10 +35,10 @@ from archsel.sim.lambda_config import lambda_config
 from archsel.sim.lambda_model import run_engine
 from archsel.sim.lambda_reduce import sim_run
 from archsel.sim.measure import LatencyHistogram
-from archsel.sim.result import InstanceStats, SimRun
+from archsel.sim.result import InstanceStats, RouteStats, SimRun
 from archsel.sim.traffic import rate_curve, simulation_rate
 from archsel.units import SECONDS_PER_DAY
-from archsel.usage import LambdaUsage
+from archsel.usage import LambdaUsage, combine_routes, with_routes
 
 _AVERAGED = {
     "mean_concurrency",
@@ -169,14 +169,14 @@ def simulate_lambda_month(
     types = month_day_types(profile, max_day_types=max_day_types)
     per_type = max(1, math.floor(request_budget / max(1.0, sum(kind.requests_per_day for kind in types))))
     days: list[MonthDay] = []
-    histograms: list[LatencyHistogram] = []
+    histograms: list[tuple[LatencyHistogram, ...]] = []
     for index, kind in enumerate(types):
         span = min(kind.consecutive, per_type)
         config = lambda_config(profile, horizon_s=span * SECONDS_PER_DAY, warmup_s=warm)
         rate = day_rate(profile, kind.day, warmup_s=warm, days=span)
         result = run_engine(profile, config, rng=rng, rate=rate)
         days.append(MonthDay(kind, span, sim_run(profile, result, seed=chosen, series=False)))
-        histograms.append(result.histogram)
+        histograms.append((result.histogram, *result.route_histograms))
         if progress is not None:
             progress((index + 1) / len(types))
     month = _combine(profile, tuple(days), histograms, seed=chosen)
@@ -184,40 +184,65 @@ def simulate_lambda_month(
 
 
 def _combine(
-    profile: WorkloadProfile, days: tuple[MonthDay, ...], histograms: list[LatencyHistogram], *, seed: int
+    profile: WorkloadProfile, days: tuple[MonthDay, ...], histograms: list[tuple[LatencyHistogram, ...]], *, seed: int
 ) -> SimRun:
     weights = np.array([day.kind.weight / day.days for day in days])  # month days per simulated day
     shares = np.array([day.kind.weight for day in days]) / sum(day.kind.weight for day in days)
     runs = [day.run for day in days]
 
-    def total(values: list[int]) -> int:
+    def total(values: list[int], name: str = "") -> int:
+        if routes and name:  # with routes, each count is the sum of the routes' (rounded) counts
+            return sum(int(getattr(route, name)) for route in routes)
         return round(float(np.dot(weights, values)))
 
-    latency = LatencyHistogram()  # each run's latencies count as often as its days stand for
-    for weight, histogram in zip(weights / weights.sum(), histograms, strict=True):
-        for _ in range(max(1, round(weight * _HISTOGRAM_RESOLUTION))):
-            latency.merge(histogram)
+    latency = _weighted([own[0] for own in histograms], weights)
+    routes: tuple[RouteStats, ...] = ()
+    routes = tuple(
+        replace(
+            route,
+            requests=total([run.routes[index].requests for run in runs]),
+            errors=total([run.routes[index].errors for run in runs]),
+            cold_starts=total([run.routes[index].cold_starts for run in runs]),
+            throttled=total([run.routes[index].throttled for run in runs]),
+            timeouts=total([run.routes[index].timeouts for run in runs]),
+            invocations=total([run.routes[index].invocations for run in runs]),
+            latency_ms=_weighted([own[index + 1] for own in histograms], weights).stats(),
+        )
+        for index, route in enumerate(runs[0].routes)
+    )
     return SimRun(
         architecture="lambda",
         seed=seed,
         simulated_s=profile.seconds_per_month,
-        requests=total([run.requests for run in runs]),
-        errors=total([run.errors for run in runs]),
+        requests=total([run.requests for run in runs], "requests"),
+        errors=total([run.errors for run in runs], "errors"),
         latency_ms=latency.stats(),
         latency_quantiles=latency.cdf_points(),
         usage=_usage([run.usage for run in runs], shares),
-        cold_starts=total([run.cold_starts for run in runs]),
-        throttled=total([run.throttled for run in runs]),
-        timeouts=total([run.timeouts for run in runs]),
+        cold_starts=total([run.cold_starts for run in runs], "cold_starts"),
+        throttled=total([run.throttled for run in runs], "throttled"),
+        timeouts=total([run.timeouts for run in runs], "timeouts"),
         instances=_instances(runs, shares),
         figures=_figures(runs, weights, shares, days),
+        routes=routes,
     )
+
+
+def _weighted(histograms: list[LatencyHistogram], weights: np.ndarray) -> LatencyHistogram:
+    """One histogram in which each run's latencies count as often as its days stand for."""
+    latency = LatencyHistogram()
+    for weight, histogram in zip(weights / weights.sum(), histograms, strict=True):
+        for _ in range(max(1, round(weight * _HISTOGRAM_RESOLUTION))):
+            latency.merge(histogram)
+    return latency
 
 
 def _usage(usages: list[object], shares: np.ndarray) -> LambdaUsage:
     """Share-weighted mean of each day's usage (each is already scaled to a whole month)."""
     typed = [usage for usage in usages if isinstance(usage, LambdaUsage)]
     first = typed[0]
+    if first.routes:  # each route weighted alike; the totals stay the sums of the routes
+        return with_routes(first, combine_routes(typed, lambda values: float(np.dot(shares, values))))
     numbers = {
         f.name: float(np.dot(shares, [getattr(usage, f.name) for usage in typed]))
         for f in fields(LambdaUsage)

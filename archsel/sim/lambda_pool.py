@@ -4,9 +4,9 @@ Both heaps are 4-ary (shallower than binary ones: fewer unpredictable branches p
 measured about 30 % faster for the kernel as a whole).
 
 - busy heap: in-flight requests by completion time (min-heap of times with slot/request payload);
-- idle list: a doubly linked list of idle environments, most recently used at the head (warm
-  requests take the head, so the least recently used ones idle until they expire);
-- expiry heap: the same idle environments indexed by expiry time, so an expired environment is
+- idle lists: per function, a doubly linked list of its idle environments, most recently used at
+  the head (warm requests take the head, so the least recently used ones idle until they expire);
+- expiry heap: all idle environments indexed by expiry time, so an expired environment is
   found in O(log n) wherever it sits in the list (lazy expiry: no timer event per environment);
 - per-second integrals of intervals in O(1) per interval (partial seconds plus a difference array).
 """
@@ -19,12 +19,13 @@ import numpy as np
 
 from archsel.sim.lambda_layout import (
     EF_EXPIRY,
+    EI_FUNCTION,
     EI_HEAP_POS,
     EI_NEXT,
     EI_PREV,
+    FN_IDLE_HEAD,
     N_BH_SIZE,
     N_EH_SIZE,
-    N_IDLE_HEAD,
     N_LOG_SIZE,
     TS_COVER,
     jit,
@@ -170,14 +171,15 @@ def _eh_sift(eh: Any, size: int, env_f: Any, env_i: Any, pos: int) -> None:
 
 
 @jit
-def make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
-    """Put ``slot`` at the head of the idle list (most recently used) and in the expiry heap."""
-    head = n[N_IDLE_HEAD]
+def make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, fn_i: Any, slot: int) -> None:
+    """Put ``slot`` at the head of its function's idle list (most recently used) and in the expiry heap."""
+    function = env_i[slot, EI_FUNCTION]
+    head = fn_i[function, FN_IDLE_HEAD]
     env_i[slot, EI_PREV] = -1
     env_i[slot, EI_NEXT] = head
     if head >= 0:
         env_i[head, EI_PREV] = slot
-    n[N_IDLE_HEAD] = slot
+    fn_i[function, FN_IDLE_HEAD] = slot
     size = n[N_EH_SIZE]
     n[N_EH_SIZE] = size + 1
     _eh_place(eh, env_i, size, slot)
@@ -185,14 +187,14 @@ def make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
 
 
 @jit
-def take_idle(n: Any, env_f: Any, env_i: Any, eh: Any, slot: int) -> None:
-    """Remove ``slot`` from the idle list and the expiry heap."""
+def take_idle(n: Any, env_f: Any, env_i: Any, eh: Any, fn_i: Any, slot: int) -> None:
+    """Remove ``slot`` from its function's idle list and from the expiry heap."""
     prev = env_i[slot, EI_PREV]
     nxt = env_i[slot, EI_NEXT]
     if prev >= 0:
         env_i[prev, EI_NEXT] = nxt
     else:
-        n[N_IDLE_HEAD] = nxt
+        fn_i[env_i[slot, EI_FUNCTION], FN_IDLE_HEAD] = nxt
     if nxt >= 0:
         env_i[nxt, EI_PREV] = prev
     pos = env_i[slot, EI_HEAP_POS]

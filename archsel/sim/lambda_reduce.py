@@ -7,16 +7,17 @@ billed usage is scaled to the month by seconds_per_month / horizon.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from archsel.profile import WorkloadProfile
+from archsel.routes import RouteLayout, route_layout
 from archsel.sim import lambda_layout as L
 from archsel.sim import lambda_platform as platform
 from archsel.sim.lambda_engine import EngineResult, Step
-from archsel.sim.result import InstanceStats, SimRun, TimeSeries
-from archsel.usage import LambdaUsage
+from archsel.sim.result import InstanceStats, RouteStats, SimRun, TimeSeries
+from archsel.usage import LambdaUsage, RouteUsage, with_routes
 
 EVENT_NAMES = {
     L.K_API_THROTTLE: "api_throttle",
@@ -125,51 +126,106 @@ def timeseries(result: EngineResult) -> TimeSeries:
             ("arrivals", ts_i[L.TS_ARRIVALS, :seconds].copy()),
             ("concurrency", busy[:seconds]),
             ("concurrency_max", conc_max[:seconds]),
-            ("environments", alive[:seconds] + _per_second_steps(result.ready_steps, seconds)),
+            ("environments", alive[:seconds] + _functions(result) * _per_second_steps(result.ready_steps, seconds)),
             ("cold_starts", ts_i[L.TS_COLD, :seconds].copy()),
             ("throttles", ts_i[L.TS_THROTTLES, :seconds].copy()),
         )
     )
 
 
+def _functions(result: EngineResult) -> int:
+    """Functions in the run: each holds the provisioned steps (the schedule applies to each)."""
+    return int(result.state.n[L.N_FUNCTIONS])
+
+
 def _usage(profile: WorkloadProfile, result: EngineResult, scale: float) -> LambdaUsage:
+    """The month's usage, route by route (one implicit route without request.routes)."""
     settings = profile.lambda_
-    n = result.state.n
-    gb = settings.memory_mb / 1_024.0
-    ondemand_s, init_s, provisioned_s = (
-        float(n[k]) / 1_000.0 for k in (L.N_ONDEMAND_MS, L.N_INIT_MS, L.N_PROVISIONED_MS)
+    plan = route_layout(profile)
+    configured_s = provisioned_billed_s(result.configured_steps, result.config.horizon_s)
+    provisioned = [0.0] * len(plan.routes)
+    for function in plan.functions:
+        served = [int(_invocations(result.state.rt_i[index], ROUTE_INVOCATIONS)) for index in function.routes]
+        for index, seconds in zip(function.routes, allocate(round(configured_s), served), strict=True):
+            provisioned[index] = float(seconds)
+    routes = tuple(
+        _route_usage(profile, plan, result, index, provisioned[index], scale) for index in range(len(plan.routes))
     )
-    api_requests = float(n[L.N_REQUESTS] - n[L.N_API_THROTTLED])
-    steps = (
-        1 if settings.api == "rest" else max(1, math.ceil(profile.request.payload_kb / platform.HTTP_API_METERING_KB))
-    )
-    extra_gb = max(0.0, settings.ephemeral_storage_mb - platform.FREE_EPHEMERAL_MB) / 1_024.0
-    return LambdaUsage(
-        memory_mb=settings.memory_mb,
+    empty = LambdaUsage(
+        memory_mb=max(function.memory_mb for function in plan.functions),
         architecture=settings.architecture,
         api=settings.api,
+        api_requests=0.0,
+        api_metered_requests=0.0,
+        invocations=0.0,
+        ondemand_gb_seconds=0.0,
+        init_gb_seconds=0.0,
+    )
+    usage = with_routes(empty, routes)
+    return usage if plan.explicit else replace(usage, routes=())
+
+
+def _route_usage(
+    profile: WorkloadProfile, plan: RouteLayout, result: EngineResult, index: int, configured_s: float, scale: float
+) -> RouteUsage:
+    """One route's usage; its GB-s at the memory of the function serving it."""
+    settings = profile.lambda_
+    route, function = plan.routes[index], plan.function_of(index)
+    counts = result.state.rt_i[index]
+    gb = function.memory_mb / 1_024.0
+    ondemand_s, init_s, provisioned_s = (
+        float(counts[k]) / 1_000.0 for k in (L.RT_ONDEMAND_MS, L.RT_INIT_MS, L.RT_PROVISIONED_MS)
+    )
+    api_requests = float(counts[L.RT_REQUESTS] - counts[L.RT_API_THROTTLED])
+    steps = 1 if settings.api == "rest" else max(1, math.ceil(route.payload_kb / platform.HTTP_API_METERING_KB))
+    extra_gb = max(0.0, settings.ephemeral_storage_mb - platform.FREE_EPHEMERAL_MB) / 1_024.0
+    return RouteUsage(
+        route=route.key,
+        function=function.name,
+        memory_mb=function.memory_mb,
         api_requests=api_requests * scale,
         api_metered_requests=api_requests * steps * scale,
-        invocations=float(_invocations(n)) * scale,
+        invocations=float(_invocations(counts, ROUTE_INVOCATIONS)) * scale,
         ondemand_gb_seconds=ondemand_s * gb * scale,
         init_gb_seconds=init_s * gb * scale,
-        provisioned_gb_seconds=provisioned_billed_s(result.configured_steps, result.config.horizon_s) * gb * scale,
+        provisioned_gb_seconds=configured_s * gb * scale,
         provisioned_duration_gb_seconds=provisioned_s * gb * scale,
         ephemeral_extra_gb_seconds=extra_gb * (ondemand_s + init_s + provisioned_s) * scale,
-        response_gb=float(n[L.N_OK]) * profile.request.response_kb / 1_024.0**2 * scale,
+        response_gb=float(counts[L.RT_OK]) * profile.request.response_kb / 1_024.0**2 * scale,
     )
 
 
-def _invocations(n: np.ndarray) -> int:
-    return int(n[L.N_COLD] + n[L.N_WARM] + n[L.N_PROVISIONED])
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split the integer ``total`` in proportion to ``weights`` (largest remainders; equal parts if all are 0).
+
+    >>> allocate(900, [1, 1, 1]), allocate(10, [3, 0, 1]), allocate(7, [0, 0])
+    ([300, 300, 300], [8, 0, 2], [4, 3])
+    """
+    if not any(weights):
+        weights = [1] * len(weights)
+    whole = sum(weights)
+    parts = [total * weight // whole for weight in weights]
+    leftover = total - sum(parts)
+    order = sorted(range(len(weights)), key=lambda k: (-(total * weights[k] % whole), k))
+    for k in order[:leftover]:
+        parts[k] += 1
+    return parts
+
+
+ROUTE_INVOCATIONS = (L.RT_COLD, L.RT_WARM, L.RT_PROVISIONED)
+TOTAL_INVOCATIONS = (L.N_COLD, L.N_WARM, L.N_PROVISIONED)
+
+
+def _invocations(counts: np.ndarray, columns: tuple[int, int, int] = TOTAL_INVOCATIONS) -> int:
+    return int(counts[columns[0]] + counts[columns[1]] + counts[columns[2]])
 
 
 def _figures(result: EngineResult) -> tuple[tuple[str, float], ...]:
     n, f = result.state.n, result.state.f
     horizon = result.config.horizon_s
     invocations = _invocations(n)
-    ready = step_integral(result.ready_steps, 0.0, horizon)
-    increases = sum(
+    ready = _functions(result) * step_integral(result.ready_steps, 0.0, horizon)
+    increases = _functions(result) * sum(
         max(0, b[1] - a[1])
         for a, b in zip(result.ready_steps, result.ready_steps[1:], strict=False)
         if 0 <= b[0] < horizon
@@ -208,7 +264,7 @@ def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series
     horizon = result.config.horizon_s
     throttled = int(n[L.N_API_THROTTLED] + n[L.N_CONC_THROTTLED] + n[L.N_SCALE_THROTTLED])
     timeouts = int(n[L.N_GATEWAY_TIMEOUTS] + n[L.N_FUNCTION_TIMEOUTS])
-    mean = float(f[L.F_ALIVE] + step_integral(result.ready_steps, 0.0, horizon)) / horizon
+    mean = float(f[L.F_ALIVE] + _functions(result) * step_integral(result.ready_steps, 0.0, horizon)) / horizon
     busy = float(f[L.F_BUSY]) / horizon
     return SimRun(
         architecture="lambda",
@@ -226,5 +282,34 @@ def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series
             mean=mean, max=int(n[L.N_MAX_ENVIRONMENTS]), mean_busy=busy, mean_idle=max(0.0, mean - busy)
         ),
         figures=_figures(result),
+        routes=route_stats(profile, result),
         timeseries=timeseries(result) if series else None,
     )
+
+
+def route_stats(profile: WorkloadProfile, result: EngineResult) -> tuple[RouteStats, ...]:
+    """Each listed route's counts and latencies (empty without request.routes)."""
+    if not result.route_histograms:
+        return ()
+    plan = route_layout(profile)
+    stats = []
+    for index, (route, histogram) in enumerate(zip(plan.routes, result.route_histograms, strict=True)):
+        counts = result.state.rt_i[index]
+        throttled = int(counts[L.RT_API_THROTTLED] + counts[L.RT_CONC_THROTTLED] + counts[L.RT_SCALE_THROTTLED])
+        timeouts = int(counts[L.RT_GATEWAY_TIMEOUTS] + counts[L.RT_FUNCTION_TIMEOUTS])
+        function = plan.function_of(index)
+        stats.append(
+            RouteStats(
+                route=route.key,
+                function=function.name,
+                memory_mb=function.memory_mb,
+                requests=int(counts[L.RT_REQUESTS]),
+                errors=throttled + timeouts,
+                cold_starts=int(counts[L.RT_COLD]),
+                throttled=throttled,
+                timeouts=timeouts,
+                invocations=_invocations(counts, ROUTE_INVOCATIONS),
+                latency_ms=histogram.stats(),
+            )
+        )
+    return tuple(stats)

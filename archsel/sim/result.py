@@ -68,6 +68,36 @@ class TaskStats:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteStats:
+    """One API route's outcome on Lambda (profiles with request.routes), counted after warm-up.
+
+    Counts add up over routes to the run's totals; ``throttled`` counts both layers (API Gateway
+    and Lambda) and ``errors`` is throttles plus timeouts, as for the run.
+    """
+
+    route: str
+    function: str
+    memory_mb: int
+    requests: int
+    errors: int
+    cold_starts: int
+    throttled: int
+    timeouts: int
+    invocations: int
+    latency_ms: LatencyStats
+
+    @property
+    def cold_start_ratio(self) -> float:
+        """Share of the route's requests that waited for an INIT."""
+        return self.cold_starts / self.requests if self.requests else 0.0
+
+    @property
+    def throttle_ratio(self) -> float:
+        """Share of the route's requests throttled."""
+        return self.throttled / self.requests if self.requests else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class TimeSeries:
     """Per-second series; every column has one value per simulated second."""
 
@@ -108,6 +138,8 @@ class SimRun:
     """Model-specific figures by name (e.g. peak_concurrency, api_throttled, provisioned_utilisation)."""
     latency_quantiles: tuple[tuple[float, float], ...] = ()
     """(quantile, ms) pairs of the latency distribution, for CDF charts (LatencyHistogram.cdf_points())."""
+    routes: tuple[RouteStats, ...] = ()
+    """Per-route outcome (Lambda, when the profile lists routes)."""
     timeseries: TimeSeries | None = field(default=None, compare=False)
 
     @property

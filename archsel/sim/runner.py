@@ -17,7 +17,7 @@ from archsel.cost.components import CostEstimate
 from archsel.pricing import PriceTable
 from archsel.profile import WorkloadProfile
 from archsel.sim.result import Architecture, SimOptions, SimRun
-from archsel.usage import ComputeUsage
+from archsel.usage import ComputeUsage, LambdaUsage, combine_routes, with_routes
 
 ARCHITECTURES: tuple[Architecture, ...] = ("lambda", "fargate")
 _ARCH_STREAM = {"lambda": 0, "fargate": 1}
@@ -169,8 +169,15 @@ def mean_usage(usages: Sequence[ComputeUsage]) -> ComputeUsage:
         for item in fields(first)
         if isinstance(getattr(first, item.name), float)
     }
+    if isinstance(first, LambdaUsage) and first.routes:
+        lambdas = [usage for usage in usages if isinstance(usage, LambdaUsage)]
+        return with_routes(first, combine_routes(lambdas, _mean))  # totals stay the sums of the routes
     # dataclasses.replace cannot be typed over a union of dataclasses; the keys are fields of `first`.
     return replace(first, **averaged)  # type: ignore[arg-type]
+
+
+def _mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
 
 
 def mean_interval(values: Sequence[float]) -> Interval:

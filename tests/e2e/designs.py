@@ -1,7 +1,7 @@
 """The designs the template tests render: every shipped scenario on both architectures, plus profiles
 written here for what the scenarios may not cover (Aurora, REST API, a provisioned schedule, a front
 end with a domain outside us-east-1, constant provisioned concurrency, a NAT gateway, Spot, the
-request-count metric)."""
+request-count metric, routes behind one router function and grouped)."""
 
 from __future__ import annotations
 
@@ -69,10 +69,50 @@ database: {kind: aurora-mysql, aurora: {min_acu: 1, max_acu: 16, rds_proxy: true
 frontend: {enabled: true, domain: shop.example.com}
 """
 
+# Routes behind one router function (REST API, provisioned schedule on it), and grouped (Aurora,
+# VPC, constant provisioned concurrency on every function); the multi-route-api scenario is per-route.
+ROUTES_SINGLE = """
+version: 1
+name: routes-single
+traffic: {mean_rps: 3}
+request:
+  routes:
+    - {method: GET, path: /catalog, share: 0.7}
+    - {method: POST, path: "/catalog/{id}/reviews", share: 0.2, memory_mb: 1536}
+    - {method: GET, path: /health, share: 0.1, memory_mb: 128}
+lambda:
+  memory_mb: 768
+  api: rest
+  layout: single
+  provisioned_concurrency: [{from: "07:00", to: "19:00", count: 3}]
+database: {kind: dynamodb}
+"""
+
+ROUTES_GROUPED = """
+version: 1
+name: routes-grouped
+traffic: {mean_rps: 8}
+request:
+  routes:
+    - {method: GET, path: /accounts, share: 0.4, group: accounts}
+    - {method: PUT, path: "/accounts/{id}", share: 0.1, group: accounts, memory_mb: 1024}
+    - {method: GET, path: /ledger, share: 0.3, group: ledger, memory_mb: 2048}
+    - {method: POST, path: /ledger/entries, share: 0.2}
+lambda:
+  memory_mb: 512
+  architecture: arm64
+  layout: grouped
+  provisioned_concurrency: 2
+  reserved_concurrency: 40
+database: {kind: aurora-postgres, aurora: {min_acu: 0.5, max_acu: 2}}
+"""
+
 EXTRA = {
     "rich-lambda": (RICH_LAMBDA, "lambda"),
     "const-lambda": (CONST_LAMBDA, "lambda"),
     "rich-fargate": (RICH_FARGATE, "fargate"),
+    "routes-single": (ROUTES_SINGLE, "lambda"),
+    "routes-grouped": (ROUTES_GROUPED, "lambda"),
 }
 
 

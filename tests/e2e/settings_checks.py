@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
+from archsel.routes import route_layout
 from archsel.scaffold.design import Design
 from archsel.scaffold.params import LOG_RETENTION_DAYS
 from tests.e2e.cfn_tools import Template, resources
@@ -28,46 +30,73 @@ def retention_days(design: Design) -> int:
 def lambda_settings_problems(
     template: Template, design: Design, expected_schedule: list[tuple[str, int]] | None
 ) -> list[str]:
-    """Function memory, architecture, timeout, concurrency and schedule as the design says."""
+    """Every function's memory, architecture, timeout, concurrency and schedule as the design says.
+
+    Without routes that is one function at lambda.memory_mb; with routes one function per entry of
+    the layout (`archsel.routes`), each at its own memory, found by its logical id (SAM keeps it,
+    the CDK appends an 8-character hash).
+    """
     s = design.profile.lambda_
-    function = _one(template, "AWS::Lambda::Function", Handler="handler.handler")
-    got = {
-        "memory": function["MemorySize"],
-        "architecture": function.get("Architectures", ["x86_64"]),
-        "timeout": function["Timeout"],
-        "reserved": function.get("ReservedConcurrentExecutions"),
+    plan = route_layout(design.profile)
+    functions = {
+        name: r["Properties"]
+        for name, r in resources(template, "AWS::Lambda::Function").items()
+        if r["Properties"].get("Handler") == "handler.handler"
     }
-    want = {
-        "memory": s.memory_mb,
-        "architecture": [s.architecture],
-        "timeout": math.ceil(s.timeout_s),
-        "reserved": s.reserved_concurrency,
-    }
-    problems = [f"{key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]]
-    alias = _one(template, "AWS::Lambda::Alias", Name="live")
-    constant = alias.get("ProvisionedConcurrencyConfig", {}).get("ProvisionedConcurrentExecutions", 0)
+    problems = []
+    if len(functions) != len(plan.functions):
+        problems.append(f"{len(functions)} functions in the template, {len(plan.functions)} in the design")
+    for planned in plan.functions:
+        found = [props for name, props in functions.items() if re.fullmatch(rf"{planned.name}Function(\w{{8}})?", name)]
+        if len(found) != 1:
+            problems.append(f"{planned.name}Function: found {len(found)}")
+            continue
+        function = found[0]
+        got = {
+            "memory": function["MemorySize"],
+            "architecture": function.get("Architectures", ["x86_64"]),
+            "timeout": function["Timeout"],
+            "reserved": function.get("ReservedConcurrentExecutions"),
+        }
+        want = {
+            "memory": planned.memory_mb,
+            "architecture": [s.architecture],
+            "timeout": math.ceil(s.timeout_s),
+            "reserved": s.reserved_concurrency,
+        }
+        problems += [
+            f"{planned.name} {key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]
+        ]
+    aliases = [
+        r["Properties"] for r in resources(template, "AWS::Lambda::Alias").values() if r["Properties"]["Name"] == "live"
+    ]
+    if len(aliases) != len(plan.functions):
+        problems.append(f"{len(aliases)} aliases named live for {len(plan.functions)} functions")
+    constants = {a.get("ProvisionedConcurrencyConfig", {}).get("ProvisionedConcurrentExecutions", 0) for a in aliases}
     targets = [
         t
         for t in resources(template, "AWS::ApplicationAutoScaling::ScalableTarget").values()
         if t["Properties"]["ServiceNamespace"] == "lambda"
     ]
     if isinstance(s.provisioned_concurrency, int):
-        if constant != s.provisioned_concurrency or targets:
+        if constants != {s.provisioned_concurrency} or targets:
             problems.append(
-                f"provisioned: template {constant} (targets {len(targets)}) != design {s.provisioned_concurrency}"
+                f"provisioned: template {constants} (targets {len(targets)}) != design {s.provisioned_concurrency}"
             )
     else:
         assert expected_schedule is not None, "a scheduled design needs its expected actions"
-        actions = [
-            (a["Schedule"], a["ScalableTargetAction"]["MinCapacity"])
-            for t in targets
-            for a in t["Properties"]["ScheduledActions"]
-            if a["ScalableTargetAction"]["MinCapacity"] == a["ScalableTargetAction"]["MaxCapacity"]
-        ]
-        if sorted(actions) != sorted(expected_schedule) or constant:
-            problems.append(f"schedule: template {actions} (constant {constant}) != {expected_schedule}")
-        if [t["Properties"]["MaxCapacity"] for t in targets] != [s.max_provisioned]:
-            problems.append(f"schedule max capacity != design {s.max_provisioned}")
+        for target in targets:
+            actions = [
+                (a["Schedule"], a["ScalableTargetAction"]["MinCapacity"])
+                for a in target["Properties"]["ScheduledActions"]
+                if a["ScalableTargetAction"]["MinCapacity"] == a["ScalableTargetAction"]["MaxCapacity"]
+            ]
+            if sorted(actions) != sorted(expected_schedule):
+                problems.append(f"schedule: template {actions} != {expected_schedule}")
+        if constants != {0}:
+            problems.append(f"schedule with a constant provisioned concurrency {constants}")
+        if [t["Properties"]["MaxCapacity"] for t in targets] != [s.max_provisioned] * len(plan.functions):
+            problems.append(f"schedule max capacity != design {s.max_provisioned} on each function")
     return problems + _common_problems(template, design)
 
 

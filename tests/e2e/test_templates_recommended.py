@@ -66,3 +66,23 @@ def test_scaffolded_settings_are_the_recommended_ones(tmp_path: Path, architectu
     wanted = {key: value for key, value in best.candidate.settings().items() if key in deployed}
     assert deployed == wanted, result.report.out_dir
     assert math.isclose(design.summary.monthly_usd if design.summary else -1, best.monthly_usd, abs_tol=0.01)
+
+
+def test_scaffolded_routes_have_the_recommended_layout_and_memory(tmp_path: Path) -> None:
+    """multi-route-api: whatever layout recommend picks, the template has its functions at their memory."""
+    profile = load_profile(SCENARIOS / "multi-route-api.yaml")
+    quick = profile.simulation.model_copy(update={"horizon": 7_200.0, "warmup": 300.0, "replications": 1})
+    recommendation = api.recommend(profile.model_copy(update={"simulation": quick}), jobs=1)
+    best = recommendation.best_of("lambda")
+    assert best is not None
+    design = api.design_from_recommendation(recommendation, "lambda")
+    result = api.scaffold(design, iac="sam", out=tmp_path / "project")
+    template = sam_transform((tmp_path / "project/template.yaml").read_text(), profile.region)
+    functions = {
+        name: r["Properties"]["MemorySize"]
+        for name, r in resources(template, "AWS::Lambda::Function").items()
+        if r["Properties"]["Handler"] == "handler.handler"
+    }
+    wanted = best.candidate.settings()["functions"]
+    assert isinstance(wanted, dict)
+    assert functions == {f"{name}Function": memory for name, memory in wanted.items()}, result.report.out_dir

@@ -12,12 +12,23 @@ import pytest
 
 from archsel.scaffold.schedule import provisioned_schedule
 from tests.e2e.cfn_checks import secret_problems, security_problems
-from tests.e2e.cfn_tools import Template, file_text, lint_errors, render_design, sam_transform
+from tests.e2e.cfn_tools import (
+    Template,
+    file_text,
+    lint_errors,
+    parse_template,
+    render_design,
+    resources,
+    sam_transform,
+)
 from tests.e2e.designs import Case, cases, design, set_name
 from tests.e2e.settings_checks import fargate_settings_problems, lambda_settings_problems
 
 # Written out by hand from the rich-lambda profile's windows (08-20 x10, 18-22:30 x4, overlap: the larger).
-EXPECTED_SCHEDULES = {"rich-lambda": [("cron(0 8 * * ? *)", 10), ("cron(0 20 * * ? *)", 4), ("cron(30 22 * * ? *)", 0)]}
+EXPECTED_SCHEDULES = {
+    "rich-lambda": [("cron(0 8 * * ? *)", 10), ("cron(0 20 * * ? *)", 4), ("cron(30 22 * * ? *)", 0)],
+    "routes-single": [("cron(0 7 * * ? *)", 3), ("cron(0 19 * * ? *)", 0)],
+}
 
 
 @cache
@@ -79,3 +90,40 @@ def test_the_rich_designs_exercise_what_they_claim() -> None:
         if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"
     )
     assert protocols == ["HTTP", "HTTPS"]
+
+
+def _functions_and_routes(case: Case) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+    """Function logical id -> (memory, its API events as (method, path)), from the SAM template before the transform."""
+    body = parse_template(file_text(render_design(design(case), "lambda-sam"), "template.yaml"))
+    return {
+        name: (
+            r["Properties"]["MemorySize"],
+            [(e["Properties"]["Method"], e["Properties"]["Path"]) for e in r["Properties"]["Events"].values()],
+        )
+        for name, r in body["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function"
+    }
+
+
+ROUTED = next(c for c in cases() if c.id == "multi-route-api-lambda")
+
+
+def test_the_per_route_template_has_one_function_per_route_at_its_memory() -> None:
+    profile = design(ROUTED).profile
+    assert profile.lambda_.layout == "per-route"
+    assert lint_errors(transformed(ROUTED), profile.region) == []
+    functions = _functions_and_routes(ROUTED)
+    assert len(functions) == len(profile.request.routes)
+    want = {(r.method, r.path): r.memory_mb or profile.lambda_.memory_mb for r in profile.request.routes}
+    got = {route: memory for memory, routes in functions.values() for route in routes}
+    assert got == want
+    assert all(len(routes) == 1 for _, routes in functions.values())
+
+
+def test_the_router_and_grouped_templates_share_functions() -> None:
+    single = transformed(next(c for c in cases() if c.id == "routes-single"))
+    grouped = transformed(next(c for c in cases() if c.id == "routes-grouped"))
+    memories = sorted(r["Properties"]["MemorySize"] for r in resources(single, "AWS::Lambda::Function").values())
+    assert memories == [1536]  # one router function at the largest need
+    memories = sorted(r["Properties"]["MemorySize"] for r in resources(grouped, "AWS::Lambda::Function").values())
+    assert memories == [512, 1024, 2048]  # groups accounts (max 1024), ledger (2048), and one ungrouped route

@@ -228,6 +228,10 @@ request:
   cpu_fraction: 0.5
   payload_kb: 4
   response_kb: 16
+  routes:
+    - {method: GET, path: "/items/{id}", share: 0.7, duration_ms: {distribution: lognormal, p50: 40, p95: 200},
+       memory_mb: 512, payload_kb: 1, group: reads}
+    - {method: POST, path: /items, share: 0.3, group: writes}
 lambda:
   memory_mb: 1024
   architecture: arm64
@@ -248,6 +252,7 @@ lambda:
   max_lifetime_s: 14400
   api_rate_limit_rps: 10000
   api_burst: 5000
+  layout: grouped
 fargate:
   vcpu: 0.5
   memory_gb: 1

@@ -34,8 +34,12 @@ def run_trace(
     *,
     horizon_s: float,
     init_s: float = 0.5,
+    routes: Sequence[int] | None = None,
 ) -> tuple[EngineResult, LambdaConfig]:
-    """Run arrivals given as (time, handler seconds) with a fixed INIT, no warm-up, no API latency."""
+    """Run arrivals given as (time, handler seconds) with a fixed INIT, no warm-up, no API latency.
+
+    ``routes`` gives each arrival's route index (profiles with request.routes).
+    """
     config = lambda_config(workload, horizon_s=horizon_s, warmup_s=0.0)
     times = np.array([a[0] for a in arrivals], dtype=np.float64)
     chunk = RequestChunk(
@@ -43,14 +47,20 @@ def run_trace(
         duration_s=np.array([a[1] for a in arrivals], dtype=np.float64),
         keep_alive_s=config.keep_alive_s.sample(np.random.default_rng(0), times.size),
         api_s=np.zeros(times.size),
+        route=None if routes is None else np.array(routes, dtype=np.int64),
     )
     result = execute(config, [chunk], _cold(init_s), log_capacity=100_000)
     return result, config
 
 
 def trace(
-    workload: WorkloadProfile, arrivals: Sequence[tuple[float, float]], *, horizon_s: float, init_s: float = 0.5
+    workload: WorkloadProfile,
+    arrivals: Sequence[tuple[float, float]],
+    *,
+    horizon_s: float,
+    init_s: float = 0.5,
+    routes: Sequence[int] | None = None,
 ) -> list[Event]:
     """The whole event log of a hand-written run, times rounded to the microsecond."""
-    result, _ = run_trace(workload, arrivals, horizon_s=horizon_s, init_s=init_s)
+    result, _ = run_trace(workload, arrivals, horizon_s=horizon_s, init_s=init_s, routes=routes)
     return [(round(e.time_s, 6), e.kind, e.request, e.env) for e in events(result)]

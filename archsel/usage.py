@@ -91,6 +91,20 @@ class LambdaUsage:
         return tuple(dict.fromkeys(route.function for route in self.routes))
 
 
+def empty_lambda_usage(memory_mb: int, architecture: CpuArchitecture, api: Literal["http", "rest"]) -> LambdaUsage:
+    """A LambdaUsage with every figure zero, to be filled from routes with ``with_routes``."""
+    return LambdaUsage(
+        memory_mb=memory_mb,
+        architecture=architecture,
+        api=api,
+        api_requests=0.0,
+        api_metered_requests=0.0,
+        invocations=0.0,
+        ondemand_gb_seconds=0.0,
+        init_gb_seconds=0.0,
+    )
+
+
 def with_routes(usage: LambdaUsage, routes: tuple[RouteUsage, ...]) -> LambdaUsage:
     """``usage`` carrying ``routes``, each total the math.fsum (exactly rounded sum) of the routes' figures."""
 

@@ -18,7 +18,7 @@ from archsel.performance import duration_factor, lambda_duration_factor
 from archsel.profile import WorkloadProfile
 from archsel.routes import mean_duration_ms, route_layout
 from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
-from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, with_routes
+from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 
 SECONDS_PER_DAY = 86_400.0
 PROVISIONED_STEP_S = 300.0  # provisioned concurrency is billed in 5-minute steps (Lambda pricing page)
@@ -154,15 +154,8 @@ def routed_lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUs
                 ephemeral_extra_gb_seconds=extra_storage_gb * requests * seconds[i],
                 response_gb=requests * request.response_kb / KB_PER_GB_BINARY,
             )
-    base = LambdaUsage(
-        memory_mb=max(function.memory_mb for function in plan.functions),
-        architecture=settings.architecture,
-        api=settings.api,
-        api_requests=0.0,
-        api_metered_requests=0.0,
-        invocations=0.0,
-        ondemand_gb_seconds=0.0,
-        init_gb_seconds=0.0,
+    base = empty_lambda_usage(
+        max(function.memory_mb for function in plan.functions), settings.architecture, settings.api
     )
     return with_routes(base, tuple(routes[i] for i in range(len(plan.routes))))
 

@@ -17,7 +17,7 @@ from archsel.sim import lambda_layout as L
 from archsel.sim import lambda_platform as platform
 from archsel.sim.lambda_engine import EngineResult, Step
 from archsel.sim.result import InstanceStats, RouteStats, SimRun, TimeSeries
-from archsel.usage import LambdaUsage, RouteUsage, with_routes
+from archsel.usage import LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 
 EVENT_NAMES = {
     L.K_API_THROTTLE: "api_throttle",
@@ -151,15 +151,8 @@ def _usage(profile: WorkloadProfile, result: EngineResult, scale: float) -> Lamb
     routes = tuple(
         _route_usage(profile, plan, result, index, provisioned[index], scale) for index in range(len(plan.routes))
     )
-    empty = LambdaUsage(
-        memory_mb=max(function.memory_mb for function in plan.functions),
-        architecture=settings.architecture,
-        api=settings.api,
-        api_requests=0.0,
-        api_metered_requests=0.0,
-        invocations=0.0,
-        ondemand_gb_seconds=0.0,
-        init_gb_seconds=0.0,
+    empty = empty_lambda_usage(
+        max(function.memory_mb for function in plan.functions), settings.architecture, settings.api
     )
     usage = with_routes(empty, routes)
     return usage if plan.explicit else replace(usage, routes=())

@@ -167,8 +167,13 @@ def test_a_worker_killed_mid_sweep_loses_no_point(tmp_path: Path, reference: obj
 
 def test_a_worker_without_archsel_is_refused(tmp_path: Path) -> None:
     with local_cluster(0) as scheduler_only:
-        env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-        worker = subprocess.Popen(  # a worker where archsel is not installed (run outside the repository)
+        # A worker where archsel cannot be imported: whether or not archsel is installed in this
+        # interpreter (CI installs it), a stand-in package first on PYTHONPATH fails to import.
+        stand_in = tmp_path / "shadow" / "archsel"
+        stand_in.mkdir(parents=True)
+        (stand_in / "__init__.py").write_text('raise ModuleNotFoundError("No module named archsel on this worker")\n')
+        env = {**os.environ, "PYTHONPATH": str(stand_in.parent)}
+        worker = subprocess.Popen(  # run outside the repository, so the checkout is not importable either
             [sys.executable, "-m", "distributed.cli.dask_worker", scheduler_only.scheduler_address, "--nthreads", "1",
              "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -134,7 +134,8 @@ class DataPlane:
         self._state = np.zeros(STATE_SIZE, dtype=np.int64)
         self._acc = np.zeros(ACC_SIZE)
         self._sec = np.zeros((SEC_ROWS, setup.offset_s + math.ceil(setup.horizon_s)))
-        self._slot_free = np.full((0, setup.concurrency), -np.inf)
+        self._slot_busy = np.zeros((0, setup.concurrency))
+        self._n_busy = np.zeros(0, dtype=np.int64)
         self._count = np.zeros(0, dtype=np.int64)
         self._heap_t = np.zeros(1_024)
         self._heap_j = np.zeros(1_024, dtype=np.int64)
@@ -159,7 +160,7 @@ class DataPlane:
         if not self._free_slots:
             self._grow_slots()
         slot = self._free_slots.pop()
-        self._slot_free[slot, :] = -np.inf
+        self._n_busy[slot] = 0
         return slot
 
     def release_slot(self, slot: int) -> None:
@@ -185,7 +186,8 @@ class DataPlane:
     def _grow_slots(self) -> None:
         old = self._count.size
         new = max(8, 2 * old)
-        self._slot_free = np.concatenate((self._slot_free, np.full((new - old, self._setup.concurrency), -np.inf)))
+        self._slot_busy = np.concatenate((self._slot_busy, np.zeros((new - old, self._setup.concurrency))))
+        self._n_busy = np.concatenate((self._n_busy, np.zeros(new - old, dtype=np.int64)))
         self._count = np.concatenate((self._count, np.zeros(new - old, dtype=np.int64)))
         self._free_slots.extend(range(new - 1, old - 1, -1))
 
@@ -255,7 +257,8 @@ class DataPlane:
                 len(self._routable),
                 self._alive_arr,
                 len(self._alive),
-                self._slot_free,
+                self._slot_busy,
+                self._n_busy,
                 self._count,
                 self._heap_t,
                 self._heap_j,

@@ -3,8 +3,9 @@
 Between two control events the set of in-service tasks is fixed, so the requests that arrive in
 between are routed in one tight numba loop over numpy arrays. State:
 
-- ``slot_free[j, :c]``: per task slot ``j``, a min-heap of the times its ``c`` request slots become
-  free (the FCFS multi-server workload vector: a request starts at max(arrival, earliest free slot));
+- ``slot_busy[j, :n_busy[j]]``: per task slot ``j``, a min-heap of the times its busy request slots
+  become free (the FCFS multi-server workload vector without its idle slots: a request starts at
+  once when fewer than ``c`` slots are busy, else when the earliest busy slot frees);
 - ``count[j]``: requests outstanding at task ``j`` (in service + waiting); FCFS never leaves a slot
   idle while a request waits, so waiting = max(0, count - c);
 - ``heap_t``/``heap_j``: one min-heap of (completion time, task) over every outstanding request;
@@ -18,9 +19,16 @@ request's slowdown on a task under 1 vCPU (archsel.performance.duration_factor);
 term is the time ``k`` requests that each need ``cpu_fraction x duration`` of CPU take to share
 ``V`` vCPUs. Later arrivals do not slow a request already running, and earlier ones do not speed
 up when others finish.
+
+Why ``route_requests`` is one long loop: numba reference-counts every array handed to a compiled
+helper with an atomic increment and decrement; in a loop that runs once per request those
+atomics cost more than the routing itself (measured: 40% of the kernel's time). Helpers remain
+for the paths taken once per simulated second or less.
 """
 
 from __future__ import annotations
+
+import math
 
 import numba
 import numpy as np
@@ -54,32 +62,22 @@ SEC_ROWS = 6
 
 
 @numba.njit(cache=True)
-def _sift_down(heap: np.ndarray, j: int, size: int, pos: int) -> None:
-    """Restore the min-heap ``heap[j, :size]`` below ``pos``."""
-    value = heap[j, pos]
+def _pop_min(heap_t: np.ndarray, heap_j: np.ndarray, size: int) -> None:
+    """Remove the root of the (time, task) min-heap of ``size`` entries, keeping the heap order."""
+    size -= 1
+    time, task = heap_t[size], heap_j[size]
+    pos = 0
     while True:
         child = 2 * pos + 1
         if child >= size:
             break
-        if child + 1 < size and heap[j, child + 1] < heap[j, child]:
+        if child + 1 < size and heap_t[child + 1] < heap_t[child]:
             child += 1
-        if heap[j, child] >= value:
+        if heap_t[child] >= time:
             break
-        heap[j, pos] = heap[j, child]
+        heap_t[pos] = heap_t[child]
+        heap_j[pos] = heap_j[child]
         pos = child
-    heap[j, pos] = value
-
-
-@numba.njit(cache=True)
-def _push(heap_t: np.ndarray, heap_j: np.ndarray, size: int, time: float, task: int) -> None:
-    pos = size
-    while pos > 0:
-        parent = (pos - 1) // 2
-        if heap_t[parent] <= time:
-            break
-        heap_t[pos] = heap_t[parent]
-        heap_j[pos] = heap_j[parent]
-        pos = parent
     heap_t[pos] = time
     heap_j[pos] = task
 
@@ -90,22 +88,8 @@ def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: n
     size = state[STATE_HEAP_SIZE]
     while size > 0 and heap_t[0] <= now:
         count[heap_j[0]] -= 1
+        _pop_min(heap_t, heap_j, size)
         size -= 1
-        time, task = heap_t[size], heap_j[size]
-        pos = 0
-        while True:
-            child = 2 * pos + 1
-            if child >= size:
-                break
-            if child + 1 < size and heap_t[child + 1] < heap_t[child]:
-                child += 1
-            if heap_t[child] >= time:
-                break
-            heap_t[pos] = heap_t[child]
-            heap_j[pos] = heap_j[child]
-            pos = child
-        heap_t[pos] = time
-        heap_j[pos] = task
     state[STATE_HEAP_SIZE] = size
 
 
@@ -158,29 +142,6 @@ def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, wor
 
 
 @numba.njit(cache=True)
-def _choose(tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray, lor: bool, state: np.ndarray) -> int:
-    """The ALB's pick: round robin, or least outstanding requests with ties broken by a random rotation."""
-    if not lor:
-        chosen = routable[state[STATE_ROUND_ROBIN] % n_routable]
-        state[STATE_ROUND_ROBIN] += 1
-        return int(chosen)
-    index = min(int(tie * n_routable), n_routable - 1)
-    chosen = routable[index]
-    fewest = count[chosen]
-    for _ in range(n_routable - 1):
-        if fewest == 0:
-            break  # nothing beats an idle task
-        index += 1
-        if index == n_routable:
-            index = 0
-        j = routable[index]
-        if count[j] < fewest:
-            fewest = count[j]
-            chosen = j
-    return int(chosen)
-
-
-@numba.njit(cache=True)
 def route_requests(
     arrivals: np.ndarray,
     work_s: np.ndarray,
@@ -191,7 +152,8 @@ def route_requests(
     n_routable: int,
     alive: np.ndarray,
     n_alive: int,
-    slot_free: np.ndarray,
+    slot_busy: np.ndarray,
+    n_busy: np.ndarray,
     count: np.ndarray,
     heap_t: np.ndarray,
     heap_j: np.ndarray,
@@ -216,41 +178,138 @@ def route_requests(
     )
     lor = shape[SHAPE_LEAST_OUTSTANDING] > 0.5
     n_sec = sec.shape[1]
+    capacity = heap_t.shape[0]
     for i in range(begin, end):
-        if state[STATE_HEAP_SIZE] >= heap_t.shape[0]:
+        if state[STATE_HEAP_SIZE] >= capacity:
             return i
         now = arrivals[i]
-        _snapshots(now, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
-        _complete_until(now, heap_t, heap_j, count, state)
+        if state[STATE_NEXT_SNAPSHOT] < n_sec and state[STATE_NEXT_SNAPSHOT] - offset_s <= now:
+            _snapshots(now, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
+
+        # Completions up to now leave their tasks' counts (the min-heap pop, inline).
+        size = state[STATE_HEAP_SIZE]
+        while size > 0 and heap_t[0] <= now:
+            count[heap_j[0]] -= 1
+            size -= 1
+            last_t, last_j = heap_t[size], heap_j[size]
+            pos = 0
+            while True:
+                child = 2 * pos + 1
+                if child >= size:
+                    break
+                if child + 1 < size and heap_t[child + 1] < heap_t[child]:
+                    child += 1
+                if heap_t[child] >= last_t:
+                    break
+                heap_t[pos] = heap_t[child]
+                heap_j[pos] = heap_j[child]
+                pos = child
+            heap_t[pos] = last_t
+            heap_j[pos] = last_j
+        state[STATE_HEAP_SIZE] = size
+
         measured = 0.0 <= now < horizon_s
-        second = int((now + offset_s) // 1.0)
-        if 0 <= second < n_sec:
+        second = int(math.floor(now + offset_s))
+        in_bins = 0 <= second < n_sec
+        if in_bins:
             sec[SEC_ARRIVALS, second] += 1
         wait_s[i] = 0.0
         latency_ms[i] = 0.0
-        if n_routable == 0:
-            code = STATUS_NO_TARGET
-        else:
-            j = _choose(ties[i], routable, n_routable, count, lor, state)
+        code = STATUS_NO_TARGET
+        if n_routable > 0:
+            # The ALB's pick: round robin, or least outstanding requests with ties broken by a
+            # random rotation (the scan stops at an idle task: nothing beats it).
+            if lor:
+                index = min(int(ties[i] * n_routable), n_routable - 1)
+                j = routable[index]
+                fewest = count[j]
+                for _ in range(n_routable - 1):
+                    if fewest == 0:
+                        break
+                    index = index + 1 if index + 1 < n_routable else 0
+                    if count[routable[index]] < fewest:
+                        j = routable[index]
+                        fewest = count[j]
+            else:
+                j = routable[state[STATE_ROUND_ROBIN] % n_routable]
+                state[STATE_ROUND_ROBIN] += 1
             outstanding = count[j]
             if 0 <= queue_limit <= outstanding - concurrency:
                 code = STATUS_SHED
             else:
-                earliest = slot_free[j, 0]
-                start = now if earliest <= now else earliest
-                in_service = outstanding + 1 if earliest <= now else concurrency
-                done = start + work_s[i] * max(unloaded, in_service * cpu_fraction / vcpu)
-                slot_free[j, 0] = done
-                _sift_down(slot_free, j, concurrency, 0)
-                _push(heap_t, heap_j, state[STATE_HEAP_SIZE], done, j)
-                state[STATE_HEAP_SIZE] += 1
+                # Slots that freed by now go idle (pop them off the task's busy-slot heap).
+                busy = n_busy[j]
+                while busy > 0 and slot_busy[j, 0] <= now:
+                    busy -= 1
+                    last_t = slot_busy[j, busy]
+                    pos = 0
+                    while True:
+                        child = 2 * pos + 1
+                        if child >= busy:
+                            break
+                        if child + 1 < busy and slot_busy[j, child + 1] < slot_busy[j, child]:
+                            child += 1
+                        if slot_busy[j, child] >= last_t:
+                            break
+                        slot_busy[j, pos] = slot_busy[j, child]
+                        pos = child
+                    slot_busy[j, pos] = last_t
+                if busy < concurrency:
+                    # An idle slot: start now; every outstanding request is in service (FCFS).
+                    start = now
+                    done = start + work_s[i] * max(unloaded, (outstanding + 1) * cpu_fraction / vcpu)
+                    pos = busy
+                    while pos > 0:
+                        parent = (pos - 1) // 2
+                        if slot_busy[j, parent] <= done:
+                            break
+                        slot_busy[j, pos] = slot_busy[j, parent]
+                        pos = parent
+                    slot_busy[j, pos] = done
+                    busy += 1
+                else:
+                    # Every slot busy: wait for the earliest, which then serves this request.
+                    start = slot_busy[j, 0]
+                    done = start + work_s[i] * max(unloaded, concurrency * cpu_fraction / vcpu)
+                    pos = 0
+                    while True:
+                        child = 2 * pos + 1
+                        if child >= busy:
+                            break
+                        if child + 1 < busy and slot_busy[j, child + 1] < slot_busy[j, child]:
+                            child += 1
+                        if slot_busy[j, child] >= done:
+                            break
+                        slot_busy[j, pos] = slot_busy[j, child]
+                        pos = child
+                    slot_busy[j, pos] = done
+                n_busy[j] = busy
+
+                # The completion joins the fleet-wide heap (min-heap push, inline).
+                pos = size
+                while pos > 0:
+                    parent = (pos - 1) // 2
+                    if heap_t[parent] <= done:
+                        break
+                    heap_t[pos] = heap_t[parent]
+                    heap_j[pos] = heap_j[parent]
+                    pos = parent
+                heap_t[pos] = done
+                heap_j[pos] = j
+                state[STATE_HEAP_SIZE] = size + 1
                 count[j] = outstanding + 1
+
                 response_s = done - now + alb_s
                 wait_s[i] = start - now
                 latency_ms[i] = response_s * 1000.0
                 code = STATUS_TIMEOUT if response_s > idle_s else STATUS_OK
-                _spread_cpu(sec, offset_s, start, done, cpu_fraction * work_s[i])
-                if 0 <= second < n_sec:
+                work = cpu_fraction * work_s[i]
+                first_second = math.floor(start + offset_s)
+                if first_second == math.floor(done + offset_s) and 0 <= first_second < n_sec:
+                    sec[SEC_CPU, int(first_second)] += work  # most requests: within one second
+                else:
+                    _spread_cpu(sec, offset_s, start, done, work)
+                if in_bins:
                     sec[SEC_ROUTED, second] += 1
                     if code == STATUS_OK:
                         sec[SEC_RESPONSES, second] += 1

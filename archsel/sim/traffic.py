@@ -166,14 +166,12 @@ def iter_arrivals(
     if process == "deterministic":
         yield from _deterministic_arrivals(rate, chunk_s)
         return
+    from archsel.sim.arrival_sort import sorted_within_seconds  # numba: only simulations pay its import
+
     for start in range(0, len(rate), chunk_s):
         block = rate[start : start + chunk_s]
         counts = rng.poisson(block)
-        total = int(counts.sum())
-        offsets = np.repeat(np.arange(start, start + len(block), dtype=np.float64), counts)
-        times = offsets + rng.random(total)
-        times.sort(kind="stable")
-        yield times
+        yield sorted_within_seconds(rng.random(int(counts.sum())), counts, start)
 
 
 def _deterministic_arrivals(rate: np.ndarray, chunk_s: int) -> Iterator[np.ndarray]:

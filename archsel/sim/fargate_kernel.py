@@ -142,7 +142,7 @@ def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, wor
 
 
 @numba.njit(cache=True)
-def route_requests(
+def route_requests(  # noqa: C901 - one loop on purpose: see "Why route_requests is one long loop" above
     arrivals: np.ndarray,
     work_s: np.ndarray,
     ties: np.ndarray,
@@ -209,7 +209,7 @@ def route_requests(
         state[STATE_HEAP_SIZE] = size
 
         measured = 0.0 <= now < horizon_s
-        second = int(math.floor(now + offset_s))
+        second = math.floor(now + offset_s)
         in_bins = 0 <= second < n_sec
         if in_bins:
             sec[SEC_ARRIVALS, second] += 1
@@ -306,7 +306,7 @@ def route_requests(
                 work = cpu_fraction * work_s[i]
                 first_second = math.floor(start + offset_s)
                 if first_second == math.floor(done + offset_s) and 0 <= first_second < n_sec:
-                    sec[SEC_CPU, int(first_second)] += work  # most requests: within one second
+                    sec[SEC_CPU, first_second] += work  # most requests: within one second
                 else:
                     _spread_cpu(sec, offset_s, start, done, work)
                 if in_bins:

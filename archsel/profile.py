@@ -8,13 +8,23 @@ with the project's design notes (AWS documentation and published measurements).
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from archsel.distributions import Distribution
-from archsel.units import format_clock, parse_clock_s, parse_duration_s
+from archsel.units import SECONDS_PER_DAY, format_clock, parse_clock_s, parse_duration_s
 
 DurationS = Annotated[float, BeforeValidator(parse_duration_s)]
 # Clock times parse from "HH:MM" (or an hour number) into seconds after midnight, and dump back as
@@ -341,6 +351,73 @@ class Alb(Frozen):
     )
 
 
+class ScheduledCapacity(Frozen):
+    """Task bounds that replace fargate.min_tasks/max_tasks between two clock times each day (scheduled actions)."""
+
+    from_: ClockS = Field(alias="from", description="Start, clock time UTC.")
+    to: ClockS = Field(description="End, clock time UTC (may be earlier than from: wraps midnight).")
+    min_tasks: int | None = Field(
+        default=None, ge=0, description="Minimum tasks during the window; null = fargate.min_tasks."
+    )
+    max_tasks: int | None = Field(
+        default=None, ge=1, description="Maximum tasks during the window; null = fargate.max_tasks."
+    )
+
+    @model_validator(mode="after")
+    def _check_window(self) -> ScheduledCapacity:
+        if self.min_tasks is None and self.max_tasks is None:
+            raise ValueError("a scheduled window needs min_tasks, max_tasks or both")
+        if self.from_ == self.to:
+            raise ValueError(f"from and to are the same time ({_hh_mm(self.to)}): the window is empty")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The window as written, e.g. '08:00-20:00'."""
+        return f"{_hh_mm(self.from_)}-{_hh_mm(self.to)}"
+
+    def covers(self, clock_s: float) -> bool:
+        """Whether the window holds at ``clock_s`` seconds after midnight UTC (from inclusive, to exclusive)."""
+        if self.from_ <= self.to:
+            return self.from_ <= clock_s < self.to
+        return clock_s >= self.from_ or clock_s < self.to  # wraps midnight
+
+
+def _hh_mm(clock_s: float) -> str:
+    return format_clock(clock_s).removesuffix(":00")  # "08:00:00" -> "08:00"; "08:00:30" stays
+
+
+def _check_schedule(windows: tuple[ScheduledCapacity, ...], base_min: int, base_max: int) -> None:
+    """Bounds in effect in every window keep min <= max, and no two windows of one day overlap."""
+    for index, window in enumerate(windows):
+        low = base_min if window.min_tasks is None else window.min_tasks
+        high = base_max if window.max_tasks is None else window.max_tasks
+        if low > high:
+            low_from = "" if window.min_tasks is not None else " (from fargate.min_tasks)"
+            high_from = "" if window.max_tasks is not None else " (from fargate.max_tasks)"
+            raise ValueError(
+                f"window [{index}] ({window.label}): min_tasks {low}{low_from} must be <= "
+                f"max_tasks {high}{high_from} during the window"
+            )
+    for first, second in itertools.combinations(range(len(windows)), 2):
+        if _overlap(windows[first], windows[second]):
+            raise ValueError(
+                f"windows [{first}] ({windows[first].label}) and [{second}] ({windows[second].label}) overlap; "
+                "windows of one day must not overlap (one may end where the next starts)"
+            )
+
+
+def _day_spans(window: ScheduledCapacity) -> tuple[tuple[float, float], ...]:
+    """The window as spans [start, end) within one day (two when it wraps midnight)."""
+    if window.from_ <= window.to:
+        return ((window.from_, window.to),)
+    return ((window.from_, SECONDS_PER_DAY), (0.0, window.to))
+
+
+def _overlap(first: ScheduledCapacity, second: ScheduledCapacity) -> bool:
+    return any(a < d and c < b for a, b in _day_spans(first) for c, d in _day_spans(second))
+
+
 class Fargate(Frozen):
     """ALB + ECS on Fargate settings. Defaults: facts §3 (ECS, Fargate and ALB docs)."""
 
@@ -358,6 +435,10 @@ class Fargate(Frozen):
     min_tasks: int = Field(default=1, ge=0, description="Minimum tasks (also the desired count at start).")
     max_tasks: int = Field(default=20, ge=1, description="Maximum tasks.")
     scaling: Scaling = Field(default=Scaling(), description="Target-tracking autoscaling policy.")
+    schedule: tuple[ScheduledCapacity, ...] = Field(
+        default=(),
+        description="Daily windows (UTC) with their own min_tasks/max_tasks (scheduled scaling); outside them the base bounds apply.",
+    )
     task_start_s: Distribution = Field(
         default=Distribution(distribution="uniform", min=30, max=90),
         description="Launch to running (ENI, image pull, app start), s. Default uniform 30-90 (measured 53-62 s, facts §3.2).",
@@ -388,6 +469,16 @@ class Fargate(Frozen):
         default=4_000, gt=0, description="Regional Fargate On-Demand vCPU quota (new accounts start at 6)."
     )
     alb: Alb = Field(default=Alb(), description="ALB connection behaviour (for its LCU charge).")
+
+    @field_validator("schedule")
+    @classmethod
+    def _check_schedule(
+        cls, schedule: tuple[ScheduledCapacity, ...], info: ValidationInfo
+    ) -> tuple[ScheduledCapacity, ...]:
+        # Fields validate in order: the base bounds are in info.data unless they were invalid themselves.
+        if "min_tasks" in info.data and "max_tasks" in info.data:
+            _check_schedule(schedule, info.data["min_tasks"], info.data["max_tasks"])
+        return schedule
 
     @model_validator(mode="after")
     def _check_size_and_bounds(self) -> Fargate:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import simpy
 
@@ -90,3 +90,20 @@ class Autoscaler:
             return
         self._fleet.set_desired(decision.to_tasks)
         self.scaling_events.append(ScalingEvent(now, decision.from_tasks, decision.to_tasks, decision.reason))
+
+    def set_bounds(self, min_tasks: int, max_tasks: int, reason: str) -> None:
+        """Replace the policy's [min, max] now (a scheduled action) and move the desired count into them at once.
+
+        Works for any frozen-dataclass policy with ``min_tasks``/``max_tasks`` fields and a state
+        with ``desired``. The change is a scaling event even when the desired count stays (AWS logs
+        a scheduled action as a scaling activity); the policy's alarms, runs and cooldowns carry on.
+        """
+        if (self._policy.min_tasks, self._policy.max_tasks) == (min_tasks, max_tasks):
+            return
+        self._policy = replace(self._policy, min_tasks=min_tasks, max_tasks=max_tasks)
+        before = self._state.desired
+        after = max(min_tasks, min(max_tasks, before))
+        self._state = replace(self._state, desired=after)
+        if after != before:
+            self._fleet.set_desired(after)
+        self.scaling_events.append(ScalingEvent(float(self._env.now), before, after, reason))

@@ -1,4 +1,4 @@
-"""ALB + ECS on Fargate simulator: per-task queueing, target-tracking autoscaling, late capacity, billing.
+"""ALB + ECS on Fargate simulator: per-task queueing, target tracking and scheduled scaling, late capacity, billing.
 
 SimPy drives time and the control plane (metric periods and alarms, task launches, health checks,
 draining, Spot interruptions); requests never become SimPy processes. Before each control event
@@ -9,10 +9,12 @@ The run covers [-warmup, horizon); statistics and billing cover [0, horizon).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, replace
 
 import numpy as np
 import simpy
+from simpy.events import URGENT
 
 from archsel.performance import duration_factor
 from archsel.profile import WorkloadProfile
@@ -22,6 +24,7 @@ from archsel.sim.fargate_control import Autoscaler, MetricSetup
 from archsel.sim.fargate_dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
 from archsel.sim.fargate_fleet import Fleet, FleetEvent, FleetSetup, TaskLife
 from archsel.sim.fargate_params import FargateParams
+from archsel.sim.fargate_schedule import BoundsChange, CapacitySchedule
 from archsel.sim.fargate_timeline import CountLog
 from archsel.sim.fargate_usage import fargate_usage
 from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
@@ -59,9 +62,17 @@ def run_fargate(
     dataplane = DataPlane(_dataplane_setup(profile, params, warmup, options.horizon_s), arrivals, request_rng)
     env = simpy.Environment(initial_time=-warmup)
     fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, control_rng)
-    policy = TargetTracking.from_profile(fargate, params.scale_in_ratio)
+    schedule = CapacitySchedule.from_profile(fargate)
+    first = schedule.bounds_at(-warmup)  # a run that starts inside a window starts with its bounds
+    policy = replace(
+        TargetTracking.from_profile(fargate, params.scale_in_ratio),
+        min_tasks=first.min_tasks,
+        max_tasks=first.max_tasks,
+    )
     fleet.start(policy.clamp(_settled_tasks(profile, float(rate[:60].mean()) if rate.size else 0.0)))
     autoscaler = Autoscaler(env, policy, _metric_setup(profile, params), fleet, dataplane)
+    if fargate.schedule:
+        env.process(_scheduled_actions(env, autoscaler, schedule.changes(-warmup, options.horizon_s)))
     env.process(autoscaler.run())
     env.run(until=options.horizon_s)
     dataplane.advance(options.horizon_s)
@@ -85,6 +96,30 @@ def run_fargate(
     )
     events = sorted(fleet.events + autoscaler.datapoints, key=lambda event: event.time_s)
     return FargateOutcome(run, tuple(events), lives)
+
+
+class _UrgentTimeout(simpy.Event):
+    """A timeout processed before the ordinary (NORMAL) events of its instant, as SimPy's own start events are."""
+
+    def __init__(self, env: simpy.Environment, delay_s: float) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, URGENT, delay_s)
+
+
+def _scheduled_actions(
+    env: simpy.Environment, autoscaler: Autoscaler, changes: tuple[BoundsChange, ...]
+) -> Generator[simpy.Event, None, None]:
+    """The SimPy process of the scheduled actions: the autoscaler's bounds change at each window edge.
+
+    An action lands before the alarm evaluation of the same instant (a window edge on a metric
+    period boundary): the evaluation then works within the new bounds, so the order is fixed
+    rather than left to which process happened to schedule its timeout first.
+    """
+    for change in changes:
+        yield _UrgentTimeout(env, change.time_s - float(env.now))
+        autoscaler.set_bounds(change.after.min_tasks, change.after.max_tasks, change.reason)
 
 
 def _dataplane_setup(profile: WorkloadProfile, params: FargateParams, warmup: int, horizon_s: float) -> DataPlaneSetup:

@@ -113,3 +113,79 @@ def test_a_json_dump_validates_back_to_the_same_profile(scenario: Path) -> None:
     profile = load_profile(scenario)
     dumped = profile.model_dump(mode="json", by_alias=True)
     assert WorkloadProfile.model_validate(dumped) == profile
+
+
+# --------------------------------------------------------------------------- fargate.schedule
+
+SCHEDULED = MINIMAL + "fargate:\n  min_tasks: 2\n  max_tasks: 20\n  schedule:\n"
+
+
+def test_schedule_windows_parse_clock_times_and_leave_unset_bounds_to_the_base() -> None:
+    profile = parse_profile(SCHEDULED + '    - {from: "08:00", to: "20:00", min_tasks: 6, max_tasks: 40}\n')
+    (window,) = profile.fargate.schedule
+    assert (window.from_, window.to, window.min_tasks, window.max_tasks) == (8 * 3600, 20 * 3600, 6, 40)
+    only_max = parse_profile(SCHEDULED + '    - {from: "22:00", to: "06:00", max_tasks: 4}\n').fargate.schedule[0]
+    assert (only_max.min_tasks, only_max.max_tasks) == (None, 4)
+    assert only_max.covers(23 * 3600) and only_max.covers(0) and not only_max.covers(6 * 3600)
+
+
+def test_a_window_needs_at_least_one_bound() -> None:
+    with pytest.raises(ProfileError, match=r"<profile>:8: fargate.schedule\[0\]: a scheduled window needs min_tasks"):
+        parse_profile(SCHEDULED + '    - {from: "08:00", to: "20:00"}\n')
+
+
+def test_an_empty_window_is_refused() -> None:
+    with pytest.raises(ProfileError, match=r"fargate.schedule\[0\]: from and to are the same time \(08:00\)"):
+        parse_profile(SCHEDULED + '    - {from: "08:00", to: "08:00", min_tasks: 3}\n')
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        (
+            "{from: '08:00', to: '20:00', min_tasks: 30}",
+            "min_tasks 30 must be <= max_tasks 20 (from fargate.max_tasks)",
+        ),
+        ("{from: '08:00', to: '20:00', max_tasks: 1}", "min_tasks 2 (from fargate.min_tasks) must be <= max_tasks 1"),
+        ("{from: '08:00', to: '20:00', min_tasks: 9, max_tasks: 8}", "min_tasks 9 must be <= max_tasks 8"),
+    ],
+)
+def test_bounds_in_effect_in_a_window_keep_min_at_most_max(window: str, message: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(SCHEDULED + f"    - {window}\n")
+    assert caught.value.message.startswith("<profile>:7: fargate.schedule: window [0] (08:00-20:00): ")
+    assert message in caught.value.message
+
+
+def test_max_tasks_in_a_window_is_at_least_one() -> None:
+    with pytest.raises(
+        ProfileError, match=r"fargate.schedule\[0\].max_tasks: input should be greater than or equal to 1"
+    ):
+        parse_profile(SCHEDULED + '    - {from: "08:00", to: "20:00", max_tasks: 0}\n')
+
+
+def test_overlapping_windows_are_named_both() -> None:
+    text = (
+        SCHEDULED
+        + '    - {from: "08:00", to: "20:00", min_tasks: 3}\n    - {from: "22:00", to: "09:00", min_tasks: 4}\n'
+    )
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(text)
+    assert "fargate.schedule: windows [0] (08:00-20:00) and [1] (22:00-09:00) overlap" in caught.value.message
+
+
+def test_windows_may_meet_end_to_start_even_across_midnight() -> None:
+    text = (
+        SCHEDULED
+        + '    - {from: "08:00", to: "20:00", min_tasks: 3}\n    - {from: "20:00", to: "08:00", min_tasks: 1}\n'
+    )
+    assert len(parse_profile(text).fargate.schedule) == 2
+
+
+def test_a_scheduled_profile_dumps_and_validates_back() -> None:
+    from archsel.profile import WorkloadProfile
+
+    profile = parse_profile(SCHEDULED + '    - {from: "18:30", to: "02:00", min_tasks: 4, max_tasks: 30}\n')
+    dumped = profile.model_dump(mode="json", by_alias=True)
+    assert dumped["fargate"]["schedule"] == [{"from": "18:30:00", "to": "02:00:00", "min_tasks": 4, "max_tasks": 30}]
+    assert WorkloadProfile.model_validate(dumped) == profile

@@ -437,7 +437,7 @@ class Fargate(Frozen):
     scaling: Scaling = Field(default=Scaling(), description="Target-tracking autoscaling policy.")
     schedule: tuple[ScheduledCapacity, ...] = Field(
         default=(),
-        description="Daily windows (UTC) with their own min_tasks/max_tasks (scheduled scaling); outside them the base bounds apply.",
+        description="Scheduled scaling: daily windows (UTC, not overlapping) with their own min_tasks/max_tasks; outside them min_tasks/max_tasks apply.",
     )
     task_start_s: Distribution = Field(
         default=Distribution(distribution="uniform", min=30, max=90),

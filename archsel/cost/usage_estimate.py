@@ -3,7 +3,8 @@
 This is what `archsel cost` prices. It uses the mean rate and the mean request time, so it
 knows nothing of cold starts (INIT duration is zero here; `archsel simulate` measures it),
 of queueing, or of autoscaling lag; Fargate runs the task count that serves the mean load
-at the scaling target all month.
+at the scaling target all month (within each part of the day's bounds when fargate.schedule
+gives some).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from archsel.distributions import Distribution
 from archsel.performance import duration_factor, lambda_duration_factor
 from archsel.profile import WorkloadProfile
 from archsel.routes import mean_duration_ms, route_layout
+from archsel.sim.fargate_schedule import Bounds, CapacitySchedule
 from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
 from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 
@@ -195,8 +197,8 @@ def provisioned(
 # ----------------------------------------------------------------------------- Fargate
 
 
-def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
-    """Tasks that serve the mean load at the scaling target, within [min_tasks, max_tasks].
+def fargate_tasks_needed(profile: WorkloadProfile, mean_rps: float) -> int:
+    """Tasks that serve the mean load at the scaling target (before the min/max bounds).
 
     CPU target: each request uses ``cpu_fraction`` x its reference time of vCPU-seconds, so a
     task's utilisation is rps x that / vCPU. Request-count target: requests per task per
@@ -212,15 +214,31 @@ def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
         needed = mean_rps * 60.0 / fargate.scaling.target
     wall_s = reference_s * duration_factor(profile.request.cpu_fraction, fargate.vcpu)
     in_flight = mean_rps * wall_s / fargate.concurrency_per_task
-    tasks = math.ceil(max(needed, in_flight) - _EPSILON)
-    return min(max(tasks, fargate.min_tasks), fargate.max_tasks)
+    return math.ceil(max(needed, in_flight) - _EPSILON)
+
+
+def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
+    """Tasks that serve the mean load at the scaling target, within [min_tasks, max_tasks]."""
+    return Bounds(profile.fargate.min_tasks, profile.fargate.max_tasks).clamp(fargate_tasks_needed(profile, mean_rps))
+
+
+def fargate_mean_tasks(profile: WorkloadProfile, mean_rps: float) -> float:
+    """Tasks over the day: the mean-load count kept within the bounds in force in each part of it.
+
+    With ``fargate.schedule`` the bounds change by time of day; the load is taken as even over
+    the day (a simplification of the no-simulation estimate: a window that raises min_tasks
+    for the peak is charged its tasks, but the peak itself is not). Without one, the base bounds.
+    """
+    needed = fargate_tasks_needed(profile, mean_rps)
+    segments = CapacitySchedule.from_profile(profile.fargate).day_segments()
+    return sum(bounds.clamp(needed) * seconds for seconds, bounds in segments) / SECONDS_PER_DAY
 
 
 def fargate_usage(profile: WorkloadProfile, load: TrafficLoad) -> FargateUsage:
     """ALB + Fargate usage: the mean-load task count for the whole month."""
     fargate = profile.fargate
     requests = load.requests_per_month
-    task_seconds = fargate_tasks(profile, load.mean_rps) * profile.seconds_per_month
+    task_seconds = fargate_mean_tasks(profile, load.mean_rps) * profile.seconds_per_month
     hourly = hourly_rates(profile)
     network = fargate_network(profile, task_hours=task_seconds / 3_600.0, hourly_rps=hourly, requests=requests)
     return FargateUsage(

@@ -58,7 +58,7 @@ class Candidate:
                 knobs["functions"] = {f.name: f.memory_mb for f in plan.functions}
             return knobs
         fargate = self.profile.fargate
-        return {
+        knobs = {
             "vcpu": fargate.vcpu,
             "memory_gb": fargate.memory_gb,
             "architecture": fargate.architecture,
@@ -68,6 +68,9 @@ class Candidate:
             "scaling_target": fargate.scaling.target,
             "spot_share": fargate.spot_share,
         }
+        if fargate.schedule:
+            knobs["schedule"] = [window.model_dump(mode="json", by_alias=True) for window in fargate.schedule]
+        return knobs
 
     def describe(self) -> str:
         """A short label, e.g. 'Lambda 1024 MB arm64, HTTP API' or 'Fargate 0.5 vCPU/1 GB x86_64, 1-20 tasks'."""
@@ -79,9 +82,11 @@ class Candidate:
             return f"Lambda {s.memory_mb} MB {s.architecture}, {s.api.upper()} API{extra}"
         f = self.profile.fargate
         spot = f", {f.spot_share:.0%} Spot" if f.spot_share else ""
+        windows = len(f.schedule)
+        scheduled = f" ({windows} scheduled window{'s' if windows > 1 else ''})" if windows else ""
         return (
-            f"Fargate {f.vcpu:g} vCPU/{f.memory_gb:g} GB {f.architecture}, {f.min_tasks}-{f.max_tasks} tasks "
-            f"at {f.scaling.metric} {f.scaling.target:g}{spot}"
+            f"Fargate {f.vcpu:g} vCPU/{f.memory_gb:g} GB {f.architecture}, {f.min_tasks}-{f.max_tasks} tasks"
+            f"{scheduled} at {f.scaling.metric} {f.scaling.target:g}{spot}"
         )
 
 

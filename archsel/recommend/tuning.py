@@ -2,7 +2,8 @@
 
 Lambda: the smallest static provisioned concurrency that meets them (cold starts removed).
 Fargate: the smallest minimum task count that meets them (capacity already warm when traffic
-rises, instead of arriving minutes late through target tracking).
+rises, instead of arriving minutes late through target tracking); with a fargate.schedule, the
+base min_tasks only, the windows kept as the user wrote them.
 Both search by bisection with a bounded number of simulations.
 """
 
@@ -12,9 +13,11 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
+from archsel.profile import Fargate
 from archsel.recommend.candidates import Candidate, fargate_key, lambda_key, with_fargate, with_lambda
 from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
 from archsel.sim.runner import PricedRun
+from archsel.units import SECONDS_PER_DAY
 
 MAX_SEARCH_STEPS = 5
 
@@ -49,15 +52,31 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
 
 
 def _tune_fargate(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | None:
-    fargate = evaluation.candidate.profile.fargate
-    if fargate.min_tasks >= fargate.max_tasks:
+    tried = min_tasks_range(evaluation.candidate.profile.fargate)
+    if tried is None:
         return None
 
     def variant(count: int) -> Candidate:
         profile = with_fargate(evaluation.candidate.profile, min_tasks=count)
         return Candidate(fargate_key(profile), "fargate", profile)
 
-    return _bisect(fargate.min_tasks + 1, fargate.max_tasks, variant, context)
+    return _bisect(*tried, variant, context)
+
+
+def min_tasks_range(fargate: Fargate) -> tuple[int, int] | None:
+    """The min_tasks values tuning tries: above the profile's, up to the largest its bounds allow; None if none.
+
+    With fargate.schedule the user's windows stay as written and only the base min_tasks is tuned.
+    It holds outside the windows and in windows that set only max_tasks, whose max caps it; when
+    windows with their own min_tasks cover the whole day it never applies, so there is nothing to try.
+    """
+    window_maxes = [w.max_tasks for w in fargate.schedule if w.min_tasks is None and w.max_tasks is not None]
+    ceiling = min([fargate.max_tasks, *window_maxes])
+    # Windows do not overlap, so their lengths add up to the time they cover.
+    own_min_s = sum((w.to - w.from_) % SECONDS_PER_DAY for w in fargate.schedule if w.min_tasks is not None)
+    if fargate.min_tasks >= ceiling or own_min_s >= SECONDS_PER_DAY:
+        return None
+    return fargate.min_tasks + 1, ceiling
 
 
 def _bisect(low: int, high: int, variant: Callable[[int], Candidate], context: EvaluationContext) -> Evaluation | None:

@@ -124,6 +124,16 @@ def test_tasks_stay_within_min_and_max() -> None:
     assert usage.ondemand_task_seconds == pytest.approx(4 * HOURS * 3600)
 
 
+def test_scheduled_bounds_hold_for_their_part_of_the_day() -> None:
+    # A quiet load (1 task needed): min 4 for 12 h of the day, and a max of 2 for 6 h at a busy load.
+    quiet = profile("traffic: {mean_rps: 0.01}\nfargate: {schedule: [{from: '08:00', to: '20:00', min_tasks: 4}]}\n")
+    assert fargate_of(quiet).ondemand_task_seconds == pytest.approx((12 * 4 + 12 * 1) / 24 * HOURS * 3600)
+    busy = profile(
+        "traffic: {mean_rps: 5000}\nfargate: {max_tasks: 8, schedule: [{from: '22:00', to: '04:00', max_tasks: 2}]}\n"
+    )
+    assert fargate_of(busy).ondemand_task_seconds == pytest.approx((6 * 2 + 18 * 8) / 24 * HOURS * 3600)
+
+
 def test_spot_share_splits_task_time() -> None:
     usage = fargate_of(profile("traffic: {mean_rps: 1}\nfargate: {min_tasks: 4, spot: 0.25}\n"))
     assert usage.spot_task_seconds == pytest.approx(HOURS * 3600)

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from archsel.scaffold.design import RecommendationSummary
-from archsel.scaffold.schedule import ScheduledAction
+from archsel.scaffold.schedule import ScheduledAction, TaskBoundsAction
 
 # CloudWatch Logs accepts only these retention periods (days), named as in CDK's RetentionDays.
 LOG_RETENTION_NAMES = {
@@ -133,6 +133,8 @@ class FargateParams:
     container_port: int
     min_tasks: int
     max_tasks: int
+    schedule: tuple[TaskBoundsAction, ...]
+    """Daily scheduled actions on the scalable target (fargate.schedule); empty without one."""
     scaling_metric: str
     predefined_metric: str
     target_value: float

@@ -14,7 +14,7 @@ import re
 
 from archsel import __version__
 from archsel.errors import UsageError
-from archsel.profile import WorkloadProfile
+from archsel.profile import Fargate, WorkloadProfile
 from archsel.routes import RouteLayout, route_layout, route_name, unique_names
 from archsel.scaffold.design import Design
 from archsel.scaffold.param_types import (
@@ -38,7 +38,7 @@ from archsel.scaffold.param_types import (
     ScaffoldParams,
     Subnet,
 )
-from archsel.scaffold.schedule import provisioned_schedule
+from archsel.scaffold.schedule import TaskBoundsAction, provisioned_schedule, task_bounds_schedule
 
 # CloudFormation's resource quota per stack, and what archsel's SAM template adds: the shared
 # resources (API, Cognito, buckets, logs, ...) and per function its role, version, alias and
@@ -210,6 +210,7 @@ def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams
         container_port=CONTAINER_PORT,
         min_tasks=f.min_tasks,
         max_tasks=f.max_tasks,
+        schedule=_task_schedule(f, notes),
         scaling_metric=scaling.metric,
         predefined_metric="ECSServiceAverageCPUUtilization" if scaling.metric == "cpu" else "ALBRequestCountPerTarget",
         target_value=scaling.target,
@@ -230,6 +231,16 @@ def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams
         https=domain is not None,
         api_domain=f"api.{domain}" if domain else None,
     )
+
+
+def _task_schedule(fargate: Fargate, notes: list[str]) -> tuple[TaskBoundsAction, ...]:
+    actions = task_bounds_schedule(fargate, notes)
+    if actions:
+        notes.append(
+            "scheduled task bounds take effect at the first window edge after a deploy "
+            "(until then the stack's base min_tasks/max_tasks apply)"
+        )
+    return actions
 
 
 def spot_weights(share: float) -> tuple[int, int]:

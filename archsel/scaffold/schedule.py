@@ -1,10 +1,12 @@
-"""A daily provisioned-concurrency schedule as Application Auto Scaling scheduled actions (UTC cron)."""
+"""Daily schedules as Application Auto Scaling scheduled actions (UTC cron): Lambda provisioned
+concurrency, and the task bounds of an ECS service (fargate.schedule)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archsel.profile import ProvisionedWindow
+from archsel.profile import Fargate, ProvisionedWindow
+from archsel.sim.fargate_schedule import CapacitySchedule
 
 SECONDS_PER_DAY = 86_400
 
@@ -59,10 +61,10 @@ def provisioned_schedule(provisioned: int | tuple[ProvisionedWindow, ...], notes
     return ProvisionedPlan(0, tuple(actions))
 
 
-def _minute_of(clock_s: float, notes: list[str]) -> int:
+def _minute_of(clock_s: float, notes: list[str], what: str = "provisioned-concurrency windows") -> int:
     """Minute of the day (cron has no seconds: round down and say so)."""
     if clock_s % 60:
-        note = "provisioned-concurrency windows are rounded down to whole minutes (cron has no seconds)"
+        note = f"{what} are rounded down to whole minutes (cron has no seconds)"
         if note not in notes:
             notes.append(note)
     return int(clock_s // 60)
@@ -78,3 +80,41 @@ def _covers(window: ProvisionedWindow, minute: int, notes: list[str]) -> bool:
     if start <= end:
         return start <= minute < end
     return minute >= start or minute < end  # wraps midnight
+
+
+@dataclass(frozen=True, slots=True)
+class TaskBoundsAction:
+    """Set the service's task bounds to [``min_tasks``, ``max_tasks``] every day at ``hour``:``minute`` UTC."""
+
+    name: str
+    hour: int
+    minute: int
+    min_tasks: int
+    max_tasks: int
+
+    @property
+    def cron(self) -> str:
+        """The Application Auto Scaling schedule expression."""
+        return f"cron({self.minute} {self.hour} * * ? *)"
+
+
+def task_bounds_schedule(fargate: Fargate, notes: list[str]) -> tuple[TaskBoundsAction, ...]:
+    """One action at each window edge where the bounds change, setting both bounds as the simulation does.
+
+    The action at a window's start sets its bounds (the base one where it gives none); the action
+    at its end restores the base bounds, or sets the next window's when one starts there.
+
+    >>> from archsel.profile import Fargate
+    >>> fargate = Fargate(min_tasks=2, max_tasks=20, schedule=[{"from": "08:00", "to": "20:00", "min_tasks": 6}])
+    >>> [(a.cron, a.min_tasks, a.max_tasks) for a in task_bounds_schedule(fargate, [])]
+    [('cron(0 8 * * ? *)', 6, 20), ('cron(0 20 * * ? *)', 2, 20)]
+    """
+    by_minute: dict[int, TaskBoundsAction] = {}
+    for change in CapacitySchedule.from_profile(fargate).changes(0.0, SECONDS_PER_DAY):
+        hour, minute = divmod(_minute_of(change.time_s, notes, "fargate.schedule windows"), 60)
+        after = change.after
+        # Two edges in one minute (seconds apart) become one action: the later bounds hold.
+        by_minute[hour * 60 + minute] = TaskBoundsAction(
+            f"tasks-{hour:02d}{minute:02d}", hour, minute, after.min_tasks, after.max_tasks
+        )
+    return tuple(by_minute[key] for key in sorted(by_minute))

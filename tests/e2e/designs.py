@@ -1,7 +1,7 @@
 """The designs the template tests render: every shipped scenario on both architectures, plus profiles
 written here for what the scenarios may not cover (Aurora, REST API, a provisioned schedule, a front
 end with a domain outside us-east-1, constant provisioned concurrency, a NAT gateway, Spot, the
-request-count metric, routes behind one router function and grouped)."""
+request-count metric, scheduled task bounds, routes behind one router function and grouped)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,22 @@ database: {kind: aurora-mysql, aurora: {min_acu: 1, max_acu: 16, rds_proxy: true
 frontend: {enabled: true, domain: shop.example.com}
 """
 
+# Scheduled task bounds: a daytime window with both bounds, one starting where it ends (min only),
+# and a night window across midnight with max only.
+SCHEDULED_FARGATE = """
+version: 1
+name: scheduled-fargate
+traffic: {mean_rps: 20, shape: diurnal, peak_rps: 60, peak_hour_utc: "14:00"}
+fargate:
+  min_tasks: 2
+  max_tasks: 20
+  scaling: {metric: cpu, target: 55}
+  schedule:
+    - {from: "08:00", to: "20:00", min_tasks: 6, max_tasks: 40}
+    - {from: "20:00", to: "22:30", min_tasks: 3}
+    - {from: "23:00", to: "05:00", max_tasks: 4}
+"""
+
 # Routes behind one router function (REST API, provisioned schedule on it), and grouped (Aurora,
 # VPC, constant provisioned concurrency on every function); the multi-route-api scenario is per-route.
 ROUTES_SINGLE = """
@@ -111,6 +127,7 @@ EXTRA = {
     "rich-lambda": (RICH_LAMBDA, "lambda"),
     "const-lambda": (CONST_LAMBDA, "lambda"),
     "rich-fargate": (RICH_FARGATE, "fargate"),
+    "scheduled-fargate": (SCHEDULED_FARGATE, "fargate"),
     "routes-single": (ROUTES_SINGLE, "lambda"),
     "routes-grouped": (ROUTES_GROUPED, "lambda"),
 }

@@ -100,8 +100,10 @@ def lambda_settings_problems(
     return problems + _common_problems(template, design)
 
 
-def fargate_settings_problems(template: Template, design: Design) -> list[str]:
-    """Task size, architecture, task bounds, scaling policy, health check and network as the design says."""
+def fargate_settings_problems(
+    template: Template, design: Design, expected_schedule: list[tuple[str, int, int]]
+) -> list[str]:
+    """Task size, architecture, task bounds and their schedule, scaling policy, health check and network as the design says."""
     f = design.profile.fargate
     task = _one(template, "AWS::ECS::TaskDefinition")
     service = _one(template, "AWS::ECS::Service")
@@ -122,6 +124,11 @@ def fargate_settings_problems(template: Template, design: Design) -> list[str]:
         "health": (group["HealthCheckPath"], group["HealthCheckIntervalSeconds"]),
         "public_ip": service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"],
         "nat": len(resources(template, "AWS::EC2::NatGateway")),
+        "schedule": sorted(
+            (a["Schedule"], a["ScalableTargetAction"]["MinCapacity"], a["ScalableTargetAction"]["MaxCapacity"])
+            for a in target.get("ScheduledActions", [])
+        ),
+        "schedule_utc": {a.get("Timezone") for a in target.get("ScheduledActions", [])},
     }
     want = {
         "cpu": str(round(f.vcpu * 1024)),
@@ -136,6 +143,8 @@ def fargate_settings_problems(template: Template, design: Design) -> list[str]:
         "health": ("/health", max(5, math.ceil(f.health_check_interval_s))),
         "public_ip": "DISABLED" if f.nat_gateway else "ENABLED",
         "nat": 1 if f.nat_gateway else 0,
+        "schedule": sorted(expected_schedule),
+        "schedule_utc": {"Etc/UTC"} if expected_schedule else set(),
     }
     problems = [f"{key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]]
     return problems + _common_problems(template, design)

@@ -22,7 +22,7 @@ from tests.e2e.cfn_checks import security_problems
 from tests.e2e.cfn_tools import Template, lint_errors, render_design, write_files
 from tests.e2e.designs import Case, cases, design, set_name
 from tests.e2e.settings_checks import fargate_settings_problems, lambda_settings_problems
-from tests.e2e.test_templates_sam import expected_schedule
+from tests.e2e.test_templates_sam import expected_schedule, expected_task_schedule
 
 pytest.importorskip("aws_cdk", reason="install the cdk extra: pip install -e '.[cdk]'")
 if shutil.which("node") is None:
@@ -96,4 +96,4 @@ def test_lambda_settings_equal_the_design(synthesized: dict[str, Template], case
 
 @pytest.mark.parametrize("case", cases("fargate"), ids=lambda c: c.id)
 def test_fargate_settings_equal_the_design(synthesized: dict[str, Template], case: Case) -> None:
-    assert fargate_settings_problems(synthesized[case.id], design(case)) == []
+    assert fargate_settings_problems(synthesized[case.id], design(case), expected_task_schedule(case)) == []

@@ -10,7 +10,7 @@ from functools import cache
 
 import pytest
 
-from archsel.scaffold.schedule import provisioned_schedule
+from archsel.scaffold.schedule import provisioned_schedule, task_bounds_schedule
 from tests.e2e.cfn_checks import secret_problems, security_problems
 from tests.e2e.cfn_tools import (
     Template,
@@ -31,6 +31,19 @@ EXPECTED_SCHEDULES = {
 }
 
 
+# Written out by hand from the scheduled-fargate windows (08-20 min 6 max 40, 20-22:30 min 3, 23-05 max 4;
+# base 2-20): each edge sets both bounds, the end of a window the base ones unless another starts there.
+EXPECTED_TASK_SCHEDULES = {
+    "scheduled-fargate": [
+        ("cron(0 5 * * ? *)", 2, 20),
+        ("cron(0 8 * * ? *)", 6, 40),
+        ("cron(0 20 * * ? *)", 3, 20),
+        ("cron(30 22 * * ? *)", 2, 20),
+        ("cron(0 23 * * ? *)", 2, 4),
+    ],
+}
+
+
 @cache
 def transformed(case: Case) -> Template:
     """The case's SAM template after the AWS::Serverless transform (once per case)."""
@@ -45,6 +58,14 @@ def expected_schedule(case: Case) -> list[tuple[str, int]] | None:
     if case.id in EXPECTED_SCHEDULES:
         return EXPECTED_SCHEDULES[case.id]
     return [(a.cron, a.count) for a in provisioned_schedule(windows, []).actions]
+
+
+def expected_task_schedule(case: Case) -> list[tuple[str, int, int]]:
+    """(cron, min, max) of each scheduled action on the ECS scalable target; none without fargate.schedule."""
+    fargate = design(case).profile.fargate
+    if case.id in EXPECTED_TASK_SCHEDULES:
+        return EXPECTED_TASK_SCHEDULES[case.id]
+    return [(a.cron, a.min_tasks, a.max_tasks) for a in task_bounds_schedule(fargate, [])]
 
 
 @pytest.mark.parametrize("case", cases(), ids=lambda c: c.id)
@@ -72,7 +93,7 @@ def test_lambda_settings_equal_the_design(case: Case) -> None:
 
 @pytest.mark.parametrize("case", cases("fargate"), ids=lambda c: c.id)
 def test_fargate_settings_equal_the_design(case: Case) -> None:
-    assert fargate_settings_problems(transformed(case), design(case)) == []
+    assert fargate_settings_problems(transformed(case), design(case), expected_task_schedule(case)) == []
 
 
 def test_the_rich_designs_exercise_what_they_claim() -> None:

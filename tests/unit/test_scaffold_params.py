@@ -85,6 +85,33 @@ def test_fargate_units_network_and_https() -> None:
     assert any("HTTP only" in note for note in plain.notes)
 
 
+def task_actions(schedule: str, bounds: str = "min_tasks: 2, max_tasks: 20") -> list[tuple[str, int, int]]:
+    p = params(BASE + f"fargate: {{{bounds}, schedule: {schedule}}}\n", "fargate")
+    assert p.fargate is not None
+    return [(a.cron, a.min_tasks, a.max_tasks) for a in p.fargate.schedule]
+
+
+def test_a_task_window_sets_both_bounds_and_its_end_restores_the_base() -> None:
+    got = task_actions("[{from: '08:00', to: '20:00', min_tasks: 6}]")
+    assert got == [("cron(0 8 * * ? *)", 6, 20), ("cron(0 20 * * ? *)", 2, 20)]
+
+
+def test_a_task_window_across_midnight_and_one_that_starts_where_another_ends() -> None:
+    got = task_actions("[{from: '22:00', to: '06:00', max_tasks: 3}, {from: '06:00', to: '09:30', min_tasks: 5}]")
+    assert got == [("cron(0 6 * * ? *)", 5, 20), ("cron(30 9 * * ? *)", 2, 20), ("cron(0 22 * * ? *)", 2, 3)]
+
+
+def test_task_schedule_notes_say_when_it_takes_effect_and_round_seconds() -> None:
+    p = params(BASE + "fargate: {schedule: [{from: '08:00:30', to: '09:00', min_tasks: 3}]}\n", "fargate")
+    assert p.fargate is not None
+    assert [(a.hour, a.minute) for a in p.fargate.schedule] == [(8, 0), (9, 0)]
+    assert any("fargate.schedule windows are rounded down to whole minutes" in note for note in p.notes)
+    assert any("first window edge after a deploy" in note for note in p.notes)
+    plain = params(BASE, "fargate")
+    assert plain.fargate is not None and plain.fargate.schedule == ()
+    assert not any("window" in note for note in plain.notes)
+
+
 def test_aurora_uses_the_proxy_with_lambda_and_only_when_asked_with_fargate() -> None:
     aurora = BASE + "database: {kind: aurora-mysql, aurora: {rds_proxy: false}}\n"
     lam = params(aurora, "lambda")

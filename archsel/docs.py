@@ -268,6 +268,14 @@ below, with its source. `archsel init --list` shows the shipped example profiles
   concurrency quota stays account-wide; `reserved_concurrency` and
   `provisioned_concurrency` apply to each function. Fargate serves every route from one
   service: each request takes its route's duration. Without routes the API is one route.
+- **Scheduled scaling** (`fargate.schedule`, optional) gives the Fargate service other task
+  bounds by time of day, as Application Auto Scaling scheduled actions do: each window
+  (`from`, `to`, UTC, repeated daily; windows must not overlap) sets `min_tasks`,
+  `max_tasks` or both, and the base `fargate.min_tasks`/`max_tasks` hold outside the
+  windows (and for the bound a window leaves out). At each window edge the desired count
+  moves into the new bounds at once (up to a new min, down to a new max); target tracking
+  keeps working inside them, so a surplus left by a lower min goes through its usual
+  scale-in rules. A run that starts inside a window starts with its bounds.
 - **Sources**: "facts §N" in a default's description is a section of the platform-facts
   reference in the project's design notes: AWS documentation and published measurements,
   each with its date. AWS changes these numbers; the defaults are the values as of that

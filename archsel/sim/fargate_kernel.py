@@ -61,7 +61,7 @@ SEC_CPU, SEC_ROUTED, SEC_ARRIVALS, SEC_RESPONSES, SEC_IN_SYSTEM, SEC_WAITING = 0
 SEC_ROWS = 6
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _pop_min(heap_t: np.ndarray, heap_j: np.ndarray, size: int) -> None:
     """Remove the root of the (time, task) min-heap of ``size`` entries, keeping the heap order."""
     size -= 1
@@ -82,7 +82,7 @@ def _pop_min(heap_t: np.ndarray, heap_j: np.ndarray, size: int) -> None:
     heap_j[pos] = task
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: np.ndarray, state: np.ndarray) -> None:
     """Pop every completion at or before ``now`` and take it off its task's outstanding count."""
     size = state[STATE_HEAP_SIZE]
@@ -93,7 +93,7 @@ def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: n
     state[STATE_HEAP_SIZE] = size
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _snapshots(
     until: float,
     alive: np.ndarray,
@@ -123,7 +123,7 @@ def _snapshots(
         state[STATE_NEXT_SNAPSHOT] = second + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, work: float) -> None:
     """Add ``work`` vCPU-seconds to the per-second CPU bins, evenly over [start, done)."""
     n_sec = sec.shape[1]
@@ -141,7 +141,7 @@ def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, wor
         second += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def route_requests(  # noqa: C901 - one loop on purpose: see "Why route_requests is one long loop" above
     arrivals: np.ndarray,
     work_s: np.ndarray,
@@ -328,7 +328,7 @@ def route_requests(  # noqa: C901 - one loop on purpose: see "Why route_requests
     return end
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def take_snapshots(
     until: float,
     alive: np.ndarray,

@@ -25,6 +25,9 @@ from archsel.sim.fargate_kernel import (
     ACC_STATUS,
     ACC_WAIT_S,
     ACC_WAITED,
+    ROUTE_LEAST_OUTSTANDING,
+    ROUTE_RANDOM,
+    ROUTE_ROUND_ROBIN,
     SEC_ARRIVALS,
     SEC_CPU,
     SEC_IN_SYSTEM,
@@ -61,9 +64,12 @@ class DataPlaneSetup:
     alb_latency_s: float
     idle_timeout_s: float
     least_outstanding: bool
+    """Least outstanding requests; else round robin (or random, with ``weighted_random``)."""
     offset_s: int
     """Warm-up length: simulated time t maps to per-second bin t + offset_s."""
     horizon_s: float
+    weighted_random: bool = False
+    """The ALB's weighted-random algorithm (equal weights: uniform); overrides ``least_outstanding``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,12 @@ class RequestRecord:
     status: np.ndarray
     latency_ms: np.ndarray
     wait_s: np.ndarray
+
+
+def _routing_code(setup: DataPlaneSetup) -> int:
+    if setup.weighted_random:
+        return ROUTE_RANDOM
+    return ROUTE_LEAST_OUTSTANDING if setup.least_outstanding else ROUTE_ROUND_ROBIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +161,7 @@ class DataPlane:
                 setup.unloaded_factor,
                 setup.alb_latency_s,
                 setup.idle_timeout_s,
-                1.0 if setup.least_outstanding else 0.0,
+                _routing_code(setup),
                 setup.offset_s,
                 setup.horizon_s,
             ],

@@ -42,8 +42,11 @@ STATUS_TIMEOUT = 3
 
 # Settings vector ``shape``.
 SHAPE_CONCURRENCY, SHAPE_QUEUE_LIMIT, SHAPE_VCPU, SHAPE_CPU_FRACTION, SHAPE_UNLOADED = 0, 1, 2, 3, 4
-SHAPE_ALB_S, SHAPE_IDLE_S, SHAPE_LEAST_OUTSTANDING, SHAPE_OFFSET_S, SHAPE_HORIZON_S = 5, 6, 7, 8, 9
+SHAPE_ALB_S, SHAPE_IDLE_S, SHAPE_ALGORITHM, SHAPE_OFFSET_S, SHAPE_HORIZON_S = 5, 6, 7, 8, 9
 SHAPE_SIZE = 10
+
+# ALB routing algorithms, the values of shape[SHAPE_ALGORITHM].
+ROUTE_ROUND_ROBIN, ROUTE_LEAST_OUTSTANDING, ROUTE_RANDOM = 0, 1, 2
 
 # Integer state vector ``state``.
 STATE_ROUND_ROBIN, STATE_NEXT_SNAPSHOT, STATE_HEAP_SIZE, STATE_OK_LATENCIES = 0, 1, 2, 3
@@ -149,14 +152,19 @@ def _release_slots(now: float, slot_busy: np.ndarray, n_busy: np.ndarray, j: int
 
 
 @kernel
-def _choose(tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray, lor: bool, state: np.ndarray) -> int:
-    """The ALB's pick: round robin, or least outstanding requests with ties broken by a random rotation."""
-    if not lor:
+def _choose(
+    tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray, algorithm: int, state: np.ndarray
+) -> int:
+    """The ALB's pick: round robin; uniformly at random (weighted random with equal weights); or least
+    outstanding requests, ties broken by a random rotation. ``tie`` is a uniform draw in [0, 1)."""
+    if algorithm == ROUTE_ROUND_ROBIN:
         chosen = routable[state[STATE_ROUND_ROBIN] % n_routable]
         state[STATE_ROUND_ROBIN] += 1
         return int(chosen)
     index = min(int(tie * n_routable), n_routable - 1)
     chosen = routable[index]
+    if algorithm == ROUTE_RANDOM:
+        return int(chosen)
     fewest = count[chosen]
     for _ in range(n_routable - 1):
         if fewest == 0:
@@ -289,7 +297,7 @@ def route_requests(
     """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
     concurrency = int(shape[SHAPE_CONCURRENCY])
     queue_limit = int(shape[SHAPE_QUEUE_LIMIT])
-    lor = shape[SHAPE_LEAST_OUTSTANDING] > 0.5
+    algorithm = int(shape[SHAPE_ALGORITHM])
     offset_s = shape[SHAPE_OFFSET_S]
     for i in range(begin, end):
         if state[STATE_HEAP_SIZE] >= heap_t.shape[0]:
@@ -304,7 +312,7 @@ def route_requests(
         latency_ms[i] = 0.0
         code = STATUS_NO_TARGET
         if n_routable > 0:
-            j = _choose(ties[i], routable, n_routable, count, lor, state)
+            j = _choose(ties[i], routable, n_routable, count, algorithm, state)
             if 0 <= queue_limit <= count[j] - concurrency:
                 code = STATUS_SHED
             else:

@@ -449,8 +449,10 @@ class Fargate(Frozen):
     deregistration_delay_s: float = Field(
         default=300, ge=0, le=3_600, description="ALB deregistration delay (300 s default)."
     )
-    load_balancing: Literal["least_outstanding", "round_robin"] = Field(
-        default="least_outstanding", description="ALB routing algorithm."
+    load_balancing: Literal["least_outstanding", "round_robin", "weighted_random"] = Field(
+        default="least_outstanding",
+        description="ALB routing algorithm (target group load_balancing.algorithm.type); weighted_random "
+        "spreads requests at random, evenly over healthy tasks (their weights are equal).",
     )
     ephemeral_storage_gb: int = Field(
         default=20, ge=20, le=200, description="Task ephemeral storage, GB; above 20 is billed."

@@ -64,7 +64,8 @@ class Figures:
     requests: int
     wall_s: float
     cpu_s: float
-    """Process CPU time: the wall time on an idle machine (other jobs share the 2 cores here)."""
+    """Process CPU time, both threads: the next chunk's arrivals and draws are made in a background
+    thread while the kernel routes this one (sim.prefetch), so on an idle 2-core machine wall < CPU."""
     requests_per_s: float
     peak_traced_mb: float
     scaling_events: int
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--cold", action="store_true", help="measure the numba compile time in a fresh process")
     args = parser.parse_args()
+    print(f"load average before the run: {os.getloadavg()[0]:.2f} (other jobs on the machine inflate wall times)")
     started = time.perf_counter()
     simulate_fargate(parse_profile(FIXED_FLEET), rng=np.random.default_rng(0), options=SimOptions(60, 0))
     print(f"first call (kernels loaded from the numba cache or compiled): {time.perf_counter() - started:.2f} s")

@@ -47,6 +47,13 @@ CLOUDFORMATION_MAX_RESOURCES = 500
 _STACK_BASE_RESOURCES = 60
 _RESOURCES_PER_FUNCTION = 5
 
+# The profile's routing algorithm -> the target group's load_balancing.algorithm.type value.
+_ALB_ALGORITHMS = {
+    "least_outstanding": "least_outstanding_requests",
+    "round_robin": "round_robin",
+    "weighted_random": "weighted_random",
+}
+
 
 def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldParams:
     """The render values for ``design`` in ``template_set``."""
@@ -220,9 +227,7 @@ def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams
         # The ALB requires the timeout to be shorter than the interval; 5 s is its default.
         health_check_timeout_s=min(5, interval - 1),
         deregistration_delay_s=math.ceil(f.deregistration_delay_s),
-        load_balancing_algorithm="least_outstanding_requests"
-        if f.load_balancing == "least_outstanding"
-        else "round_robin",
+        load_balancing_algorithm=_ALB_ALGORITHMS[f.load_balancing],
         ephemeral_storage_gb=f.ephemeral_storage_gb if f.ephemeral_storage_gb > 20 else None,
         on_demand_weight=on_demand_weight,
         spot_weight=spot_weight,

@@ -20,18 +20,17 @@ term is the time ``k`` requests that each need ``cpu_fraction x duration`` of CP
 ``V`` vCPUs. Later arrivals do not slow a request already running, and earlier ones do not speed
 up when others finish.
 
-Why ``route_requests`` is one long loop: numba reference-counts every array handed to a compiled
-helper with an atomic increment and decrement; in a loop that runs once per request those
-atomics cost more than the routing itself (measured: 40% of the kernel's time). Helpers remain
-for the paths taken once per simulated second or less.
+Every function here is compiled by archsel.sim.jit.kernel (no reference counting, helpers inlined,
+GIL released): the per-request loop calls small helpers at no cost.
 """
 
 from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from archsel.sim.jit import kernel
 
 STATUS_OK = 0
 STATUS_SHED = 1
@@ -43,8 +42,11 @@ STATUS_TIMEOUT = 3
 
 # Settings vector ``shape``.
 SHAPE_CONCURRENCY, SHAPE_QUEUE_LIMIT, SHAPE_VCPU, SHAPE_CPU_FRACTION, SHAPE_UNLOADED = 0, 1, 2, 3, 4
-SHAPE_ALB_S, SHAPE_IDLE_S, SHAPE_LEAST_OUTSTANDING, SHAPE_OFFSET_S, SHAPE_HORIZON_S = 5, 6, 7, 8, 9
+SHAPE_ALB_S, SHAPE_IDLE_S, SHAPE_ALGORITHM, SHAPE_OFFSET_S, SHAPE_HORIZON_S = 5, 6, 7, 8, 9
 SHAPE_SIZE = 10
+
+# ALB routing algorithms, the values of shape[SHAPE_ALGORITHM].
+ROUTE_ROUND_ROBIN, ROUTE_LEAST_OUTSTANDING, ROUTE_RANDOM = 0, 1, 2
 
 # Integer state vector ``state``.
 STATE_ROUND_ROBIN, STATE_NEXT_SNAPSHOT, STATE_HEAP_SIZE, STATE_OK_LATENCIES = 0, 1, 2, 3
@@ -61,8 +63,8 @@ SEC_CPU, SEC_ROUTED, SEC_ARRIVALS, SEC_RESPONSES, SEC_IN_SYSTEM, SEC_WAITING = 0
 SEC_ROWS = 6
 
 
-@numba.njit(cache=True)
-def _pop_min(heap_t: np.ndarray, heap_j: np.ndarray, size: int) -> None:
+@kernel
+def _heap_pop(heap_t: np.ndarray, heap_j: np.ndarray, size: int) -> None:
     """Remove the root of the (time, task) min-heap of ``size`` entries, keeping the heap order."""
     size -= 1
     time, task = heap_t[size], heap_j[size]
@@ -82,18 +84,122 @@ def _pop_min(heap_t: np.ndarray, heap_j: np.ndarray, size: int) -> None:
     heap_j[pos] = task
 
 
-@numba.njit(cache=True)
+@kernel
+def _heap_push(heap_t: np.ndarray, heap_j: np.ndarray, size: int, time: float, task: int) -> None:
+    """Add (time, task) to the min-heap of ``size`` entries."""
+    pos = size
+    while pos > 0:
+        parent = (pos - 1) // 2
+        if heap_t[parent] <= time:
+            break
+        heap_t[pos] = heap_t[parent]
+        heap_j[pos] = heap_j[parent]
+        pos = parent
+    heap_t[pos] = time
+    heap_j[pos] = task
+
+
+@kernel
 def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: np.ndarray, state: np.ndarray) -> None:
     """Pop every completion at or before ``now`` and take it off its task's outstanding count."""
     size = state[STATE_HEAP_SIZE]
     while size > 0 and heap_t[0] <= now:
         count[heap_j[0]] -= 1
-        _pop_min(heap_t, heap_j, size)
+        _heap_pop(heap_t, heap_j, size)
         size -= 1
     state[STATE_HEAP_SIZE] = size
 
 
-@numba.njit(cache=True)
+@kernel
+def _slot_sift_down(slots: np.ndarray, j: int, size: int, value: float) -> None:
+    """Put ``value`` at the root of row ``j``'s min-heap of ``size`` entries and restore the order."""
+    pos = 0
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        if child + 1 < size and slots[j, child + 1] < slots[j, child]:
+            child += 1
+        if slots[j, child] >= value:
+            break
+        slots[j, pos] = slots[j, child]
+        pos = child
+    slots[j, pos] = value
+
+
+@kernel
+def _slot_push(slots: np.ndarray, j: int, size: int, value: float) -> None:
+    """Add ``value`` to row ``j``'s min-heap of ``size`` entries."""
+    pos = size
+    while pos > 0:
+        parent = (pos - 1) // 2
+        if slots[j, parent] <= value:
+            break
+        slots[j, pos] = slots[j, parent]
+        pos = parent
+    slots[j, pos] = value
+
+
+@kernel
+def _release_slots(now: float, slot_busy: np.ndarray, n_busy: np.ndarray, j: int) -> int:
+    """Drop task ``j``'s slots that are free by ``now``; return how many stay busy."""
+    busy = int(n_busy[j])
+    while busy > 0 and slot_busy[j, 0] <= now:
+        busy -= 1
+        _slot_sift_down(slot_busy, j, busy, slot_busy[j, busy])
+    n_busy[j] = busy
+    return busy
+
+
+@kernel
+def _choose(
+    tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray, algorithm: int, state: np.ndarray
+) -> int:
+    """The ALB's pick: round robin; uniformly at random (weighted random with equal weights); or least
+    outstanding requests, ties broken by a random rotation. ``tie`` is a uniform draw in [0, 1)."""
+    if algorithm == ROUTE_ROUND_ROBIN:
+        chosen = routable[state[STATE_ROUND_ROBIN] % n_routable]
+        state[STATE_ROUND_ROBIN] += 1
+        return int(chosen)
+    index = min(int(tie * n_routable), n_routable - 1)
+    chosen = routable[index]
+    if algorithm == ROUTE_RANDOM:
+        return int(chosen)
+    fewest = count[chosen]
+    for _ in range(n_routable - 1):
+        if fewest == 0:
+            break  # nothing beats an idle task
+        index = index + 1 if index + 1 < n_routable else 0
+        if count[routable[index]] < fewest:
+            chosen = routable[index]
+            fewest = count[chosen]
+    return int(chosen)
+
+
+@kernel
+def _serve(
+    now: float, work: float, j: int, slot_busy: np.ndarray, n_busy: np.ndarray, count: np.ndarray, shape: np.ndarray
+) -> tuple[float, float]:
+    """Give task ``j``'s next free slot to a request arriving at ``now``; return its (start, done) times.
+
+    FCFS over ``c`` slots: with fewer than ``c`` busy the request starts at once (and every
+    outstanding request is in service), else it takes the slot that frees first.
+    """
+    concurrency = int(shape[SHAPE_CONCURRENCY])
+    per_request_cpu = shape[SHAPE_CPU_FRACTION] / shape[SHAPE_VCPU]
+    busy = _release_slots(now, slot_busy, n_busy, j)
+    if busy < concurrency:
+        done = now + work * max(shape[SHAPE_UNLOADED], (count[j] + 1) * per_request_cpu)
+        _slot_push(slot_busy, j, busy, done)
+        n_busy[j] = busy + 1
+        return now, done
+    start = slot_busy[j, 0]
+    done = start + work * max(shape[SHAPE_UNLOADED], concurrency * per_request_cpu)
+    _slot_sift_down(slot_busy, j, busy, done)
+    return start, done
+
+
+@kernel
 def _snapshots(
     until: float,
     alive: np.ndarray,
@@ -123,14 +229,14 @@ def _snapshots(
         state[STATE_NEXT_SNAPSHOT] = second + 1
 
 
-@numba.njit(cache=True)
+@kernel
 def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, work: float) -> None:
     """Add ``work`` vCPU-seconds to the per-second CPU bins, evenly over [start, done)."""
     n_sec = sec.shape[1]
     begin = start + offset_s
     end = done + offset_s
-    second = int(begin // 1.0)
-    if end <= begin:
+    second = math.floor(begin)
+    if second == math.floor(end) or end <= begin:  # most requests: within one second
         if 0 <= second < n_sec:
             sec[SEC_CPU, second] += work
         return
@@ -141,8 +247,30 @@ def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, wor
         second += 1
 
 
-@numba.njit(cache=True)
-def route_requests(  # noqa: C901 - one loop on purpose: see "Why route_requests is one long loop" above
+@kernel
+def _record_routed(
+    now: float, start: float, done: float, code: int, i: int, shape: np.ndarray, state: np.ndarray,
+    acc: np.ndarray, sec: np.ndarray, latency_ms: np.ndarray, ok_latency_ms: np.ndarray,
+) -> None:  # fmt: skip
+    """Per-second bins and measured totals of a request a task worked on."""
+    offset_s = shape[SHAPE_OFFSET_S]
+    second = math.floor(now + offset_s)
+    if 0 <= second < sec.shape[1]:
+        sec[SEC_ROUTED, second] += 1
+        if code == STATUS_OK:
+            sec[SEC_RESPONSES, second] += 1
+    if 0.0 <= now < shape[SHAPE_HORIZON_S]:
+        acc[ACC_ROUTED] += 1
+        acc[ACC_WAITED] += 1 if start > now else 0
+        acc[ACC_WAIT_S] += start - now
+        acc[ACC_AT_TASK_S] += done - now
+        if code == STATUS_OK:
+            ok_latency_ms[state[STATE_OK_LATENCIES]] = latency_ms[i]
+            state[STATE_OK_LATENCIES] += 1
+
+
+@kernel
+def route_requests(
     arrivals: np.ndarray,
     work_s: np.ndarray,
     ties: np.ndarray,
@@ -169,166 +297,43 @@ def route_requests(  # noqa: C901 - one loop on purpose: see "Why route_requests
     """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
     concurrency = int(shape[SHAPE_CONCURRENCY])
     queue_limit = int(shape[SHAPE_QUEUE_LIMIT])
-    vcpu, cpu_fraction, unloaded = shape[SHAPE_VCPU], shape[SHAPE_CPU_FRACTION], shape[SHAPE_UNLOADED]
-    alb_s, idle_s, offset_s, horizon_s = (
-        shape[SHAPE_ALB_S],
-        shape[SHAPE_IDLE_S],
-        shape[SHAPE_OFFSET_S],
-        shape[SHAPE_HORIZON_S],
-    )
-    lor = shape[SHAPE_LEAST_OUTSTANDING] > 0.5
-    n_sec = sec.shape[1]
-    capacity = heap_t.shape[0]
+    algorithm = int(shape[SHAPE_ALGORITHM])
+    offset_s = shape[SHAPE_OFFSET_S]
     for i in range(begin, end):
-        if state[STATE_HEAP_SIZE] >= capacity:
+        if state[STATE_HEAP_SIZE] >= heap_t.shape[0]:
             return i
         now = arrivals[i]
-        if state[STATE_NEXT_SNAPSHOT] < n_sec and state[STATE_NEXT_SNAPSHOT] - offset_s <= now:
-            _snapshots(now, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
-
-        # Completions up to now leave their tasks' counts (the min-heap pop, inline).
-        size = state[STATE_HEAP_SIZE]
-        while size > 0 and heap_t[0] <= now:
-            count[heap_j[0]] -= 1
-            size -= 1
-            last_t, last_j = heap_t[size], heap_j[size]
-            pos = 0
-            while True:
-                child = 2 * pos + 1
-                if child >= size:
-                    break
-                if child + 1 < size and heap_t[child + 1] < heap_t[child]:
-                    child += 1
-                if heap_t[child] >= last_t:
-                    break
-                heap_t[pos] = heap_t[child]
-                heap_j[pos] = heap_j[child]
-                pos = child
-            heap_t[pos] = last_t
-            heap_j[pos] = last_j
-        state[STATE_HEAP_SIZE] = size
-
-        measured = 0.0 <= now < horizon_s
+        _snapshots(now, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
+        _complete_until(now, heap_t, heap_j, count, state)
         second = math.floor(now + offset_s)
-        in_bins = 0 <= second < n_sec
-        if in_bins:
+        if 0 <= second < sec.shape[1]:
             sec[SEC_ARRIVALS, second] += 1
         wait_s[i] = 0.0
         latency_ms[i] = 0.0
         code = STATUS_NO_TARGET
         if n_routable > 0:
-            # The ALB's pick: round robin, or least outstanding requests with ties broken by a
-            # random rotation (the scan stops at an idle task: nothing beats it).
-            if lor:
-                index = min(int(ties[i] * n_routable), n_routable - 1)
-                j = routable[index]
-                fewest = count[j]
-                for _ in range(n_routable - 1):
-                    if fewest == 0:
-                        break
-                    index = index + 1 if index + 1 < n_routable else 0
-                    if count[routable[index]] < fewest:
-                        j = routable[index]
-                        fewest = count[j]
-            else:
-                j = routable[state[STATE_ROUND_ROBIN] % n_routable]
-                state[STATE_ROUND_ROBIN] += 1
-            outstanding = count[j]
-            if 0 <= queue_limit <= outstanding - concurrency:
+            j = _choose(ties[i], routable, n_routable, count, algorithm, state)
+            if 0 <= queue_limit <= count[j] - concurrency:
                 code = STATUS_SHED
             else:
-                # Slots that freed by now go idle (pop them off the task's busy-slot heap).
-                busy = n_busy[j]
-                while busy > 0 and slot_busy[j, 0] <= now:
-                    busy -= 1
-                    last_t = slot_busy[j, busy]
-                    pos = 0
-                    while True:
-                        child = 2 * pos + 1
-                        if child >= busy:
-                            break
-                        if child + 1 < busy and slot_busy[j, child + 1] < slot_busy[j, child]:
-                            child += 1
-                        if slot_busy[j, child] >= last_t:
-                            break
-                        slot_busy[j, pos] = slot_busy[j, child]
-                        pos = child
-                    slot_busy[j, pos] = last_t
-                if busy < concurrency:
-                    # An idle slot: start now; every outstanding request is in service (FCFS).
-                    start = now
-                    done = start + work_s[i] * max(unloaded, (outstanding + 1) * cpu_fraction / vcpu)
-                    pos = busy
-                    while pos > 0:
-                        parent = (pos - 1) // 2
-                        if slot_busy[j, parent] <= done:
-                            break
-                        slot_busy[j, pos] = slot_busy[j, parent]
-                        pos = parent
-                    slot_busy[j, pos] = done
-                    busy += 1
-                else:
-                    # Every slot busy: wait for the earliest, which then serves this request.
-                    start = slot_busy[j, 0]
-                    done = start + work_s[i] * max(unloaded, concurrency * cpu_fraction / vcpu)
-                    pos = 0
-                    while True:
-                        child = 2 * pos + 1
-                        if child >= busy:
-                            break
-                        if child + 1 < busy and slot_busy[j, child + 1] < slot_busy[j, child]:
-                            child += 1
-                        if slot_busy[j, child] >= done:
-                            break
-                        slot_busy[j, pos] = slot_busy[j, child]
-                        pos = child
-                    slot_busy[j, pos] = done
-                n_busy[j] = busy
-
-                # The completion joins the fleet-wide heap (min-heap push, inline).
-                pos = size
-                while pos > 0:
-                    parent = (pos - 1) // 2
-                    if heap_t[parent] <= done:
-                        break
-                    heap_t[pos] = heap_t[parent]
-                    heap_j[pos] = heap_j[parent]
-                    pos = parent
-                heap_t[pos] = done
-                heap_j[pos] = j
-                state[STATE_HEAP_SIZE] = size + 1
-                count[j] = outstanding + 1
-
-                response_s = done - now + alb_s
+                start, done = _serve(now, work_s[i], j, slot_busy, n_busy, count, shape)
+                _heap_push(heap_t, heap_j, state[STATE_HEAP_SIZE], done, j)
+                state[STATE_HEAP_SIZE] += 1
+                count[j] += 1
+                response_s = done - now + shape[SHAPE_ALB_S]
                 wait_s[i] = start - now
                 latency_ms[i] = response_s * 1000.0
-                code = STATUS_TIMEOUT if response_s > idle_s else STATUS_OK
-                work = cpu_fraction * work_s[i]
-                first_second = math.floor(start + offset_s)
-                if first_second == math.floor(done + offset_s) and 0 <= first_second < n_sec:
-                    sec[SEC_CPU, first_second] += work  # most requests: within one second
-                else:
-                    _spread_cpu(sec, offset_s, start, done, work)
-                if in_bins:
-                    sec[SEC_ROUTED, second] += 1
-                    if code == STATUS_OK:
-                        sec[SEC_RESPONSES, second] += 1
-                if measured:
-                    acc[ACC_ROUTED] += 1
-                    acc[ACC_WAITED] += 1 if start > now else 0
-                    acc[ACC_WAIT_S] += start - now
-                    acc[ACC_AT_TASK_S] += done - now
-                    if code == STATUS_OK:
-                        ok_latency_ms[state[STATE_OK_LATENCIES]] = latency_ms[i]
-                        state[STATE_OK_LATENCIES] += 1
+                code = STATUS_TIMEOUT if response_s > shape[SHAPE_IDLE_S] else STATUS_OK
+                _spread_cpu(sec, offset_s, start, done, shape[SHAPE_CPU_FRACTION] * work_s[i])
+                _record_routed(now, start, done, code, i, shape, state, acc, sec, latency_ms, ok_latency_ms)
         status[i] = code
-        if measured:
+        if 0.0 <= now < shape[SHAPE_HORIZON_S]:
             acc[ACC_REQUESTS] += 1
             acc[ACC_STATUS + code] += 1
     return end
 
 
-@numba.njit(cache=True)
+@kernel
 def take_snapshots(
     until: float,
     alive: np.ndarray,

@@ -134,6 +134,7 @@ def _dataplane_setup(profile: WorkloadProfile, params: FargateParams, warmup: in
         alb_latency_s=params.alb_latency_ms / 1000.0,
         idle_timeout_s=params.alb_idle_timeout_s,
         least_outstanding=fargate.load_balancing == "least_outstanding",
+        weighted_random=fargate.load_balancing == "weighted_random",
         offset_s=warmup,
         horizon_s=horizon_s,
     )

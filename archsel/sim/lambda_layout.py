@@ -9,33 +9,15 @@ integers as compile-time constants, so the names cost nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
 
-import numba
 import numpy as np
 
+from archsel.sim.jit import kernel
 from archsel.sim.lambda_config import LambdaConfig
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-# _nrt=False: compile without numba's reference-counting runtime (3-6x faster kernels).
-_JIT_OPTIONS: dict[str, Any] = {"cache": True, "_nrt": False, "inline": "always"}
-
-
-def jit(function: _F) -> _F:
-    """numba.njit for the kernel, keeping the function's own type for mypy.
-
-    - ``_nrt=False``: the kernel never allocates an array, it only indexes arrays the caller
-      owns, so numba's reference counting is off; with it every array passed to a helper cost
-      an atomic increment and decrement per call (the kernel ran 5x slower);
-    - ``inline="always"``: helpers are inlined into their callers in numba's IR; otherwise each
-      call passes every array as seven scalars (measured 1.7x slower);
-    - ``cache=True``: compiled once per machine (about 15 s), then loaded from __pycache__.
-    """
-    return cast(_F, numba.njit(**_JIT_OPTIONS)(function))
+jit = kernel
+"""The kernel decorator (archsel.sim.jit.kernel: no reference counting, helpers inlined, GIL released)."""
 
 
 INF = np.inf

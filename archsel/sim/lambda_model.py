@@ -15,6 +15,7 @@ from archsel.sim.lambda_config import LambdaConfig, lambda_config
 from archsel.sim.lambda_engine import EngineResult, Progress, execute
 from archsel.sim.lambda_inputs import Streams, cold_blocks, request_chunks
 from archsel.sim.lambda_reduce import LambdaEvent, events, sim_run
+from archsel.sim.prefetch import prefetched
 from archsel.sim.result import SimOptions, SimRun
 
 
@@ -35,7 +36,7 @@ def run_engine(
     streams = Streams.from_rng(rng)
     return execute(
         config,
-        request_chunks(profile, config, streams.requests, rate=rate),
+        prefetched(request_chunks(profile, config, streams.requests, rate=rate)),
         cold_blocks(config, streams.cold_starts),
         series=series,
         log_capacity=log_capacity,

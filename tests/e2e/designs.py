@@ -1,7 +1,8 @@
 """The designs the template tests render: every shipped scenario on both architectures, plus profiles
 written here for what the scenarios may not cover (Aurora, REST API, a provisioned schedule, a front
 end with a domain outside us-east-1, constant provisioned concurrency, a NAT gateway, Spot, the
-request-count metric, scheduled task bounds, routes behind one router function and grouped)."""
+request-count metric, weighted-random routing, scheduled task bounds, routes behind one router function
+and grouped)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ fargate:
   ephemeral_storage_gb: 30
   deregistration_delay_s: 30
   health_check_interval_s: 10
+  load_balancing: weighted_random
 database: {kind: aurora-mysql, aurora: {min_acu: 1, max_acu: 16, rds_proxy: true}}
 frontend: {enabled: true, domain: shop.example.com}
 """

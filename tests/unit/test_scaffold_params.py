@@ -139,3 +139,16 @@ def test_conditions_follow_the_design() -> None:
         "rest_api": True,
         "schedule": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("profile_value", "target_group_value"),
+    [
+        ("least_outstanding", "least_outstanding_requests"),
+        ("round_robin", "round_robin"),
+        ("weighted_random", "weighted_random"),
+    ],
+)
+def test_routing_algorithm_maps_to_the_target_group_attribute(profile_value: str, target_group_value: str) -> None:
+    p = params(BASE + f"fargate: {{load_balancing: {profile_value}}}\n", "fargate")
+    assert p.fargate is not None and p.fargate.load_balancing_algorithm == target_group_value

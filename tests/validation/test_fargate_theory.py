@@ -18,14 +18,15 @@ MEAN_SERVICE_S = 0.1
 SEEDS = (1, 2, 3)
 
 
-def _fixed_fleet(tasks: int, concurrency: int, rps: float) -> WorkloadProfile:
+def _fixed_fleet(tasks: int, concurrency: int, rps: float, routing: str = "least_outstanding") -> WorkloadProfile:
     """Exponential service, no CPU contention (cpu_fraction 0), unbounded queues, min = max."""
     return parse_profile(f"""
 version: 1
 name: mmc
 traffic: {{mean_rps: {rps}}}
 request: {{duration_ms: {{distribution: exponential, mean: {MEAN_SERVICE_S * 1000:g}}}, cpu_fraction: 0}}
-fargate: {{vcpu: 1, memory_gb: 2, min_tasks: {tasks}, max_tasks: {tasks}, concurrency_per_task: {concurrency}}}
+fargate: {{vcpu: 1, memory_gb: 2, min_tasks: {tasks}, max_tasks: {tasks}, concurrency_per_task: {concurrency},
+          load_balancing: {routing}}}
 """)
 
 
@@ -47,6 +48,24 @@ def test_one_task_with_c_slots_is_erlang_c(rps: float) -> None:
         assert run.figure("wait_probability") == pytest.approx(expected_wait_probability, abs=0.01)
     mean_wait_ms = float(np.mean([run.figure("mean_wait_ms") for run in runs]))
     assert mean_wait_ms == pytest.approx(1000 * mmc_mean_wait(servers, rps, MEAN_SERVICE_S), rel=0.05)
+
+
+@pytest.mark.parametrize("rps_per_task", [25.0, 35.0])
+def test_a_randomly_routed_fleet_is_one_erlang_c_queue_per_task(rps_per_task: float) -> None:
+    """Four tasks of five slots behind weighted-random routing: four independent M/M/5 queues.
+
+    Random routing splits a Poisson stream into independent Poisson streams of rate / tasks, so
+    every task is M/M/c with c = concurrency_per_task; the fleet's chance of waiting and mean wait
+    are each task's.
+    """
+    tasks, slots = 4, 5
+    runs = [_run(_fixed_fleet(tasks, slots, rps_per_task * tasks, "weighted_random"), seed) for seed in SEEDS]
+    expected_wait_probability = erlang_c(slots, rps_per_task * MEAN_SERVICE_S)
+    for run in runs:
+        assert run.tasks is not None and run.tasks.min == run.tasks.max == tasks
+        assert run.figure("wait_probability") == pytest.approx(expected_wait_probability, abs=0.01)
+    mean_wait_ms = float(np.mean([run.figure("mean_wait_ms") for run in runs]))
+    assert mean_wait_ms == pytest.approx(1000 * mmc_mean_wait(slots, rps_per_task, MEAN_SERVICE_S), rel=0.05)
 
 
 def test_c_tasks_of_one_slot_wait_longer_than_a_shared_queue() -> None:

@@ -263,6 +263,7 @@ fargate:
   max_tasks: 20
   scaling: {metric: cpu, target: 60, scale_out_cooldown_s: 300, scale_in_cooldown_s: 300, metric_period_s: 60,
             scale_out_datapoints: 3, scale_in_datapoints: 15}
+  schedule: [{from: "08:00", to: "20:00", min_tasks: 4, max_tasks: 30}]
   task_start_s: {fixed: 60}
   health_check_interval_s: 30
   deregistration_delay_s: 300

@@ -468,10 +468,10 @@ class Scaling(Frozen):
         alarms = [self.scale_out] + ([self.scale_in] if self.scale_in else [])
         if self.metric == "cpu" and any(alarm.threshold >= 100 for alarm in alarms):
             raise ValueError(f"a CPU threshold is a percent, below 100 (got {max(a.threshold for a in alarms):g})")
-        if self.scale_in and self.scale_in.threshold >= self.scale_out.threshold:
+        if self.scale_in and self.scale_in.threshold > self.scale_out.threshold:
             raise ValueError(
-                f"scale_in.threshold must be below scale_out.threshold (got {self.scale_in.threshold:g} >= "
-                f"{self.scale_out.threshold:g}), else both alarms can fire and the count flaps"
+                f"scale_in.threshold must not be above scale_out.threshold (got {self.scale_in.threshold:g} > "
+                f"{self.scale_out.threshold:g}): both alarms would fire at once and the count would flap"
             )
 
     @property

@@ -327,7 +327,7 @@ class StepPolicy(Frozen):
     datapoints: int = Field(
         default=3,
         ge=1,
-        description="Consecutive breaching datapoints that put the alarm in ALARM (EvaluationPeriods = DatapointsToAlarm).",
+        description="Consecutive breaching datapoints that put the alarm in ALARM (3, as target tracking's AlarmHigh; EvaluationPeriods = DatapointsToAlarm).",
     )
     adjustment: AdjustmentKind = Field(
         default="change",
@@ -403,7 +403,7 @@ def _check_change(direction: str, adjustment: str, change: int) -> None:
 
 
 class StepScaleOut(StepPolicy):
-    """Scale-out alarm (metric above the threshold for ``datapoints`` periods) and its steps (offsets >= 0)."""
+    """Scale-out alarm (metric above the threshold for `datapoints` periods in a row) and its steps (offsets >= 0)."""
 
     @model_validator(mode="after")
     def _check(self) -> StepScaleOut:
@@ -412,7 +412,7 @@ class StepScaleOut(StepPolicy):
 
 
 class StepScaleIn(StepPolicy):
-    """Scale-in alarm (metric below the threshold for ``datapoints`` periods) and its steps (offsets <= 0)."""
+    """Scale-in alarm (metric below the threshold for `datapoints` periods in a row) and its steps (offsets <= 0)."""
 
     datapoints: int = Field(
         default=15,

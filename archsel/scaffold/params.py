@@ -202,7 +202,7 @@ def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams
     scaling = f.scaling
     if scaling.metric_period_s != 60 and scaling.policy == "step":
         notes.append(
-            "the step scaling alarms use 60 s periods (ECS publishes CPUUtilization per minute); metric_period_s 20 is not set"
+            "the step scaling alarms use 60 s periods (ECS and the ALB publish their metrics per minute); metric_period_s 20 is not set"
         )
     elif scaling.metric_period_s != 60:
         notes.append("target tracking on predefined ECS/ALB metrics uses 60 s periods; metric_period_s 20 is not set")

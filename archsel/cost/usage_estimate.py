@@ -198,7 +198,7 @@ def provisioned(
 
 
 def fargate_tasks_needed(profile: WorkloadProfile, mean_rps: float) -> int:
-    """Tasks that serve the mean load at the scaling target (before the min/max bounds).
+    """Tasks that serve the mean load at the scaling target (step scaling: threshold), before the min/max bounds.
 
     CPU target: each request uses ``cpu_fraction`` x its reference time of vCPU-seconds, so a
     task's utilisation is rps x that / vCPU. Request-count target: requests per task per
@@ -207,11 +207,12 @@ def fargate_tasks_needed(profile: WorkloadProfile, mean_rps: float) -> int:
     """
     fargate = profile.fargate
     reference_s = mean_duration_ms(profile) / 1_000.0
+    level = fargate.scaling.holding_value  # the target, or step scaling's scale-out threshold
     if fargate.scaling.metric == "cpu":
         cpu_s = reference_s * profile.request.cpu_fraction
-        needed = mean_rps * cpu_s / (fargate.vcpu * fargate.scaling.target / 100.0)
+        needed = mean_rps * cpu_s / (fargate.vcpu * level / 100.0)
     else:
-        needed = mean_rps * 60.0 / fargate.scaling.target
+        needed = mean_rps * 60.0 / level
     wall_s = reference_s * duration_factor(profile.request.cpu_fraction, fargate.vcpu)
     in_flight = mean_rps * wall_s / fargate.concurrency_per_task
     return math.ceil(max(needed, in_flight) - _EPSILON)

@@ -43,7 +43,7 @@ DESCRIPTIONS: dict[str, str] = {
     "AWS::ElasticLoadBalancingV2::TargetGroup": "target group: the tasks behind the load balancer",
     "AWS::ElasticLoadBalancingV2::ListenerRule": "load balancer routing rule",
     "AWS::ApplicationAutoScaling::ScalableTarget": "what autoscaling may scale, between min and max",
-    "AWS::ApplicationAutoScaling::ScalingPolicy": "autoscaling rule (target tracking or schedule)",
+    "AWS::ApplicationAutoScaling::ScalingPolicy": "autoscaling rule (target tracking or step scaling)",
     "AWS::EC2::VPC": "private network (VPC)",
     "AWS::EC2::Subnet": "subnet of the VPC",
     "AWS::EC2::SecurityGroup": "firewall rules",

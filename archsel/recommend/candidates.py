@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archsel.fargate_sizes import VALID_TASK_SIZES
-from archsel.profile import WorkloadProfile
+from archsel.profile import Scaling, WorkloadProfile
 from archsel.routes import route_layout
 from archsel.sim.result import Architecture
 
@@ -65,7 +65,7 @@ class Candidate:
             "min_tasks": fargate.min_tasks,
             "max_tasks": fargate.max_tasks,
             "scaling_metric": fargate.scaling.metric,
-            "scaling_target": fargate.scaling.target,
+            **_policy_settings(fargate.scaling),
             "spot_share": fargate.spot_share,
         }
         if fargate.schedule:
@@ -86,7 +86,7 @@ class Candidate:
         scheduled = f" ({windows} scheduled window{'s' if windows > 1 else ''})" if windows else ""
         return (
             f"Fargate {f.vcpu:g} vCPU/{f.memory_gb:g} GB {f.architecture}, {f.min_tasks}-{f.max_tasks} tasks"
-            f"{scheduled} at {f.scaling.metric} {f.scaling.target:g}{spot}"
+            f"{scheduled} at {scaling_label(f.scaling)}{spot}"
         )
 
 
@@ -97,6 +97,30 @@ class Pruned:
     architecture: Architecture
     description: str
     reason: str
+
+
+def _policy_settings(scaling: Scaling) -> dict[str, object]:
+    """Target tracking: its target (as before step scaling existed); step: the policy and its thresholds."""
+    if scaling.policy == "step" and scaling.scale_out:
+        return {
+            "scaling_policy": "step",
+            "scale_out_threshold": scaling.scale_out.threshold,
+            "scale_in_threshold": scaling.scale_in.threshold if scaling.scale_in else None,
+        }
+    return {"scaling_target": scaling.target}
+
+
+def scaling_label(scaling: Scaling) -> str:
+    """'cpu 60' for target tracking, 'cpu step scaling above 70' for step scaling (recommend keeps the policy)."""
+    if scaling.policy == "step" and scaling.scale_out:
+        return f"{scaling.metric} step scaling above {scaling.scale_out.threshold:g}"
+    return f"{scaling.metric} {scaling.target:g}"
+
+
+def _policy_key(scaling: Scaling) -> str:
+    if scaling.policy == "step" and scaling.scale_out:
+        return f"-step{scaling.scale_out.threshold:g}"
+    return f"{scaling.target:g}"
 
 
 def with_lambda(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
@@ -147,7 +171,7 @@ def fargate_key(profile: WorkloadProfile) -> str:
     f = profile.fargate
     return (
         f"fargate-{f.vcpu:g}vcpu-{f.memory_gb:g}gb-min{f.min_tasks}-max{f.max_tasks}-"
-        f"{f.scaling.metric}{f.scaling.target:g}-spot{f.spot_share:g}-{f.architecture}"
+        f"{f.scaling.metric}{_policy_key(f.scaling)}-spot{f.spot_share:g}-{f.architecture}"
     )
 
 

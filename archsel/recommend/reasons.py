@@ -103,14 +103,16 @@ def _burst_reason(choice: Evaluation, other: Evaluation | None, _pruned: tuple[P
     throttled = lambda_eval.result.interval(lambda p: float(p.run.throttled)).mean
     limit = lambda_eval.candidate.profile.lambda_.account_concurrency
     scaling = fargate_eval.candidate.profile.fargate.scaling
-    lag_s = scaling.metric_period_s * scaling.scale_out_datapoints
+    step = scaling.scale_out if scaling.policy == "step" else None
+    lag_s = scaling.metric_period_s * (step.datapoints if step else scaling.scale_out_datapoints)
+    policy = "step scaling" if step else "target tracking"
     f_p99 = fargate_eval.result.interval(lambda p: p.run.latency_ms.p99).mean
     f_errors = fargate_eval.result.interval(lambda p: p.run.error_ratio).mean
     burst = bursts[0]
     return (
         f"The {burst.multiplier:g}x burst lasting {burst.duration_s:,.0f} s needs up to {peak_envs:,.0f} Lambda "
         f"environments at once (of {limit:,} allowed; the scaling bucket adds 1,000 then 100 per second), "
-        f"{throttled:,.0f} requests throttled; Fargate's target tracking reacts only after {lag_s:g} s of high "
+        f"{throttled:,.0f} requests throttled; Fargate's {policy} reacts only after {lag_s:g} s of high "
         f"metrics plus task start, so over the window its p99 is {f_p99:,.0f} ms with {f_errors:.2%} errors."
     )
 

@@ -29,6 +29,10 @@ ENGINES = {
     "aurora-mysql": ("aurora-mysql", "8.0.mysql_aurora.3.08.0", "8.0", 3306, "MYSQL", "pymysql"),
 }
 CONTAINER_PORT = 8080
+# Step scaling (Application Auto Scaling API names) and the CloudWatch metrics its alarms watch: ECS
+# publishes CPUUtilization per service per minute (Average = the service's mean, as the predefined
+# ECSServiceAverageCPUUtilization); RequestCountPerTarget is only valid as a Sum (per target per period).
+ADJUSTMENT_TYPES = {"change": "ChangeInCapacity", "percent": "PercentChangeInCapacity", "exact": "ExactCapacity"}
 HEALTH_PATH = "/health"
 DEFAULT_PYTHON = "python3.12"
 REST_STAGE = "prod"
@@ -124,6 +128,54 @@ class LambdaParams:
 
 
 @dataclass(frozen=True, slots=True)
+class StepParams:
+    """One step adjustment: bounds as offsets from the alarm threshold (None = unbounded) and the adjustment."""
+
+    lower: float | None
+    upper: float | None
+    change: int
+
+
+@dataclass(frozen=True, slots=True)
+class StepAlarmParams:
+    """A CloudWatch alarm and the step scaling policy it invokes (AWS names; CDK enum member names too)."""
+
+    name: str
+    """Logical-id stem: ScaleOut or ScaleIn."""
+    comparison: str
+    """GreaterThanThreshold or LessThanThreshold."""
+    cdk_comparison: str
+    threshold: float
+    datapoints: int
+    """EvaluationPeriods and DatapointsToAlarm ("N out of N")."""
+    adjustment_type: str
+    """ChangeInCapacity, PercentChangeInCapacity or ExactCapacity."""
+    cdk_adjustment_type: str
+    cooldown_s: int
+    min_adjustment_magnitude: int | None
+    aggregation: str
+    """Average, Minimum or Maximum."""
+    cdk_aggregation: str
+    steps: tuple[StepParams, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmMetric:
+    """The CloudWatch metric step scaling alarms watch: ECS CPUUtilization or ALB RequestCountPerTarget."""
+
+    namespace: str
+    metric_name: str
+    statistic: str
+    period_s: int
+
+
+ALARM_METRICS = {
+    "cpu": AlarmMetric("AWS/ECS", "CPUUtilization", "Average", 60),
+    "requests": AlarmMetric("AWS/ApplicationELB", "RequestCountPerTarget", "Sum", 60),
+}
+
+
+@dataclass(frozen=True, slots=True)
 class FargateParams:
     """The task, service, load balancer and autoscaling."""
 
@@ -151,6 +203,11 @@ class FargateParams:
     docker_platform: str
     https: bool
     api_domain: str | None
+    scaling_policy: str
+    """target_tracking (one TargetTrackingScaling policy) or step (alarms + StepScaling policies)."""
+    alarm_metric: AlarmMetric | None
+    step_alarms: tuple[StepAlarmParams, ...]
+    """Scale-out alarm first, then scale-in when the profile has one; empty for target tracking."""
 
 
 @dataclass(frozen=True, slots=True)

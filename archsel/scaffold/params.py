@@ -14,11 +14,13 @@ import re
 
 from archsel import __version__
 from archsel.errors import UsageError
-from archsel.profile import Fargate, WorkloadProfile
+from archsel.profile import Fargate, Scaling, StepPolicy, WorkloadProfile
 from archsel.routes import RouteLayout, route_layout, route_name, unique_names
 from archsel.scaffold.design import Design
 from archsel.scaffold.param_types import (
     ACCESS_LOG_FORMAT,
+    ADJUSTMENT_TYPES,
+    ALARM_METRICS,
     API_TIMEOUT_S,
     CONTAINER_PORT,
     DEFAULT_PYTHON,
@@ -36,6 +38,8 @@ from archsel.scaffold.param_types import (
     NetworkParams,
     Route,
     ScaffoldParams,
+    StepAlarmParams,
+    StepParams,
     Subnet,
 )
 from archsel.scaffold.schedule import TaskBoundsAction, provisioned_schedule, task_bounds_schedule
@@ -203,7 +207,11 @@ def _lambda_params(profile: WorkloadProfile, routes: tuple[Route, ...], notes: l
 def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams:
     f = profile.fargate
     scaling = f.scaling
-    if scaling.metric_period_s != 60:
+    if scaling.metric_period_s != 60 and scaling.policy == "step":
+        notes.append(
+            "the step scaling alarms use 60 s periods (ECS and the ALB publish their metrics per minute); metric_period_s 20 is not set"
+        )
+    elif scaling.metric_period_s != 60:
         notes.append("target tracking on predefined ECS/ALB metrics uses 60 s periods; metric_period_s 20 is not set")
     interval = min(max(math.ceil(f.health_check_interval_s), 5), 300)
     domain = profile.frontend.domain
@@ -235,6 +243,9 @@ def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams
         docker_platform="linux/arm64" if f.architecture == "arm64" else "linux/amd64",
         https=domain is not None,
         api_domain=f"api.{domain}" if domain else None,
+        scaling_policy=scaling.policy,
+        alarm_metric=ALARM_METRICS[scaling.metric] if scaling.policy == "step" else None,
+        step_alarms=step_alarms(scaling),
     )
 
 
@@ -246,6 +257,37 @@ def _task_schedule(fargate: Fargate, notes: list[str]) -> tuple[TaskBoundsAction
             "(until then the stack's base min_tasks/max_tasks apply)"
         )
     return actions
+
+
+def step_alarms(scaling: Scaling) -> tuple[StepAlarmParams, ...]:
+    """The scale-out (and scale-in) alarm with its step policy, as CloudFormation and the CDK name things."""
+    if scaling.policy != "step" or scaling.scale_out is None:
+        return ()
+    alarms: list[tuple[str, StepPolicy, str]] = [("ScaleOut", scaling.scale_out, "GreaterThanThreshold")]
+    if scaling.scale_in is not None:
+        alarms.append(("ScaleIn", scaling.scale_in, "LessThanThreshold"))
+    return tuple(
+        StepAlarmParams(
+            name=name,
+            comparison=comparison,
+            cdk_comparison=_snake_upper(comparison),
+            threshold=policy.threshold,
+            datapoints=policy.datapoints,
+            adjustment_type=ADJUSTMENT_TYPES[policy.adjustment],
+            cdk_adjustment_type=_snake_upper(ADJUSTMENT_TYPES[policy.adjustment]),
+            cooldown_s=math.ceil(policy.cooldown_s),
+            min_adjustment_magnitude=policy.min_adjustment_magnitude,
+            aggregation=policy.aggregation.capitalize(),
+            cdk_aggregation=policy.aggregation.upper(),
+            steps=tuple(StepParams(step.lower, step.upper, step.change) for step in policy.steps),
+        )
+        for name, policy, comparison in alarms
+    )
+
+
+def _snake_upper(name: str) -> str:
+    """A CamelCase AWS name as the CDK's enum member: GreaterThanThreshold -> GREATER_THAN_THRESHOLD."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
 
 
 def spot_weights(share: float) -> tuple[int, int]:

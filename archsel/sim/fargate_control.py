@@ -1,7 +1,8 @@
 """The autoscaler as a SimPy process: a datapoint each metric period, alarms, desired-count changes.
 
 Reads the tracked metric off the data plane and the task-count log, feeds it to the pure
-target-tracking state machine and hands decisions to the fleet. Metric definitions (facts §3.3):
+target-tracking or step-scaling state machine and hands decisions to the fleet. Metric definitions
+(facts §3.3):
 
 - ECSServiceAverageCPUUtilization = CPU used by the service's running tasks / CPU reserved by them
   x 100 over the period, at most 100. Tasks count from RUNNING (before their first health check too)
@@ -21,10 +22,14 @@ from dataclasses import dataclass, replace
 
 import simpy
 
-from archsel.sim.fargate_autoscaling import ScalerState, TargetTracking, observe
+from archsel.sim.fargate_autoscaling import ScalerState, ScalingDecision, TargetTracking, observe
 from archsel.sim.fargate_dataplane import DataPlane
 from archsel.sim.fargate_fleet import Fleet, FleetEvent
+from archsel.sim.fargate_step_scaling import StepScalerState, StepScaling, observe_step
 from archsel.sim.result import ScalingEvent
+
+ScalingPolicy = TargetTracking | StepScaling
+"""The service's scaling policy: ``fargate.scaling.policy`` target_tracking or step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +44,19 @@ class MetricSetup:
 
 
 class Autoscaler:
-    """Evaluates the target-tracking policy at every metric period boundary."""
+    """Evaluates the scaling policy (target tracking or step scaling) at every metric period boundary."""
 
     def __init__(
-        self, env: simpy.Environment, policy: TargetTracking, metric: MetricSetup, fleet: Fleet, dataplane: DataPlane
+        self, env: simpy.Environment, policy: ScalingPolicy, metric: MetricSetup, fleet: Fleet, dataplane: DataPlane
     ) -> None:
         self._env = env
         self._policy = policy
         self._metric = metric
         self._fleet = fleet
         self._dataplane = dataplane
-        self._state = ScalerState(desired=fleet.desired)
+        self._state: ScalerState | StepScalerState = ScalerState(desired=fleet.desired)
+        if isinstance(policy, StepScaling):
+            self._state = StepScalerState(desired=fleet.desired)
         self.scaling_events: list[ScalingEvent] = []
         self.datapoints: list[FleetEvent] = []
 
@@ -85,7 +92,7 @@ class Autoscaler:
 
     def _evaluate(self, value: float | None) -> None:
         now = float(self._env.now)
-        self._state, decision = observe(self._policy, self._state, value, now)
+        self._state, decision = _observe(self._policy, self._state, value, now)
         if decision is None:
             return
         self._fleet.set_desired(decision.to_tasks)
@@ -107,3 +114,14 @@ class Autoscaler:
         if after != before:
             self._fleet.set_desired(after)
         self.scaling_events.append(ScalingEvent(float(self._env.now), before, after, reason))
+
+
+def _observe(
+    policy: ScalingPolicy, state: ScalerState | StepScalerState, value: float | None, now: float
+) -> tuple[ScalerState | StepScalerState, ScalingDecision | None]:
+    """One evaluation by whichever policy the service has (each keeps its own kind of state)."""
+    if isinstance(policy, StepScaling) and isinstance(state, StepScalerState):
+        return observe_step(policy, state, value, now)
+    if isinstance(policy, TargetTracking) and isinstance(state, ScalerState):
+        return observe(policy, state, value, now)
+    raise TypeError(f"no scaling state {type(state).__name__} for policy {type(policy).__name__}")

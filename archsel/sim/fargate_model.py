@@ -1,4 +1,4 @@
-"""ALB + ECS on Fargate simulator: per-task queueing, target tracking and scheduled scaling, late capacity, billing.
+"""ALB + ECS on Fargate simulator: per-task queueing, autoscaling (target tracking, step, scheduled), late capacity, billing.
 
 SimPy drives time and the control plane (metric periods and alarms, task launches, health checks,
 draining, Spot interruptions); requests never become SimPy processes. Before each control event
@@ -20,11 +20,12 @@ from archsel.performance import duration_factor
 from archsel.profile import WorkloadProfile
 from archsel.routes import mean_duration_ms, request_duration_ms
 from archsel.sim.fargate_autoscaling import TargetTracking
-from archsel.sim.fargate_control import Autoscaler, MetricSetup
+from archsel.sim.fargate_control import Autoscaler, MetricSetup, ScalingPolicy
 from archsel.sim.fargate_dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
 from archsel.sim.fargate_fleet import Fleet, FleetEvent, FleetSetup, TaskLife
 from archsel.sim.fargate_params import FargateParams
 from archsel.sim.fargate_schedule import BoundsChange, CapacitySchedule
+from archsel.sim.fargate_step_scaling import StepScaling
 from archsel.sim.fargate_timeline import CountLog
 from archsel.sim.fargate_usage import fargate_usage
 from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
@@ -64,11 +65,7 @@ def run_fargate(
     fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, control_rng)
     schedule = CapacitySchedule.from_profile(fargate)
     first = schedule.bounds_at(-warmup)  # a run that starts inside a window starts with its bounds
-    policy = replace(
-        TargetTracking.from_profile(fargate, params.scale_in_ratio),
-        min_tasks=first.min_tasks,
-        max_tasks=first.max_tasks,
-    )
+    policy = replace(_policy(profile, params), min_tasks=first.min_tasks, max_tasks=first.max_tasks)
     fleet.start(policy.clamp(_settled_tasks(profile, float(rate[:60].mean()) if rate.size else 0.0)))
     autoscaler = Autoscaler(env, policy, _metric_setup(profile, params), fleet, dataplane)
     if fargate.schedule:
@@ -140,19 +137,26 @@ def _dataplane_setup(profile: WorkloadProfile, params: FargateParams, warmup: in
     )
 
 
-def _settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
-    """Tasks target tracking would hold at ``rate_rps`` (the warm start: the run begins near steady state).
+def _policy(profile: WorkloadProfile, params: FargateParams) -> ScalingPolicy:
+    """The profile's scaling policy: target tracking (the default) or step scaling."""
+    if profile.fargate.scaling.policy == "step":
+        return StepScaling.from_profile(profile.fargate)
+    return TargetTracking.from_profile(profile.fargate, params.scale_in_ratio)
 
-    CPU: the CPU work per second over the CPU each task may use at the target; requests: the
-    per-minute request rate over the per-target target.
+
+def _settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
+    """Tasks the policy would hold at ``rate_rps`` (the warm start: the run begins near steady state).
+
+    CPU: the CPU work per second over the CPU each task may use at the target (step scaling: at
+    the scale-out threshold); requests: the per-minute request rate over the per-target target.
     """
     fargate = profile.fargate
     scaling = fargate.scaling
     if scaling.metric == "cpu":
         vcpu_busy = rate_rps * profile.request.cpu_fraction * mean_duration_ms(profile) / 1000.0
-        needed = vcpu_busy / (fargate.vcpu * scaling.target / 100.0)
+        needed = vcpu_busy / (fargate.vcpu * scaling.holding_value / 100.0)
     else:
-        needed = rate_rps * 60.0 / scaling.target
+        needed = rate_rps * 60.0 / scaling.holding_value
     return math.ceil(needed - 1e-9)
 
 

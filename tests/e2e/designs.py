@@ -2,7 +2,7 @@
 written here for what the scenarios may not cover (Aurora, REST API, a provisioned schedule, a front
 end with a domain outside us-east-1, constant provisioned concurrency, a NAT gateway, Spot, the
 request-count metric, weighted-random routing, scheduled task bounds, routes behind one router function
-and grouped)."""
+and grouped, step scaling on either metric)."""
 
 from __future__ import annotations
 
@@ -125,6 +125,46 @@ lambda:
 database: {kind: aurora-postgres, aurora: {min_acu: 0.5, max_acu: 2}}
 """
 
+# Step scaling: on CPU with percent steps (a minimum magnitude, the maximum of the datapoints) and a
+# scale-in policy; on the request count with exact-capacity steps and no scale-in.
+STEP_FARGATE = """
+version: 1
+name: step-fargate
+traffic: {mean_rps: 20}
+fargate:
+  min_tasks: 2
+  max_tasks: 16
+  scaling:
+    policy: step
+    metric: cpu
+    scale_out:
+      threshold: 65
+      datapoints: 2
+      adjustment: percent
+      min_adjustment_magnitude: 2
+      aggregation: maximum
+      cooldown_s: 120
+      steps: [{lower: 0, upper: 15.5, change: 25}, {lower: 15.5, change: 60}]
+    scale_in:
+      threshold: 25
+      cooldown_s: 600
+      steps: [{upper: 0, lower: -10, change: -1}, {upper: -10, change: -2}]
+database: {kind: dynamodb}
+"""
+
+STEP_REQUESTS_FARGATE = """
+version: 1
+name: step-requests-fargate
+traffic: {mean_rps: 20}
+fargate:
+  min_tasks: 1
+  max_tasks: 8
+  scaling:
+    policy: step
+    metric: requests
+    scale_out: {threshold: 1200, adjustment: exact, steps: [{lower: 0, upper: 600, change: 4}, {lower: 600, change: 8}]}
+"""
+
 EXTRA = {
     "rich-lambda": (RICH_LAMBDA, "lambda"),
     "const-lambda": (CONST_LAMBDA, "lambda"),
@@ -132,6 +172,8 @@ EXTRA = {
     "scheduled-fargate": (SCHEDULED_FARGATE, "fargate"),
     "routes-single": (ROUTES_SINGLE, "lambda"),
     "routes-grouped": (ROUTES_GROUPED, "lambda"),
+    "step-fargate": (STEP_FARGATE, "fargate"),
+    "step-requests-fargate": (STEP_REQUESTS_FARGATE, "fargate"),
 }
 
 

@@ -108,7 +108,6 @@ def fargate_settings_problems(
     task = _one(template, "AWS::ECS::TaskDefinition")
     service = _one(template, "AWS::ECS::Service")
     target = _one(template, "AWS::ApplicationAutoScaling::ScalableTarget", ServiceNamespace="ecs")
-    policy = _one(template, "AWS::ApplicationAutoScaling::ScalingPolicy")["TargetTrackingScalingPolicyConfiguration"]
     group = _one(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
     attributes = {a["Key"]: a["Value"] for a in group.get("TargetGroupAttributes", [])}
     got = {
@@ -117,9 +116,6 @@ def fargate_settings_problems(
         "architecture": task["RuntimePlatform"]["CpuArchitecture"],
         "min": (target["MinCapacity"], service["DesiredCount"]),
         "max": target["MaxCapacity"],
-        "metric": policy["PredefinedMetricSpecification"]["PredefinedMetricType"],
-        "target": float(policy["TargetValue"]),
-        "cooldowns": (policy["ScaleOutCooldown"], policy["ScaleInCooldown"]),
         "deregistration": attributes.get("deregistration_delay.timeout_seconds"),
         "health": (group["HealthCheckPath"], group["HealthCheckIntervalSeconds"]),
         "public_ip": service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"],
@@ -136,9 +132,6 @@ def fargate_settings_problems(
         "architecture": "ARM64" if f.architecture == "arm64" else "X86_64",
         "min": (f.min_tasks, f.min_tasks),
         "max": f.max_tasks,
-        "metric": "ECSServiceAverageCPUUtilization" if f.scaling.metric == "cpu" else "ALBRequestCountPerTarget",
-        "target": f.scaling.target,
-        "cooldowns": (math.ceil(f.scaling.scale_out_cooldown_s), math.ceil(f.scaling.scale_in_cooldown_s)),
         "deregistration": str(math.ceil(f.deregistration_delay_s)),
         "health": ("/health", max(5, math.ceil(f.health_check_interval_s))),
         "public_ip": "DISABLED" if f.nat_gateway else "ENABLED",
@@ -147,7 +140,80 @@ def fargate_settings_problems(
         "schedule_utc": {"Etc/UTC"} if expected_schedule else set(),
     }
     problems = [f"{key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]]
-    return problems + _common_problems(template, design)
+    scaling = _step_problems if f.scaling.policy == "step" else _target_tracking_problems
+    return problems + scaling(template, design) + _common_problems(template, design)
+
+
+def _target_tracking_problems(template: Template, design: Design) -> list[str]:
+    scaling = design.profile.fargate.scaling
+    policy = _one(template, "AWS::ApplicationAutoScaling::ScalingPolicy")["TargetTrackingScalingPolicyConfiguration"]
+    got = {
+        "metric": policy["PredefinedMetricSpecification"]["PredefinedMetricType"],
+        "target": float(policy["TargetValue"]),
+        "cooldowns": (policy["ScaleOutCooldown"], policy["ScaleInCooldown"]),
+        "alarms": len(resources(template, "AWS::CloudWatch::Alarm")),
+    }
+    want = {
+        "metric": "ECSServiceAverageCPUUtilization" if scaling.metric == "cpu" else "ALBRequestCountPerTarget",
+        "target": scaling.target,
+        "cooldowns": (math.ceil(scaling.scale_out_cooldown_s), math.ceil(scaling.scale_in_cooldown_s)),
+        "alarms": 0,  # target tracking creates and owns its alarms
+    }
+    return [f"{key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]]
+
+
+_ADJUSTMENT_TYPES = {"change": "ChangeInCapacity", "percent": "PercentChangeInCapacity", "exact": "ExactCapacity"}
+
+
+def _step_problems(template: Template, design: Design) -> list[str]:
+    """One alarm per direction on the simulated metric, each invoking a step policy equal to the profile's."""
+    scaling = design.profile.fargate.scaling
+    wanted = {"GreaterThanThreshold": scaling.scale_out, "LessThanThreshold": scaling.scale_in}
+    policies = resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    alarms = [r["Properties"] for r in resources(template, "AWS::CloudWatch::Alarm").values()]
+    problems = []
+    if len(policies) != len(alarms) or sorted(a["ComparisonOperator"] for a in alarms) != sorted(
+        op for op, policy in wanted.items() if policy is not None
+    ):
+        problems.append(f"{len(alarms)} alarms and {len(policies)} policies for the design's step policies")
+    for alarm in alarms:
+        policy = wanted.get(alarm["ComparisonOperator"])
+        if policy is None:
+            continue
+        (action,) = alarm["AlarmActions"]
+        config = policies[action["Ref"]]["Properties"]
+        steps = config["StepScalingPolicyConfiguration"]
+        got = {
+            "metric": (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"], alarm["Period"]),
+            "alarm": (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"], float(alarm["Threshold"])),
+            "missing": alarm["TreatMissingData"],
+            "type": config["PolicyType"],
+            "policy": (steps["AdjustmentType"], steps["Cooldown"], steps["MetricAggregationType"]),
+            "magnitude": steps.get("MinAdjustmentMagnitude"),
+            "steps": sorted(
+                _band(s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound"), s["ScalingAdjustment"])
+                for s in steps["StepAdjustments"]
+            ),
+        }
+        want = {
+            "metric": ("AWS/ECS", "CPUUtilization", "Average", 60)
+            if scaling.metric == "cpu"
+            else ("AWS/ApplicationELB", "RequestCountPerTarget", "Sum", 60),
+            "alarm": (policy.datapoints, policy.datapoints, policy.threshold),
+            "missing": "notBreaching",
+            "type": "StepScaling",
+            "policy": (_ADJUSTMENT_TYPES[policy.adjustment], math.ceil(policy.cooldown_s), policy.aggregation.title()),
+            "magnitude": policy.min_adjustment_magnitude,
+            "steps": sorted(_band(s.lower, s.upper, s.change) for s in policy.steps),
+        }
+        op = alarm["ComparisonOperator"]
+        problems += [f"{op} {key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]]
+    return problems
+
+
+def _band(lower: float | None, upper: float | None, change: int) -> tuple[float, float, int]:
+    """A step with its open bounds as infinities (so steps sort and compare)."""
+    return (-math.inf if lower is None else float(lower), math.inf if upper is None else float(upper), change)
 
 
 def _common_problems(template: Template, design: Design) -> list[str]:

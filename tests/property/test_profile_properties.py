@@ -261,8 +261,19 @@ fargate:
   queue_limit: 100
   min_tasks: 1
   max_tasks: 20
-  scaling: {metric: cpu, target: 60, scale_out_cooldown_s: 300, scale_in_cooldown_s: 300, metric_period_s: 60,
-            scale_out_datapoints: 3, scale_in_datapoints: 15}
+  scaling:
+    metric: cpu
+    target: 60
+    scale_out_cooldown_s: 300
+    scale_in_cooldown_s: 300
+    metric_period_s: 60
+    scale_out_datapoints: 3
+    scale_in_datapoints: 15
+    policy: step
+    scale_out: {threshold: 70, datapoints: 3, adjustment: percent, cooldown_s: 300, min_adjustment_magnitude: 1,
+                aggregation: average, steps: [{lower: 0, upper: 20, change: 10}, {lower: 20, upper: null, change: 30}]}
+    scale_in: {threshold: 30, datapoints: 15, adjustment: percent, cooldown_s: 300, min_adjustment_magnitude: 1,
+               aggregation: average, steps: [{lower: -10, upper: 0, change: -10}, {lower: null, upper: -10, change: -20}]}
   schedule: [{from: "08:00", to: "20:00", min_tasks: 4, max_tasks: 30}]
   task_start_s: {fixed: 60}
   health_check_interval_s: 30

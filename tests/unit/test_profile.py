@@ -189,3 +189,94 @@ def test_a_scheduled_profile_dumps_and_validates_back() -> None:
     dumped = profile.model_dump(mode="json", by_alias=True)
     assert dumped["fargate"]["schedule"] == [{"from": "18:30:00", "to": "02:00:00", "min_tasks": 4, "max_tasks": 30}]
     assert WorkloadProfile.model_validate(dumped) == profile
+
+
+# --------------------------------------------------------------------------- step scaling
+
+STEP = MINIMAL + "fargate:\n  scaling:\n    policy: step\n"
+SCALE_OUT = "    scale_out: {threshold: 70, steps: [{lower: 0, upper: 20, change: 1}, {lower: 20, change: 3}]}\n"
+
+
+def test_target_tracking_stays_the_default_and_step_scaling_parses() -> None:
+    scaling = parse_profile(MINIMAL).fargate.scaling
+    assert (scaling.policy, scaling.scale_out, scaling.scale_in) == ("target_tracking", None, None)
+    text = STEP + SCALE_OUT + "    scale_in: {threshold: 30, steps: [{upper: 0, change: -1}]}\n"
+    scaling = parse_profile(text).fargate.scaling
+    assert scaling.scale_out is not None and scaling.scale_in is not None
+    assert (scaling.scale_out.datapoints, scaling.scale_in.datapoints) == (3, 15)
+    assert (scaling.scale_out.cooldown_s, scaling.scale_out.adjustment) == (300, "change")
+    assert scaling.holding_value == 70  # the warm start holds the metric at the scale-out threshold
+
+
+@pytest.mark.parametrize(
+    ("scaling", "expected"),
+    [
+        ("", r"<profile>:5: fargate.scaling: policy step needs scale_out"),
+        (
+            "    scale_out: {threshold: 70, steps: [{lower: 0, upper: 20, change: 1}, {lower: 10, change: 3}]}\n",
+            r":7: fargate.scaling.scale_out: steps overlap: \[0, 20\] and \[10, null\]",
+        ),
+        (
+            "    scale_out: {threshold: 70, steps: [{lower: 0, upper: 20, change: 1}, {lower: 30, change: 3}]}\n",
+            r":7: fargate.scaling.scale_out: steps leave a gap between 20 and 30",
+        ),
+        (
+            "    scale_out: {threshold: 70, steps: [{lower: 10, change: 1}]}\n",
+            r"the first scale_out step starts at the threshold, lower: 0 \(got \[10, null\]\)",
+        ),
+        (
+            "    scale_out: {threshold: 70, steps: [{lower: 0, upper: 20, change: 1}]}\n",
+            r"the last scale_out step has no upper bound, upper: null \(got \[0, 20\]\)",
+        ),
+        (
+            "    scale_out: {threshold: 70, steps: [{lower: 0, change: 1}, {lower: 20, change: 2}]}\n",
+            r"steps overlap: \[0, null\] and \[20, null\]",  # two null upper bounds
+        ),
+        ("    scale_out: {threshold: 70, steps: [{change: 1}]}\n", r"a step needs a lower or an upper bound"),
+        ("    scale_out: {threshold: 70, steps: [{lower: 0, change: -1}]}\n", r"a scale_out step adds tasks"),
+        (
+            SCALE_OUT + "    scale_in: {threshold: 30, steps: [{lower: 0, change: -1}]}\n",
+            r":8: fargate.scaling.scale_in: the first scale_in step starts at the threshold, upper: 0",
+        ),
+        (
+            SCALE_OUT + "    scale_in: {threshold: 30, steps: [{upper: 0, lower: -10, change: -1}]}\n",
+            r"the last scale_in step has no lower bound, lower: null \(got \[-10, 0\]\)",
+        ),
+        (SCALE_OUT + "    scale_in: {threshold: 30, steps: [{upper: 0, change: 1}]}\n", r"change <= 0, e.g. -1"),
+        (
+            SCALE_OUT + "    scale_in: {threshold: 80, steps: [{upper: 0, change: -1}]}\n",
+            r"scale_in.threshold must not be above scale_out.threshold \(got 80 > 70\)",
+        ),
+        (
+            "    scale_out: {threshold: 70, steps: [{lower: 0, change: 1}], min_adjustment_magnitude: 2}\n",
+            r"min_adjustment_magnitude applies to adjustment: percent only",
+        ),
+        (
+            "    scale_out: {threshold: 70, adjustment: exact, steps: [{lower: 0, change: -2}]}\n",
+            r"an exact step sets a task count, at least 0",
+        ),
+        (
+            "    scale_out: {threshold: 120, steps: [{lower: 0, change: 1}]}\n",
+            r"a CPU threshold is a percent, below 100",
+        ),
+        ("    scale_out: {threshold: 70, steps: []}\n", r"scale_out.steps: .*at least 1 item"),
+    ],
+)
+def test_step_scaling_errors_name_the_line_and_the_rule(scaling: str, expected: str) -> None:
+    with pytest.raises(ProfileError, match=expected):
+        parse_profile(STEP + scaling)
+
+
+def test_step_sections_need_policy_step() -> None:
+    text = MINIMAL + "fargate:\n  scaling:\n" + SCALE_OUT
+    with pytest.raises(ProfileError, match=r"scale_out and scale_in apply to policy: step"):
+        parse_profile(text)
+
+
+def test_a_step_scaled_profile_dumps_and_validates_back() -> None:
+    from archsel.profile import WorkloadProfile
+
+    text = STEP + SCALE_OUT.replace("}\n", ", adjustment: percent, min_adjustment_magnitude: 2}\n")
+    profile = parse_profile(text.replace("change: 3", "change: 30").replace("change: 1}", "change: 10}"))
+    dumped = profile.model_dump(mode="json", by_alias=True)
+    assert WorkloadProfile.model_validate(dumped) == profile

@@ -152,3 +152,44 @@ def test_conditions_follow_the_design() -> None:
 def test_routing_algorithm_maps_to_the_target_group_attribute(profile_value: str, target_group_value: str) -> None:
     p = params(BASE + f"fargate: {{load_balancing: {profile_value}}}\n", "fargate")
     assert p.fargate is not None and p.fargate.load_balancing_algorithm == target_group_value
+
+
+def test_step_scaling_alarms_in_aws_and_cdk_names() -> None:
+    text = (
+        BASE
+        + """fargate:
+  scaling:
+    policy: step
+    metric: requests
+    metric_period_s: 20
+    scale_out: {threshold: 900, adjustment: percent, min_adjustment_magnitude: 2, cooldown_s: 90.5,
+                aggregation: maximum, steps: [{lower: 0, change: 50}]}
+    scale_in: {threshold: 300, steps: [{upper: 0, change: -1}]}
+"""
+    )
+    built = params(text, "fargate")
+    fargate = built.fargate
+    assert fargate is not None and fargate.scaling_policy == "step"
+    assert fargate.alarm_metric is not None
+    assert (fargate.alarm_metric.namespace, fargate.alarm_metric.metric_name) == (
+        "AWS/ApplicationELB",
+        "RequestCountPerTarget",
+    )
+    out, scale_in = fargate.step_alarms
+    assert (out.name, out.comparison, out.cdk_comparison) == (
+        "ScaleOut",
+        "GreaterThanThreshold",
+        "GREATER_THAN_THRESHOLD",
+    )
+    assert (out.adjustment_type, out.cdk_adjustment_type) == ("PercentChangeInCapacity", "PERCENT_CHANGE_IN_CAPACITY")
+    assert (out.cooldown_s, out.min_adjustment_magnitude, out.aggregation) == (91, 2, "Maximum")  # whole seconds, up
+    assert [(s.lower, s.upper, s.change) for s in out.steps] == [(0.0, None, 50)]
+    assert (scale_in.name, scale_in.comparison, scale_in.datapoints) == ("ScaleIn", "LessThanThreshold", 15)
+    assert any("step scaling alarms use 60 s periods" in note for note in built.notes)
+    target_tracking = params(BASE, "fargate").fargate
+    assert target_tracking is not None
+    assert (target_tracking.scaling_policy, target_tracking.alarm_metric, target_tracking.step_alarms) == (
+        "target_tracking",
+        None,
+        (),
+    )

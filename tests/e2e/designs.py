@@ -149,6 +149,7 @@ fargate:
       threshold: 25
       cooldown_s: 600
       steps: [{upper: 0, lower: -10, change: -1}, {upper: -10, change: -2}]
+  schedule: [{from: "07:30", to: "19:00", min_tasks: 4}]  # scheduled bounds with a step policy
 database: {kind: dynamodb}
 """
 

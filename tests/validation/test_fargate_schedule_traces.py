@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
+from archsel.profile import Scaling, WorkloadProfile
 from archsel.profile_loader import parse_profile
 from archsel.sim.fargate_fleet import FleetEvent
 from archsel.sim.fargate_model import FargateOutcome, run_fargate
@@ -204,3 +204,38 @@ def test_windows_repeat_each_day_of_a_longer_horizon() -> None:
     scheduled = [(e.time_s, e.to_tasks) for e in outcome.run.scaling_events if e.reason.startswith("scheduled")]
     hour = 3_600.0
     assert scheduled == [(6 * hour, 2), (7 * hour, 2), (30 * hour, 2), (31 * hour, 2)]
+
+
+# --------------------------------------------------------------------------- with a step-scaling policy
+
+STEP_SCALING = (
+    "{policy: step, metric: cpu, scale_out: {threshold: 60, steps: [{lower: 0, change: 1}]},"
+    " scale_in: {threshold: 20, datapoints: 5, cooldown_s: 120, steps: [{upper: 0, change: -1}]}}"
+)
+
+
+def test_scheduled_bounds_hold_a_step_scaled_service_too() -> None:
+    """The window raises min to 4 at once; after it, the step policy's scale-in alarm takes the surplus
+    away a task at a time: first after its 5 low periods (acted on a period later), then once per
+    cooldown while the alarm stays in ALARM, down to the base min of 1."""
+    profile = _profile(MIN_WINDOW)
+    profile = profile.model_copy(
+        update={"fargate": profile.fargate.model_copy(update={"scaling": parse_step_scaling(STEP_SCALING)})}
+    )
+    assert 20.0 < cpu_percent(BUSY, 4) < 60.0 and cpu_percent(LOW, 4) < 20.0  # quiet inside, low after
+    outcome = _run(profile)
+    first_scale_in = WINDOW_TO + 5 * PERIOD + LAG
+    assert _changes(outcome) == [
+        (WINDOW_FROM, 1, 4, "scheduled action"),
+        (WINDOW_TO, 4, 4, "scheduled action"),
+        (first_scale_in, 4, 3, "step scaling"),
+        (first_scale_in + 120.0, 3, 2, "step scaling"),
+        (first_scale_in + 240.0, 2, 1, "step scaling"),
+    ]
+
+
+def parse_step_scaling(text: str) -> Scaling:
+    """A step-scaling section, validated as the profile loader would."""
+    return parse_profile(
+        f"version: 1\nname: s\ntraffic: {{mean_rps: 1}}\nfargate: {{scaling: {text}}}\n"
+    ).fargate.scaling

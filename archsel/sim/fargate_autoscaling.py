@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from archsel.profile import Fargate
 
@@ -66,6 +67,45 @@ class ScalerState:
     scale_in_until: float = -math.inf
 
 
+class CooldownState(Protocol):
+    """What any policy's state tracks for the cooldown rules (frozen dataclasses: read-only fields)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def desired(self) -> int: ...
+    @property
+    def scale_out_until(self) -> float: ...
+    @property
+    def scale_out_base(self) -> int: ...
+    @property
+    def scale_in_until(self) -> float: ...
+
+
+State = TypeVar("State", bound=CooldownState)
+
+
+def scale_out_base(state: CooldownState, now: float) -> tuple[int, bool]:
+    """The capacity a scale-out proposal starts from, and whether a scale-out cooldown is running.
+
+    During the cooldown it is the capacity before the scale-out that started it: the tasks that
+    scale-out added count toward the next, so only a larger proposal scales out again.
+    """
+    in_cooldown = now < state.scale_out_until
+    return (state.scale_out_base if in_cooldown else state.desired), in_cooldown
+
+
+def scaled_out(state: State, proposed: int, base: int, now: float, cooldown_s: float) -> State:
+    """The state after a scale-out to ``proposed``: its cooldown starts, and it ends a scale-in cooldown."""
+    return replace(
+        state,
+        desired=proposed,
+        scale_out_until=now + cooldown_s,
+        scale_out_base=base,
+        scale_in_until=min(state.scale_in_until, now),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ScalingDecision:
     """A change of the desired count."""
@@ -113,21 +153,14 @@ def _proposal(policy: TargetTracking, capacity: int, datapoint: float) -> int:
 def _scale_out(
     policy: TargetTracking, state: ScalerState, datapoint: float, now: float
 ) -> tuple[ScalerState, ScalingDecision | None]:
-    in_cooldown = now < state.scale_out_until
-    base = state.scale_out_base if in_cooldown else state.desired
+    base, in_cooldown = scale_out_base(state, now)
     proposed = _proposal(policy, base, datapoint)
     if proposed <= state.desired:
         return state, None
     reason = f"target tracking: metric {datapoint:.3g} > target {policy.target:g} for {state.high_run} periods" + (
         " (larger scale-out during cooldown)" if in_cooldown else ""
     )
-    new_state = replace(
-        state,
-        desired=proposed,
-        scale_out_until=now + policy.scale_out_cooldown_s,
-        scale_out_base=base,
-        scale_in_until=min(state.scale_in_until, now),  # a scale-out interrupts the scale-in cooldown
-    )
+    new_state = scaled_out(state, proposed, base, now, policy.scale_out_cooldown_s)
     return new_state, ScalingDecision(state.desired, proposed, reason)
 
 

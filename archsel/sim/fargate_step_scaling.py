@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from statistics import fmean
 
 from archsel.profile import Fargate, StepPolicy
-from archsel.sim.fargate_autoscaling import ScalingDecision
+from archsel.sim.fargate_autoscaling import ScalingDecision, scale_out_base, scaled_out
 
 _AGGREGATE: dict[str, Callable[[Sequence[float]], float]] = {"average": fmean, "minimum": min, "maximum": max}
 
@@ -220,19 +220,12 @@ def _scale_out(
     step = alarm.step_for(value)
     if step is None:
         return state, None
-    in_cooldown = now < state.scale_out_until
-    base = state.scale_out_base if in_cooldown else state.desired
+    base, in_cooldown = scale_out_base(state, now)
     proposed = policy.clamp(alarm.adjusted(base, step))
     if proposed <= state.desired:
         return state, None
     reason = _reason(alarm, value, step) + (" (during cooldown: the last scale-out counts)" if in_cooldown else "")
-    new_state = replace(
-        state,
-        desired=proposed,
-        scale_out_until=now + alarm.cooldown_s,
-        scale_out_base=base,
-        scale_in_until=min(state.scale_in_until, now),  # a scale-out interrupts the scale-in cooldown
-    )
+    new_state = scaled_out(state, proposed, base, now, alarm.cooldown_s)
     return new_state, ScalingDecision(state.desired, proposed, reason)
 
 

@@ -497,14 +497,15 @@ class Alb(Frozen):
     """How clients use the ALB; sets its capacity units (LCU). Defaults: ELB docs and pricing page."""
 
     requests_per_connection: float = Field(
-        default=1,
+        default=5,
         ge=1,
-        description="Requests a client sends over one connection (HTTP keep-alive); 1 = a new connection per request (conservative).",
+        description="Requests a client sends over one connection (HTTP keep-alive); 1 = a new connection per request. "
+        "Default 5, as in the ELB pricing page's example 1 (5 requests/s over 1 new connection/s).",
     )
     connection_duration_s: float = Field(
-        default=60,
+        default=120,
         gt=0,
-        description="How long a client connection stays open, s (default: the ALB idle timeout, 60 s, ELB docs).",
+        description="How long a client connection stays open, s (default 120, the ELB pricing page's example 1).",
     )
     rules_evaluated: int = Field(
         default=1,

@@ -35,13 +35,6 @@ class FargateParams:
     """Fargate tasks a service may launch per minute (facts §3.1), modelled as a sliding 60-s window."""
     spot_notice_s: float = 120.0
     """Fargate Spot interruption notice: the task drains and is stopped two minutes later."""
-    requests_per_connection: float = 5.0
-    """Assumption for ALB LCUs: clients keep connections alive for several requests; 5 per connection
-    as in the ALB pricing page's example 1 (5 req/s over 1 new connection/s)."""
-    connection_duration_s: float = 120.0
-    """Assumption for ALB LCUs: a client connection stays open 2 minutes (ALB pricing example 1)."""
-    listener_rules_per_request: float = 1.0
-    """Listener rules evaluated per request (one default forward rule); the first 10 are free."""
     nat_gateways: int = 1
     """NAT gateways when tasks sit in private subnets (one; a gateway per AZ doubles the hours)."""
     alb_public_ipv4: int = 2

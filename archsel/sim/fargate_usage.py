@@ -61,19 +61,22 @@ def billed_task_seconds(lives: tuple[TaskLife, ...], horizon_s: float) -> TaskSe
     return TaskSeconds(billed[False], billed[True], alive)
 
 
-def lcu_hours(
-    profile: WorkloadProfile, params: FargateParams, arrivals: np.ndarray, responses: np.ndarray, horizon_s: float
-) -> float:
-    """Sum over hours of the largest LCU dimension, from per-second arrival and response counts."""
+def lcu_hours(profile: WorkloadProfile, arrivals: np.ndarray, responses: np.ndarray, horizon_s: float) -> float:
+    """Sum over hours of the largest LCU dimension, from per-second arrival and response counts.
+
+    How clients use connections and how many listener rules a request meets come from the
+    profile's ``fargate.alb`` (the same settings the no-simulation estimate uses).
+    """
+    alb = profile.fargate.alb
     total = 0.0
     seconds = math.ceil(horizon_s)
-    billable_rules = max(0.0, params.listener_rules_per_request - FREE_RULES_PER_REQUEST)
+    billable_rules = max(0.0, alb.rules_evaluated - FREE_RULES_PER_REQUEST)
     for start in range(0, seconds, 3_600):
         span = min(3_600, seconds - start)
         requests = float(arrivals[start : start + span].sum())
         answered = float(responses[start : start + span].sum())
-        new_per_s = requests / params.requests_per_connection / span
-        active_per_min = new_per_s * params.connection_duration_s
+        new_per_s = requests / alb.requests_per_connection / span
+        active_per_min = new_per_s * alb.connection_duration_s
         kb = requests * profile.request.payload_kb + answered * profile.request.response_kb
         gb_per_hour = kb / KB_PER_GB_DECIMAL * 3_600.0 / span
         rules_per_s = requests * billable_rules / span
@@ -121,7 +124,7 @@ def fargate_usage(
         spot_task_seconds=tasks.spot_billed * month,
         ephemeral_extra_gb=max(0.0, fargate.ephemeral_storage_gb - 20.0),
         alb_hours=hours * month,
-        alb_lcu_hours=lcu_hours(profile, params, arrivals, responses, horizon_s) * month,
+        alb_lcu_hours=lcu_hours(profile, arrivals, responses, horizon_s) * month,
         public_ipv4_hours=ipv4 * month,
         nat_gateway_hours=params.nat_gateways * hours * month if fargate.nat_gateway else 0.0,
         nat_processed_gb=nat_gb * month,

@@ -284,7 +284,7 @@ fargate:
   spot_interruptions_per_task_hour: 0.005
   nat_gateway: false
   vcpu_quota: 4000
-  alb: {requests_per_connection: 1, connection_duration_s: 60, rules_evaluated: 1}
+  alb: {requests_per_connection: 5, connection_duration_s: 120, rules_evaluated: 1}
 database:
   kind: aurora-postgres
   reads_per_request: 1

@@ -35,20 +35,23 @@ def test_task_time_from_launch_with_one_minute_minimum_inside_the_window() -> No
 def test_lcu_hours_reproduce_the_alb_pricing_example() -> None:
     """AWS ALB example 1: 5 req/s on 1 new connection/s lasting 2 min, 300 KB/s, 60 rules: 1.08 LCU."""
     profile = parse_profile(
-        "{version: 1, name: alb, traffic: {mean_rps: 5}, request: {payload_kb: 10, response_kb: 50}}"
+        "{version: 1, name: alb, traffic: {mean_rps: 5}, request: {payload_kb: 10, response_kb: 50},"
+        " fargate: {alb: {requests_per_connection: 5, connection_duration_s: 120, rules_evaluated: 60}}}"
     )
-    params = FargateParams(listener_rules_per_request=60)
     per_second = np.full(7_200, 5.0)
-    assert lcu_hours(profile, params, per_second, per_second, 7_200.0) == pytest.approx(2 * 1.08)
+    assert lcu_hours(profile, per_second, per_second, 7_200.0) == pytest.approx(2 * 1.08)
 
 
-def test_lcu_dimension_switches_to_connections_for_small_requests() -> None:
+@pytest.mark.parametrize("requests_per_connection", [1, 5, 20])
+def test_lcu_dimension_switches_to_connections_for_small_requests(requests_per_connection: int) -> None:
+    """The profile's connection reuse sets the new-connection dimension (the same setting `cost` uses)."""
     profile = parse_profile(
-        "{version: 1, name: alb, traffic: {mean_rps: 500}, request: {payload_kb: 0, response_kb: 0}}"
+        "{version: 1, name: alb, traffic: {mean_rps: 500}, request: {payload_kb: 0, response_kb: 0},"
+        f" fargate: {{alb: {{requests_per_connection: {requests_per_connection}, connection_duration_s: 60}}}}}}"
     )
     per_second = np.full(3_600, 500.0)
-    new_per_s = 500.0 / FargateParams().requests_per_connection
-    assert lcu_hours(profile, FargateParams(), per_second, per_second, 3_600.0) == pytest.approx(new_per_s / 25.0)
+    new_per_s = 500.0 / requests_per_connection
+    assert lcu_hours(profile, per_second, per_second, 3_600.0) == pytest.approx(new_per_s / 25.0)
 
 
 def test_monthly_usage_scales_the_window_and_counts_addresses() -> None:

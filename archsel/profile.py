@@ -446,7 +446,7 @@ class Scaling(Frozen):
     scale_out_cooldown_s: float = Field(default=300, ge=0, description="Scale-out cooldown, s (ECS default 300).")
     scale_in_cooldown_s: float = Field(default=300, ge=0, description="Scale-in cooldown, s (ECS default 300).")
     metric_period_s: Literal[20, 60] = Field(
-        default=60, description="Metric period: 60 s, or 20 s high-resolution (since 2026-06)."
+        default=60, description="Metric period: 60 s, or 20 s high-resolution (since 2026-06; CPU metric only)."
     )
     scale_out_datapoints: int = Field(default=3, ge=1, description="Periods above target before scaling out (3).")
     scale_in_datapoints: int = Field(
@@ -465,6 +465,12 @@ class Scaling(Frozen):
     def _check_target(self) -> Scaling:
         if self.metric == "cpu" and self.target > 100:
             raise ValueError(f"a CPU target is a percent, at most 100 (got {self.target})")
+        if self.metric == "requests" and self.metric_period_s == 20:
+            # High-resolution (20-s) metrics exist for ECS CPU and memory only; the ALB publishes per minute.
+            raise ValueError(
+                "metric_period_s 20 applies to metric cpu only: ALBRequestCountPerTarget is published per minute "
+                "(use metric_period_s: 60, or metric: cpu)"
+            )
         if self.policy == "target_tracking" and (self.scale_out or self.scale_in):
             raise ValueError("scale_out and scale_in apply to policy: step (got policy target_tracking)")
         if self.policy == "step":
@@ -595,7 +601,11 @@ class Fargate(Frozen):
         ge=0,
         description="Requests a task may hold waiting; beyond it the ALB gets a 503. null = unbounded.",
     )
-    min_tasks: int = Field(default=1, ge=0, description="Minimum tasks (also the desired count at start).")
+    min_tasks: int = Field(
+        default=1,
+        ge=0,
+        description="Minimum tasks. A simulation starts warm: with the tasks the policy would hold for the first minute's load, within [min_tasks, max_tasks].",
+    )
     max_tasks: int = Field(default=20, ge=1, description="Maximum tasks.")
     scaling: Scaling = Field(default=Scaling(), description="Autoscaling policy (target tracking or step).")
     schedule: tuple[ScheduledCapacity, ...] = Field(

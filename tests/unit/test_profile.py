@@ -280,3 +280,14 @@ def test_a_step_scaled_profile_dumps_and_validates_back() -> None:
     profile = parse_profile(text.replace("change: 3", "change: 30").replace("change: 1}", "change: 10}"))
     dumped = profile.model_dump(mode="json", by_alias=True)
     assert WorkloadProfile.model_validate(dumped) == profile
+
+
+def test_twenty_second_periods_are_for_the_cpu_metric_only() -> None:
+    with pytest.raises(ProfileError, match=r"metric_period_s 20 applies to metric cpu only"):
+        parse_profile(MINIMAL + "fargate: {scaling: {metric: requests, target: 600, metric_period_s: 20}}\n")
+    assert (
+        parse_profile(
+            MINIMAL + "fargate: {scaling: {metric: cpu, metric_period_s: 20}}\n"
+        ).fargate.scaling.metric_period_s
+        == 20
+    )

@@ -161,7 +161,6 @@ def test_step_scaling_alarms_in_aws_and_cdk_names() -> None:
   scaling:
     policy: step
     metric: requests
-    metric_period_s: 20
     scale_out: {threshold: 900, adjustment: percent, min_adjustment_magnitude: 2, cooldown_s: 90.5,
                 aggregation: maximum, steps: [{lower: 0, change: 50}]}
     scale_in: {threshold: 300, steps: [{upper: 0, change: -1}]}
@@ -185,7 +184,12 @@ def test_step_scaling_alarms_in_aws_and_cdk_names() -> None:
     assert (out.cooldown_s, out.min_adjustment_magnitude, out.aggregation) == (91, 2, "Maximum")  # whole seconds, up
     assert [(s.lower, s.upper, s.change) for s in out.steps] == [(0.0, None, 50)]
     assert (scale_in.name, scale_in.comparison, scale_in.datapoints) == ("ScaleIn", "LessThanThreshold", 15)
-    assert any("step scaling alarms use 60 s periods" in note for note in built.notes)
+    high_resolution = params(
+        BASE
+        + "fargate: {scaling: {policy: step, metric_period_s: 20, scale_out: {threshold: 70, steps: [{lower: 0, change: 1}]}}}\n",
+        "fargate",
+    )
+    assert any("step scaling alarms use 60 s periods" in note for note in high_resolution.notes)
     target_tracking = params(BASE, "fargate").fargate
     assert target_tracking is not None
     assert (target_tracking.scaling_policy, target_tracking.alarm_metric, target_tracking.step_alarms) == (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -124,12 +124,15 @@ def simulate(
     seed: int | None = None,
     record_timeseries: bool = False,
     progress: Callable[[str], None] | None = None,
+    prices_path: str | Path | None = None,
 ) -> SimulationReport:
-    """Simulate the profile on each architecture (every replication) and price what it billed."""
-    from archsel.pricing import load_prices
+    """Simulate the profile on each architecture (every replication) and price what it billed.
+
+    ``prices_path`` replaces the shipped price table of the profile's region.
+    """
     from archsel.sim.runner import run_simulations
 
-    prices = load_prices(profile.region)
+    prices = pricing_table(region=profile.region, prices_path=prices_path)
     chosen = tuple(arch for arch in ("lambda", "fargate") if arch in architectures)
     return run_simulations(
         profile, prices, architectures=chosen, seed=seed, record_timeseries=record_timeseries, progress=progress
@@ -222,16 +225,21 @@ class CostReport:
 
     def missing_price_error(self) -> PricingError | None:
         """The error to raise after showing an estimate with missing prices (None when complete)."""
-        if not self.missing_prices:
-            return None
-        return PricingError(
-            f"{self.prices.source_file}: no price for {', '.join(self.missing_prices)}; "
-            "the estimate above leaves those lines out",
-            hint=(
-                "add the value to the table (or a copy of it passed with --prices FILE), "
-                f"or fetch it with `archsel pricing update --region {self.prices.region}`"
-            ),
-        )
+        return missing_price_error(self.prices, self.estimates)
+
+
+def missing_price_error(prices: PriceTable, estimates: Iterable[CostEstimate]) -> PricingError | None:
+    """The error to raise after showing estimates that lack some prices (None when every price was there)."""
+    missing = tuple(dict.fromkeys(pid for estimate in estimates for pid in estimate.missing_prices))
+    if not missing:
+        return None
+    return PricingError(
+        f"{prices.source_file}: no price for {', '.join(missing)}; the estimate above leaves those lines out",
+        hint=(
+            "add the value to the table (or a copy of it passed with --prices FILE), "
+            f"or fetch it with `archsel pricing update --region {prices.region}`"
+        ),
+    )
 
 
 def cost(profile_path: str | Path, *, arch: str = "all", prices_path: str | Path | None = None) -> CostReport:

@@ -117,11 +117,13 @@ def simulate(
         Path | None,
         typer.Option("--timeseries", help="Write per-second series (arrivals, concurrency, tasks...) to this CSV."),
     ] = None,
+    prices: PricesOpt = None,
 ) -> None:
     """Simulate the profile's traffic on Lambda and/or Fargate and show latency, errors, capacity and cost.
 
     The simulated window (simulation.horizon) is scaled to the month for costs. With
-    simulation.replications > 1 each figure is a mean with its 95% interval.
+    simulation.replications > 1 each figure is a mean with its 95% interval. A price missing
+    from the table is left out of the cost and makes the command exit 3 after printing.
     """
     from archsel import api, views_sim
     from archsel.progress import progress_steps
@@ -131,12 +133,20 @@ def simulate(
     total = loaded.simulation.replications * len(architectures)
     with progress_steps(total, "simulating") as step:
         report = api.simulate(
-            loaded, architectures=architectures, seed=seed, record_timeseries=timeseries is not None, progress=step
+            loaded,
+            architectures=architectures,
+            seed=seed,
+            record_timeseries=timeseries is not None,
+            progress=step,
+            prices_path=prices,
         )
     views_sim.show_simulation(report, fmt.value)
     _warn_if_stale(report.prices)
     if timeseries is not None:
         views_sim.write_timeseries(report, timeseries)
+    error = api.missing_price_error(report.prices, (result.estimate for result in report.results))
+    if error is not None:
+        raise error
 
 
 @app.command()

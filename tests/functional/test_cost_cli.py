@@ -405,3 +405,38 @@ def test_cost_does_not_import_the_simulators() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+SPOT_SIMULATION = """version: 1
+name: spot
+traffic: {mean_rps: 2}
+fargate: {spot: true}
+simulation: {horizon: 30m, warmup: 0s, replications: 1}
+"""
+
+
+def test_simulate_shows_results_then_fails_on_a_missing_price(
+    run_cli: Callable[..., Any], write_profile: Callable[..., Path]
+) -> None:
+    result = run_cli("simulate", str(write_profile(SPOT_SIMULATION)), "--arch", "fargate", "--format", "json")
+    assert result.exit_code == 3
+    (fargate,) = json.loads(result.stdout)["results"]
+    assert fargate["requests"] > 0  # the simulation's figures are printed before the error
+    assert "fargate.spot.linux_x86.vcpu" in result.stderr and "--prices FILE" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_simulate_takes_a_price_table_with_the_spot_price(
+    run_cli: Callable[..., Any], write_profile: Callable[..., Path], tmp_path: Path
+) -> None:
+    data = yaml.safe_load(TABLE.read_text())
+    for price in data["prices"]["fargate"]:
+        if price["id"].startswith("fargate.spot.linux_x86"):
+            price["value"] = 0.01 if price["id"].endswith("vcpu") else 0.001
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(yaml.safe_dump(data))
+    profile = write_profile(SPOT_SIMULATION)
+    result = run_cli("simulate", str(profile), "--arch", "fargate", "--format", "json", "--prices", str(prices))
+    assert result.exit_code == 0, result.stderr
+    (fargate,) = json.loads(result.stdout)["results"]
+    assert fargate["monthly_usd"] > 0

@@ -58,7 +58,8 @@ ACC_STATUS = 5
 """ACC_STATUS + status: requests that ended with each status."""
 ACC_SIZE = 9
 
-# Rows of the per-second bins ``sec`` (index = second + offset).
+# Rows of the per-second bins ``sec`` (index = second + offset). SEC_ROUTED: requests the ALB sent to
+# a task (a 503 from a full queue included: ALBRequestCountPerTarget counts them).
 SEC_CPU, SEC_ROUTED, SEC_ARRIVALS, SEC_RESPONSES, SEC_IN_SYSTEM, SEC_WAITING = 0, 1, 2, 3, 4, 5
 SEC_ROWS = 6
 
@@ -315,6 +316,8 @@ def route_requests(
             j = _choose(ties[i], routable, n_routable, count, algorithm, state)
             if 0 <= queue_limit <= count[j] - concurrency:
                 code = STATUS_SHED
+                if 0 <= second < sec.shape[1]:  # the ALB sent it to the task, which answered 503
+                    sec[SEC_ROUTED, second] += 1
             else:
                 start, done = _serve(now, work_s[i], j, slot_busy, n_busy, count, shape)
                 _heap_push(heap_t, heap_j, state[STATE_HEAP_SIZE], done, j)

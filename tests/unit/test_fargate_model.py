@@ -86,3 +86,22 @@ fargate: {min_tasks: 1, max_tasks: 20, scaling: {metric: requests, target: 600}}
     run = _simulate(profile, 2, horizon_s=3_600)
     assert run.scaling_events and run.scaling_events[0].to_tasks > run.scaling_events[0].from_tasks
     assert run.tasks is not None and run.tasks.max >= 4  # about 50 req/s x 60 / 600 per target
+
+
+def test_the_request_count_metric_counts_what_a_full_task_answers_with_503() -> None:
+    """One task of one slot and no queue, 10 req/s of 1-s requests: it serves 1/s and sheds 9/s, but the
+    ALB sent it all 10/s, and ALBRequestCountPerTarget counts them: 600 per target per minute."""
+    from archsel.sim.fargate_model import run_fargate
+
+    profile = parse_profile("""
+version: 1
+name: shed
+traffic: {mean_rps: 10, arrival: deterministic}
+request: {duration_ms: {fixed: 1000}, cpu_fraction: 0}
+fargate: {min_tasks: 1, max_tasks: 1, concurrency_per_task: 1, queue_limit: 0,
+          scaling: {metric: requests, target: 1000}}
+""")
+    outcome = run_fargate(profile, rng=np.random.default_rng(0), options=SimOptions(horizon_s=600, warmup_s=0))
+    assert outcome.run.shed == pytest.approx(0.9 * outcome.run.requests, rel=0.01)
+    datapoints = [event.value for event in outcome.events if event.kind == "datapoint"]
+    assert len(datapoints) >= 9 and all(value == pytest.approx(600.0) for value in datapoints)  # 60 if only served

@@ -6,6 +6,7 @@ import numba
 import numpy as np
 
 
+# Not archsel.sim.jit.kernel: this function allocates its result, which needs numba's reference counting.
 @numba.njit(cache=True, nogil=True)
 def sorted_within_seconds(within_s: np.ndarray, counts: np.ndarray, first_second: int) -> np.ndarray:
     """Arrival times ``second + offset``, ascending, from per-second counts and offsets in [0, 1).

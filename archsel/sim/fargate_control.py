@@ -109,7 +109,7 @@ class Autoscaler:
             return
         self._policy = replace(self._policy, min_tasks=min_tasks, max_tasks=max_tasks)
         before = self._state.desired
-        after = max(min_tasks, min(max_tasks, before))
+        after = self._policy.clamp(before)
         self._state = replace(self._state, desired=after)
         if after != before:
             self._fleet.set_desired(after)

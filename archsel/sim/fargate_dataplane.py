@@ -63,13 +63,11 @@ class DataPlaneSetup:
     """Handler time at 1 vCPU (the routes' mixture when the profile lists routes)."""
     alb_latency_s: float
     idle_timeout_s: float
-    least_outstanding: bool
-    """Least outstanding requests; else round robin (or random, with ``weighted_random``)."""
+    routing: str
+    """The ALB's algorithm, as in the profile: least_outstanding, round_robin or weighted_random."""
     offset_s: int
     """Warm-up length: simulated time t maps to per-second bin t + offset_s."""
     horizon_s: float
-    weighted_random: bool = False
-    """The ALB's weighted-random algorithm (equal weights: uniform); overrides ``least_outstanding``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +107,11 @@ class RequestRecord:
     wait_s: np.ndarray
 
 
-def _routing_code(setup: DataPlaneSetup) -> int:
-    if setup.weighted_random:
-        return ROUTE_RANDOM
-    return ROUTE_LEAST_OUTSTANDING if setup.least_outstanding else ROUTE_ROUND_ROBIN
+_ROUTING_CODES = {
+    "least_outstanding": ROUTE_LEAST_OUTSTANDING,
+    "round_robin": ROUTE_ROUND_ROBIN,
+    "weighted_random": ROUTE_RANDOM,  # equal weights: uniform over the in-service tasks
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +124,10 @@ class _RequestChunk:
     """Handler time at 1 vCPU, s."""
     ties: np.ndarray
     """Uniform draws that break the ALB's ties between equally loaded tasks."""
+
+
+_NO_REQUESTS = _RequestChunk(np.empty(0), np.empty(0), np.empty(0))
+"""Loaded before the first chunk and after the last: nothing left to route."""
 
 
 def _request_chunks(
@@ -161,7 +164,7 @@ class DataPlane:
                 setup.unloaded_factor,
                 setup.alb_latency_s,
                 setup.idle_timeout_s,
-                _routing_code(setup),
+                _ROUTING_CODES[setup.routing],
                 setup.offset_s,
                 setup.horizon_s,
             ],
@@ -184,7 +187,7 @@ class DataPlane:
         self._histogram = LatencyHistogram()
         self._outcomes = np.empty((3, 0))
         self._status_buffer = np.empty(0, dtype=np.int64)
-        self._load_chunk(_RequestChunk(np.empty(0), np.empty(0), np.empty(0)))
+        self._load_chunk(_NO_REQUESTS)
 
     # ------------------------------------------------------------------ task slots
 
@@ -238,7 +241,7 @@ class DataPlane:
                 self._flush_chunk()
                 chunk = next(self._chunks, None)
                 if chunk is None:
-                    self._load_chunk(_RequestChunk(np.empty(0), np.empty(0), np.empty(0)))
+                    self._load_chunk(_NO_REQUESTS)
                     break
                 self._load_chunk(chunk)
                 continue

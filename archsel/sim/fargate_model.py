@@ -130,8 +130,7 @@ def _dataplane_setup(profile: WorkloadProfile, params: FargateParams, warmup: in
         duration_ms=request_duration_ms(profile),
         alb_latency_s=params.alb_latency_ms / 1000.0,
         idle_timeout_s=params.alb_idle_timeout_s,
-        least_outstanding=fargate.load_balancing == "least_outstanding",
-        weighted_random=fargate.load_balancing == "weighted_random",
+        routing=fargate.load_balancing,
         offset_s=warmup,
         horizon_s=horizon_s,
     )

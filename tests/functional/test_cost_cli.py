@@ -290,15 +290,21 @@ def test_a_missing_price_prints_the_estimate_then_fails(
     assert "Traceback" not in result.stderr
 
 
-def test_a_supplied_spot_price_completes_the_estimate(
-    run_cli: Callable[..., Any], write_profile: Callable[..., Path], tmp_path: Path
-) -> None:
+def _spot_priced_table(tmp_path: Path) -> Path:
+    """A copy of the shipped table with Fargate Spot x86 prices: $0.01 per vCPU-hour, $0.001 per GB-hour."""
     data = yaml.safe_load(TABLE.read_text())
     for price in data["prices"]["fargate"]:
         if price["id"].startswith("fargate.spot.linux_x86"):
             price["value"] = 0.01 if price["id"].endswith("vcpu") else 0.001
     prices = tmp_path / "prices.yaml"
     prices.write_text(yaml.safe_dump(data))
+    return prices
+
+
+def test_a_supplied_spot_price_completes_the_estimate(
+    run_cli: Callable[..., Any], write_profile: Callable[..., Path], tmp_path: Path
+) -> None:
+    prices = _spot_priced_table(tmp_path)
     profile = write_profile("version: 1\nname: spot\ntraffic: {mean_rps: 2}\nfargate: {spot: true}\n")
     document = cost_json(run_cli, str(profile), "--arch", "fargate", "--prices", str(prices))
     lines = {c["name"]: c for c in document["estimates"][0]["components"]}
@@ -429,12 +435,7 @@ def test_simulate_shows_results_then_fails_on_a_missing_price(
 def test_simulate_takes_a_price_table_with_the_spot_price(
     run_cli: Callable[..., Any], write_profile: Callable[..., Path], tmp_path: Path
 ) -> None:
-    data = yaml.safe_load(TABLE.read_text())
-    for price in data["prices"]["fargate"]:
-        if price["id"].startswith("fargate.spot.linux_x86"):
-            price["value"] = 0.01 if price["id"].endswith("vcpu") else 0.001
-    prices = tmp_path / "prices.yaml"
-    prices.write_text(yaml.safe_dump(data))
+    prices = _spot_priced_table(tmp_path)
     profile = write_profile(SPOT_SIMULATION)
     result = run_cli("simulate", str(profile), "--arch", "fargate", "--format", "json", "--prices", str(prices))
     assert result.exit_code == 0, result.stderr

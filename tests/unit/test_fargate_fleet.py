@@ -23,7 +23,7 @@ def _fleet(env: simpy.Environment, **fargate: object) -> Fleet:
     setup = DataPlaneSetup(
         concurrency=1, queue_limit=None, vcpu=0.25, cpu_fraction=0.0, unloaded_factor=1.0,
         duration_ms=Distribution.constant(10), alb_latency_s=0.0, idle_timeout_s=60.0,
-        least_outstanding=True, offset_s=0, horizon_s=3_600.0,
+        routing="least_outstanding", offset_s=0, horizon_s=3_600.0,
     )  # fmt: skip
     plane = DataPlane(setup, iter(()), np.random.default_rng(0))
     return Fleet(env, FleetSetup.from_profile(settings, FargateParams()), plane, np.random.default_rng(1))

@@ -71,7 +71,7 @@ def _routed(prefetch: bool) -> RequestRecord:
     setup = DataPlaneSetup(
         concurrency=2, queue_limit=3, vcpu=1.0, cpu_fraction=0.5, unloaded_factor=1.0,
         duration_ms=Distribution.model_validate({"distribution": "lognormal", "p50": 80, "p95": 400}),
-        alb_latency_s=0.002, idle_timeout_s=60.0, least_outstanding=True, offset_s=0, horizon_s=100.0,
+        alb_latency_s=0.002, idle_timeout_s=60.0, routing="least_outstanding", offset_s=0, horizon_s=100.0,
     )  # fmt: skip
     arrivals = np.sort(np.random.default_rng(8).uniform(0.0, 100.0, 5_000))
     plane = DataPlane(

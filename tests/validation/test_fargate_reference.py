@@ -36,7 +36,7 @@ def _fast(fleet: Fleet, arrivals: np.ndarray, duration: Distribution, seed: int)
         duration_ms=duration,
         alb_latency_s=fleet.alb_latency_s,
         idle_timeout_s=fleet.idle_timeout_s,
-        least_outstanding=fleet.least_outstanding,
+        routing="least_outstanding" if fleet.least_outstanding else "round_robin",
         offset_s=0,
         horizon_s=float(arrivals.max()) + 1.0,
     )

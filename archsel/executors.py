@@ -214,12 +214,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel queued units and end the workers now: a running unit can take minutes at long horizons."""
     # Python 3.11 has no public terminate (3.14 adds terminate_workers); the worker map is typed in typeshed.
     processes = list(pool._processes.values()) if pool._processes else []
-    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+    # Then wait for the pool's manager thread: it sees the workers die and reaps them. Joining them
+    # here as well raced it for their exit status (a worker could still look alive afterwards).
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def executor_for(*, scheduler: str | None = None, jobs: int | None = None) -> Executor:

@@ -9,27 +9,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from archsel import presets
 from archsel.cost.components import CostEstimate
 from archsel.errors import PricingError, UsageError
-from archsel.performance import lambda_duration_factor
-from archsel.presets import InitResult, Preset
-from archsel.pricing import Price, PriceTable
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import load_profile
-from archsel.routes import mean_duration_ms
-from archsel.sim.traffic import summarize
+from archsel.pricing.table import Price, PriceTable
+from archsel.profile import presets
+from archsel.profile.loader import load_profile
+from archsel.profile.performance import lambda_duration_factor
+from archsel.profile.presets import InitResult, Preset
+from archsel.profile.routes import mean_duration_ms
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import summarize
 
 if TYPE_CHECKING:
     from archsel.deploy.models import AwsTarget, DeployOptions, DeployResult, DeployUI, DestroyOptions, DestroyResult
     from archsel.deploy.run import Edges
-    from archsel.executors import Executor, OnDone
-    from archsel.fleet import FleetSummary
-    from archsel.pricing_update import PricingClient, UpdatePlan
+    from archsel.evaluate.executors import Executor, OnDone
+    from archsel.evaluate.runner import SimulationReport
+    from archsel.pricing.update import PricingClient, UpdatePlan
     from archsel.recommend import Recommendation
     from archsel.sim.result import SimRun
-    from archsel.sim.runner import SimulationReport
-    from archsel.sweep import SweepPlan, SweepResult
+    from archsel.study.fleet import FleetSummary
+    from archsel.study.sweep import SweepPlan, SweepResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ def validate(profile_path: str | Path) -> ValidationReport:
 
 def lambda_mean_ms(profile: WorkloadProfile) -> float:
     """Mean request time on Lambda: each route's at its function's memory, weighted by share."""
-    from archsel.routes import route_layout
+    from archsel.profile.routes import route_layout
 
     cpu = profile.request.cpu_fraction
     plan = route_layout(profile)
@@ -130,7 +130,7 @@ def simulate(
 
     ``prices_path`` replaces the shipped price table of the profile's region.
     """
-    from archsel.sim.runner import run_simulations
+    from archsel.evaluate.runner import run_simulations
 
     prices = pricing_table(region=profile.region, prices_path=prices_path)
     chosen = tuple(arch for arch in ("lambda", "fargate") if arch in architectures)
@@ -153,8 +153,8 @@ def recommend(
     The runs go to ``executor`` if given (left open, for several profiles), else to the Dask
     cluster at ``scheduler`` (or ``DASK_SCHEDULER_ADDRESS``), else to a local process pool.
     """
-    from archsel.executors import executor_for
-    from archsel.pricing import load_prices
+    from archsel.evaluate.executors import executor_for
+    from archsel.pricing.table import load_prices
     from archsel.recommend import recommend as run_recommendation
 
     prices = load_prices(profile.region)
@@ -168,8 +168,8 @@ def recommend(
 
 def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
     """One replication of the best design of each architecture with per-second series (for charts)."""
+    from archsel.evaluate.runner import simulate_one
     from archsel.sim.result import SimOptions
-    from archsel.sim.runner import simulate_one
 
     profile = recommendation.profile
     options = SimOptions(
@@ -194,7 +194,7 @@ def estimate_recommend_units(profile: WorkloadProfile) -> int:
 
     fitted, per_architecture, _ = fit_to_budget(profile)
     if profile.request.routes:  # `screen` also keeps the cheapest design of each layout: ask it
-        from archsel.pricing import load_prices
+        from archsel.pricing.table import load_prices
         from archsel.recommend.decide import screen
 
         candidates = [*lambda_candidates(fitted)[0], *fargate_candidates(fitted)[0]]
@@ -273,7 +273,7 @@ def _architectures(arch: str) -> tuple[Literal["lambda", "fargate"], ...]:
 
 def pricing_table(*, region: str | None = None, prices_path: str | Path | None = None) -> PriceTable:
     """The price table in use: ``prices_path`` if given, else the shipped one of ``region`` (default us-east-1)."""
-    from archsel.pricing import load_price_file, load_prices
+    from archsel.pricing.table import load_price_file, load_prices
 
     if prices_path is not None:
         return load_price_file(prices_path)
@@ -282,7 +282,7 @@ def pricing_table(*, region: str | None = None, prices_path: str | Path | None =
 
 def prices_of_service(table: PriceTable, service: str | None) -> tuple[Price, ...]:
     """The prices of one cost-component service (all of them for None); an unknown name is a usage error."""
-    from archsel.pricing import SERVICES
+    from archsel.pricing.table import SERVICES
 
     if service is None:
         return table.prices
@@ -406,8 +406,8 @@ def plan_pricing_update(
     state; a region without one gets the us-east-1 table's layout and only what the API answers.
     Nothing is written: see ``write_pricing_update``.
     """
-    from archsel.pricing import load_price_file, load_prices
-    from archsel.pricing_update import UpdateRequest, plan_update
+    from archsel.pricing.table import load_price_file, load_prices
+    from archsel.pricing.update import UpdateRequest, plan_update
 
     folder = directory if directory is not None else _price_folder()
     path = folder / f"{region}.yaml"
@@ -420,14 +420,14 @@ def plan_pricing_update(
 
 def write_pricing_update(plan: UpdatePlan) -> Path:
     """Write an update plan's table atomically; the old file stays intact if anything fails."""
-    from archsel.pricing_update import write_plan
+    from archsel.pricing.update import write_plan
 
     return write_plan(plan)
 
 
 def pricing_regions(directory: Path | None = None) -> tuple[str, ...]:
     """Regions that have a price table in ``directory`` (default: the shipped folder)."""
-    from archsel.pricing import available_regions
+    from archsel.pricing.table import available_regions
 
     return available_regions(directory=directory if directory is not None else _price_folder())
 
@@ -492,8 +492,8 @@ def plan_sweep(
     ProfileError naming the point and the field. ``replications`` and ``seed`` replace the
     profile's `simulation` settings for every point.
     """
-    from archsel.sweep import plan_sweep as make_plan
-    from archsel.sweep_axes import parse_vary, read_document, with_setting
+    from archsel.study.axes import parse_vary, read_document, with_setting
+    from archsel.study.sweep import plan_sweep as make_plan
 
     axes = [parse_vary(text) for text in vary]
     document = read_document(Path(profile_path))
@@ -523,9 +523,9 @@ def sweep(
     ``DASK_SCHEDULER_ADDRESS``), else on a local process pool of ``jobs`` workers. Units that
     fail are listed in the result (``SweepResult.missing``), never dropped silently.
     """
-    from archsel.executors import executor_for
-    from archsel.pricing import load_prices
-    from archsel.sweep import run_sweep
+    from archsel.evaluate.executors import executor_for
+    from archsel.pricing.table import load_prices
+    from archsel.study.sweep import run_sweep
 
     regions = sorted({point.profile.region for point in plan.points})
     prices = [load_prices(region) for region in regions]
@@ -539,6 +539,6 @@ def sweep(
 
 def fleet(recommendations: Sequence[Recommendation]) -> FleetSummary:
     """Totals per architecture choice and the order in which services flip as their traffic grows."""
-    from archsel.fleet import fleet_summary
+    from archsel.study.fleet import fleet_summary
 
     return fleet_summary(recommendations)

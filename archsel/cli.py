@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from archsel.executors import Executor
-    from archsel.fleet import FleetSummary
-    from archsel.profile import WorkloadProfile
+    from archsel.evaluate.executors import Executor
+    from archsel.profile.schema import WorkloadProfile
     from archsel.recommend import Recommendation
+    from archsel.study.fleet import FleetSummary
 
 app = typer.Typer(
     name="archsel",
@@ -99,7 +99,8 @@ def validate(profile: ProfileArg, fmt: FormatOpt = OutputFormat.table) -> None:
 
     Exits 3 when the profile is invalid, naming the file, line and field.
     """
-    from archsel import api, views
+    from archsel import api
+    from archsel.views import common as views
 
     report = api.validate(profile)
     views.show_validation(report, fmt.value)
@@ -125,8 +126,9 @@ def simulate(
     simulation.replications > 1 each figure is a mean with its 95% interval. A price missing
     from the table is left out of the cost and makes the command exit 3 after printing.
     """
-    from archsel import api, views_sim
-    from archsel.progress import progress_steps
+    from archsel import api
+    from archsel.views import simulate as views_sim
+    from archsel.views.progress import progress_steps
 
     architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
     loaded = api.load(profile)
@@ -170,7 +172,7 @@ def recommend(
     Exits 5 when no design meets every objective (the closest one is shown), for CI gates.
     """
     from archsel import api
-    from archsel.executors import executor_for
+    from archsel.evaluate.executors import executor_for
 
     exit_code = 0
     recommendations = []
@@ -195,7 +197,7 @@ def _recommend_with_progress(
     loaded: WorkloadProfile, seed: int | None, jobs: int | None, executor: Executor | None = None
 ) -> Recommendation:
     from archsel import api
-    from archsel.progress import progress_steps
+    from archsel.views.progress import progress_steps
 
     total = api.estimate_recommend_units(loaded)
     with progress_steps(total, f"recommending {loaded.name}") as step:
@@ -212,7 +214,7 @@ def _write_fleet(fleet: FleetSummary, fmt: ReportFormat, out: Path | None) -> No
     import contextlib
     import io
 
-    from archsel import views_fleet
+    from archsel.views import fleet as views_fleet
 
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer) if out is not None else contextlib.nullcontext():
@@ -230,14 +232,15 @@ def _write_report(recommendation: Recommendation, fmt: ReportFormat, out: Path |
     import contextlib
     import io
 
-    from archsel import api, views_recommend
+    from archsel import api
+    from archsel.views import recommend as views_recommend
 
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer) if out is not None else contextlib.nullcontext():
         if fmt is ReportFormat.json:
             views_recommend.emit_recommendation_json(recommendation)
         elif fmt is ReportFormat.html:
-            from archsel.report_html import render_report
+            from archsel.views.html_report import render_report
 
             runs = api.capacity_runs(recommendation)
             sys.stdout.write(render_report(recommendation, runs))
@@ -272,7 +275,8 @@ def cost(
     Lines are grouped by service; usage-based lines are marked. A price missing from the table
     is listed, left out of the totals, and makes the command exit 3 after printing.
     """
-    from archsel import api, cost_views
+    from archsel import api
+    from archsel.views import cost as cost_views
 
     report = api.cost(profile, arch=arch.value, prices_path=prices)
     cost_views.show_cost(report, fmt.value)
@@ -295,7 +299,8 @@ def pricing_show(
 
     Exits 3 for a region without a table, naming the regions that have one.
     """
-    from archsel import api, cost_views
+    from archsel import api
+    from archsel.views import cost as cost_views
 
     table = api.pricing_table(region=region, prices_path=prices)
     cost_views.show_pricing(table, api.prices_of_service(table, service), fmt.value)
@@ -334,10 +339,11 @@ def pricing_update(
     """
     import datetime as dt
 
-    from archsel import api, views_pricing
+    from archsel import api
     from archsel.errors import UsageError
-    from archsel.pricing_selectors import PRICE_LIST_ENDPOINT_REGIONS
-    from archsel.pricing_update import make_client
+    from archsel.pricing.selectors import PRICE_LIST_ENDPOINT_REGIONS
+    from archsel.pricing.update import make_client
+    from archsel.views import pricing as views_pricing
 
     regions = _update_regions(region, all_regions, directory)
     if endpoint_region not in PRICE_LIST_ENDPOINT_REGIONS:
@@ -370,7 +376,7 @@ def _update_regions(region: str | None, all_regions: bool, directory: Path | Non
         return api.pricing_regions(directory)
     if region is None:
         raise UsageError("which region? give --region R (for example us-east-1) or --all-regions")
-    from archsel.pricing_selectors import REGION_PREFIXES
+    from archsel.pricing.selectors import REGION_PREFIXES
 
     if region not in REGION_PREFIXES:
         raise UsageError(
@@ -394,7 +400,7 @@ def _warn_if_stale(prices: object) -> None:
     """Print a warning on stderr when the price table used is older than 180 days."""
     import datetime as dt
 
-    from archsel.pricing import PriceTable, staleness_warning
+    from archsel.pricing.table import PriceTable, staleness_warning
 
     if isinstance(prices, PriceTable):
         warning = staleness_warning(prices, today=dt.date.today())
@@ -418,7 +424,8 @@ def init(
     Refuses to overwrite an existing file without --force (exit 2). `--list` (or `--preset list`)
     shows every preset with its one-line description.
     """
-    from archsel import api, views
+    from archsel import api
+    from archsel.views import common as views
 
     if list_presets or preset == "list":
         views.show_presets(api.list_presets())
@@ -474,8 +481,9 @@ def scaffold(
     Exits 2 when --out is a folder with files in it and --force is not given; --force overwrites
     the files archsel generates and removes only stale ones it generated earlier (unchanged since).
     """
-    from archsel import api, views_scaffold
+    from archsel import api
     from archsel.scaffold.write import WriteOptions
+    from archsel.views import scaffold as views_scaffold
 
     architecture = arch.value if arch is not None else None
     if api.is_profile_source(source):
@@ -640,9 +648,10 @@ def sweep(
     Each point's seed comes from its values, so any backend gives the same numbers. Exits 1,
     after writing what finished, when some points are missing (each failed run is listed).
     """
-    from archsel import api, views_sweep
+    from archsel import api
     from archsel.errors import SimulationError
-    from archsel.progress import progress_steps
+    from archsel.views import sweep as views_sweep
+    from archsel.views.progress import progress_steps
 
     if out is not None:
         views_sweep.check_out_path(out)

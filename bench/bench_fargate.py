@@ -27,9 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archsel.profile import WorkloadProfile  # noqa: E402
-from archsel.profile_loader import load_profile, parse_profile  # noqa: E402
-from archsel.sim.fargate_model import simulate_fargate  # noqa: E402
+from archsel.profile.loader import load_profile, parse_profile  # noqa: E402
+from archsel.profile.schema import WorkloadProfile  # noqa: E402
+from archsel.sim.fargate.model import simulate_fargate  # noqa: E402
 from archsel.sim.result import SimOptions  # noqa: E402
 
 DAY = 86_400.0
@@ -99,7 +99,7 @@ def cold_compile_s() -> float:
     """First-call time in a fresh process with an empty numba cache (compile + a tiny run)."""
     code = (
         "import time, numpy as np; t = time.perf_counter();"
-        "from archsel.profile_loader import parse_profile; from archsel.sim.fargate_model import simulate_fargate;"
+        "from archsel.profile.loader import parse_profile; from archsel.sim.fargate.model import simulate_fargate;"
         "from archsel.sim.result import SimOptions;"
         "p = parse_profile('{version: 1, name: c, traffic: {mean_rps: 5}}');"
         "simulate_fargate(p, rng=np.random.default_rng(1), options=SimOptions(60, 0)); print(time.perf_counter() - t)"

@@ -28,12 +28,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archsel.profile import WorkloadProfile  # noqa: E402
-from archsel.profile_loader import load_profile, parse_profile  # noqa: E402
-from archsel.sim.lambda_model import simulate_lambda  # noqa: E402
-from archsel.sim.lambda_month import simulate_lambda_month  # noqa: E402
+from archsel.billing.usage import LambdaUsage  # noqa: E402
+from archsel.profile.loader import load_profile, parse_profile  # noqa: E402
+from archsel.profile.schema import WorkloadProfile  # noqa: E402
+from archsel.sim.lambda_.model import simulate_lambda  # noqa: E402
+from archsel.sim.lambda_.month import simulate_lambda_month  # noqa: E402
 from archsel.sim.result import SimOptions, SimRun  # noqa: E402
-from archsel.usage import LambdaUsage  # noqa: E402
 
 WARMUP_S = 600.0
 DAY = 86_400.0
@@ -60,8 +60,8 @@ def compile_times() -> dict[str, float]:
     """First call in a fresh process with an empty numba cache, then with the cache filled."""
     code = (
         "import time, numpy as np; t = time.perf_counter();"
-        "from archsel.profile_loader import parse_profile; from archsel.sim.result import SimOptions;"
-        "from archsel.sim.lambda_model import simulate_lambda;"
+        "from archsel.profile.loader import parse_profile; from archsel.sim.result import SimOptions;"
+        "from archsel.sim.lambda_.model import simulate_lambda;"
         "p = parse_profile('version: 1\\nname: c\\ntraffic: {mean_rps: 1}\\n');"
         "simulate_lambda(p, rng=np.random.default_rng(1), options=SimOptions(horizon_s=60, warmup_s=0));"
         "print(time.perf_counter() - t)"

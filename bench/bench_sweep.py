@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archsel import api  # noqa: E402
-from archsel.executors import DaskExecutor, Executor, InProcessExecutor, ProcessPoolRunner  # noqa: E402
-from archsel.sweep import SweepPlan  # noqa: E402
+from archsel.evaluate.executors import DaskExecutor, Executor, InProcessExecutor, ProcessPoolRunner  # noqa: E402
+from archsel.study.sweep import SweepPlan  # noqa: E402
 
 PROFILE = """\
 version: 1
@@ -105,7 +105,7 @@ def on_cluster(plan: SweepPlan, workers: int, compute_s: float) -> list[Figures]
 def compile_s() -> dict[str, float]:
     """First sweep unit of each model in a fresh process: with an empty numba cache, and with the cache."""
     code = (
-        "import time, sys; from archsel.profile_loader import parse_profile; from archsel.sim.runner import simulate_one;"
+        "import time, sys; from archsel.profile.loader import parse_profile; from archsel.evaluate.runner import simulate_one;"
         "from archsel.sim.result import SimOptions;"
         "p = parse_profile('{version: 1, name: c, traffic: {mean_rps: 5}}'); t = time.perf_counter();"
         "simulate_one(p, sys.argv[1], seed=1, replication=0, options=SimOptions(60, 0)); print(time.perf_counter() - t)"

@@ -10,8 +10,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archsel.profile_loader import load_profile
-from archsel.sim.lambda_model import simulate_lambda
+from archsel.profile.loader import load_profile
+from archsel.sim.lambda_.model import simulate_lambda
 from archsel.sim.result import SimOptions
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from archsel import api
-from archsel.executors import SimUnit
-from archsel.profile_loader import parse_profile
+from archsel.evaluate.executors import SimUnit
+from archsel.profile.loader import parse_profile
 from archsel.sim.result import SimOptions
-from archsel.sweep import SweepPlan
+from archsel.study.sweep import SweepPlan
 
 TINY = """\
 version: 1

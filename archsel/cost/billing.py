@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Context, Decimal
 
-from archsel.cost.components import ZERO, CostComponent, tier_buckets
+from archsel.cost.components import CostComponent
 from archsel.errors import PricingError
-from archsel.pricing import Price, PriceTable
+from archsel.pricing.table import Price, PriceTable
+from archsel.pricing.tiers import ZERO, tier_buckets
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ def _component(
 def tier_label(price: Price, index: int) -> str:
     """Infracost-style name of a tier: 'first 6B', 'next 9B', 'over 15B'.
 
-    >>> from archsel.cost.components import Tier
+    >>> from archsel.pricing.tiers import Tier
     >>> ladder = (Tier(Decimal(0), Decimal(6e9), ZERO), Tier(Decimal(6e9), Decimal(15e9), ZERO),
     ...           Tier(Decimal(15e9), None, ZERO))
     >>> price = Price("p", "lambda", "", "GB-seconds", Decimal(1), ladder, "", "", "")

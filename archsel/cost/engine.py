@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from archsel.billing.usage import ComputeUsage, LambdaUsage
 from archsel.cost.billing import Charge, bill
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
 from archsel.cost.shared_cost import Demand, shared_charges
 from archsel.cost.usage_estimate import traffic_load, usage_from_profile
-from archsel.pricing import PriceTable
-from archsel.profile import WorkloadProfile
-from archsel.usage import ComputeUsage, LambdaUsage
+from archsel.pricing.table import PriceTable
+from archsel.profile.schema import WorkloadProfile
 
 __all__ = ["estimate", "estimate_document", "usage_from_profile"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from archsel.billing.usage import FargateUsage
 from archsel.cost.billing import Charge, decimal
-from archsel.usage import FargateUsage
 
 _ARCH = {"x86_64": "linux_x86", "arm64": "linux_arm"}
 

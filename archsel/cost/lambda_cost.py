@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from archsel.billing.usage import LambdaUsage
 from archsel.cost.billing import Charge, decimal
-from archsel.usage import LambdaUsage
 
 _ARCH = {"x86_64": "x86", "arm64": "arm64"}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archsel.profile import WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 
 NEW_CONNECTIONS_PER_S_PER_LCU = 25.0
 ACTIVE_CONNECTIONS_PER_LCU = 3_000.0

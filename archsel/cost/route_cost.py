@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
+from archsel.billing.usage import LambdaUsage, RouteUsage
 from archsel.cost.billing import decimal
-from archsel.cost.components import ZERO, CostEstimate
+from archsel.cost.components import CostEstimate
 from archsel.cost.lambda_cost import usage_basis
-from archsel.usage import LambdaUsage, RouteUsage
+from archsel.pricing.tiers import ZERO
 
 _PLACES = Decimal("1e-12")
 _EXACT = Context(prec=60)

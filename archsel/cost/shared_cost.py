@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from archsel.cost.billing import Charge, decimal
 from archsel.cost.network import KB_PER_GB_BINARY
-from archsel.profile import WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 
 RRU_KB = 4.0  # one read request unit: a strongly consistent read of up to 4 KB (DynamoDB docs)
 WRU_KB = 1.0  # one write request unit: a write of up to 1 KB

@@ -13,14 +13,14 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from archsel.billing.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 from archsel.cost.network import KB_PER_GB_BINARY, fargate_network
-from archsel.distributions import Distribution
-from archsel.performance import duration_factor, lambda_duration_factor
-from archsel.profile import WorkloadProfile
-from archsel.routes import mean_duration_ms, route_layout
-from archsel.sim.fargate_schedule import Bounds, CapacitySchedule
-from archsel.sim.traffic import cycle_seconds, rate_curve, target_mean_rps
-from archsel.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
+from archsel.profile.capacity_schedule import Bounds, CapacitySchedule
+from archsel.profile.distributions import Distribution
+from archsel.profile.performance import duration_factor, lambda_duration_factor
+from archsel.profile.routes import mean_duration_ms, route_layout
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import cycle_seconds, rate_curve, target_mean_rps
 
 SECONDS_PER_DAY = 86_400.0
 PROVISIONED_STEP_S = 300.0  # provisioned concurrency is billed in 5-minute steps (Lambda pricing page)

@@ -9,11 +9,11 @@ retries on top of that.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from archsel.deploy.aws_errors import NO_CREDENTIALS_HINT, NO_REGION_HINT, aws_call
 from archsel.deploy.models import (
     AwsTarget,
     ChangeSetRequest,
@@ -24,90 +24,11 @@ from archsel.deploy.models import (
     StackResource,
     StackState,
 )
+from archsel.deploy.storage import Storage
 from archsel.errors import DeployError
 
-if TYPE_CHECKING:
-    from archsel.deploy.storage import Storage
-
 RETRY_CONFIG = {"mode": "adaptive", "max_attempts": 10}
-EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
-THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"})
-AUTH_CODES = frozenset({"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AuthFailure"})
 EVENT_PAGES_MAX = 20
-
-
-@contextmanager
-def aws_call(where: str) -> Iterator[None]:
-    """Turn any botocore error raised inside into a DeployError naming ``where`` (e.g. the operation)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-    from botocore.parsers import ResponseParserError
-
-    try:
-        yield
-    except ClientError as error:
-        raise client_error(where, error) from error
-    except BotoCoreError as error:
-        raise DeployError(f"{where}: {error}", hint=_botocore_hint(error)) from error
-    except ResponseParserError as error:  # not a BotoCoreError: e.g. an HTML 500 page from an emulator or proxy
-        raise DeployError(f"{where}: {_unparsed(error)}", hint=_UNPARSED_HINT) from error
-
-
-def _unparsed(error: Exception) -> str:
-    """What botocore says about an answer it could not parse, without the page it quotes."""
-    first = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"the endpoint's answer is not an AWS response ({first.rstrip(':')})"
-
-
-_UNPARSED_HINT = (
-    "the endpoint failed on this request (a local emulator's log says why; it may not support a resource type); "
-    "the operation may have been applied in part: look at the stack before running again"
-)
-
-
-def error_code(error: BaseException | None) -> str:
-    """The AWS error code of a ClientError ('' for anything else)."""
-    response = getattr(error, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", ""))
-
-
-def client_error(where: str, error: Exception) -> DeployError:
-    """The DeployError for one ClientError: the AWS code and message, and a fix for the common ones."""
-    code = error_code(error)
-    message = str(getattr(error, "response", {}).get("Error", {}).get("Message", error))
-    return DeployError(f"{where}: {code}: {message}", hint=_code_hint(code))
-
-
-def _code_hint(code: str) -> str | None:
-    if code in EXPIRED_CODES:
-        return "your AWS credentials have expired: refresh them (e.g. `aws sso login --profile NAME`) and run again"
-    if code in THROTTLE_CODES:
-        return (
-            "AWS throttled the account even after botocore's adaptive retries; wait a minute and run again "
-            "(other tools calling the same API at once make this likelier)"
-        )
-    if code in AUTH_CODES:
-        return "the credentials were rejected: check the profile (--profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
-    if code in ("AccessDenied", "AccessDeniedException"):
-        return "the identity in use lacks this permission; use a role allowed to deploy CloudFormation stacks"
-    return None
-
-
-def _botocore_hint(error: Exception) -> str | None:
-    name = type(error).__name__
-    if name in ("NoCredentialsError", "PartialCredentialsError"):
-        return _NO_CREDENTIALS_HINT
-    if name in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
-        return "cannot reach the AWS endpoint: check the network, the region and --endpoint-url"
-    if name == "NoRegionError":
-        return _NO_REGION_HINT
-    return None
-
-
-_NO_CREDENTIALS_HINT = (
-    "configure credentials: `aws configure` (or `aws sso login --profile NAME` and --profile NAME), "
-    "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-)
-_NO_REGION_HINT = "pass --region, set AWS_REGION, or set a region in the profile (`aws configure set region us-east-1`)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +46,7 @@ def resolve_region(target: AwsTarget, env: Mapping[str, str], profile_region: st
     """--region, then AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region; DeployError if none."""
     region = target.region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or profile_region
     if not region:
-        raise DeployError("no AWS region is set", hint=_NO_REGION_HINT)
+        raise DeployError("no AWS region is set", hint=NO_REGION_HINT)
     return region
 
 
@@ -140,8 +61,6 @@ def connect(target: AwsTarget, env: Mapping[str, str]) -> Connection:
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
 
-    from archsel.deploy.storage import Storage
-
     try:
         session = boto3.session.Session(profile_name=target.profile)
     except BotoCoreError as error:
@@ -150,7 +69,7 @@ def connect(target: AwsTarget, env: Mapping[str, str]) -> Connection:
         ) from error
     region = resolve_region(target, env, session.region_name)
     if session.get_credentials() is None:
-        raise DeployError("no AWS credentials found", hint=_NO_CREDENTIALS_HINT)
+        raise DeployError("no AWS credentials found", hint=NO_CREDENTIALS_HINT)
     endpoint = resolve_endpoint(target, env)
     config = Config(
         retries=RETRY_CONFIG, user_agent_extra="archsel", s3={"addressing_style": "path"} if endpoint else {}

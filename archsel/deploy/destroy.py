@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from archsel.cost.components import tier_buckets
 from archsel.deploy.apply import Reviewed as _Reviewed
 from archsel.deploy.apply import Runtime, discard, stage
 from archsel.deploy.cfn_yaml import parse_template_text
@@ -32,7 +31,8 @@ from archsel.deploy.models import (
 from archsel.deploy.plan import IAM_CAPABILITIES, Staging, has_no_changes, template_source, watch_command
 from archsel.deploy.watch import Operation, Watched, follow, known_events, wait_change_set
 from archsel.errors import DeployError
-from archsel.pricing import PriceTable
+from archsel.pricing.table import PriceTable
+from archsel.pricing.tiers import tier_buckets
 
 GIB = Decimal(1024**3)
 SIZE_PRICES = {"AWS::DynamoDB::Table": "ddb.storage", "AWS::S3::Bucket": "s3.standard.storage"}
@@ -180,7 +180,7 @@ def _kept_cost(resource: StackResource, rt: Runtime, prices: PriceTable | None) 
 def storage_monthly_usd(size_bytes: int, tiers: Any) -> Decimal:
     """Monthly storage cost of ``size_bytes`` on a GB-month price ladder (GB = 2**30 bytes, as AWS bills).
 
-    >>> from archsel.cost.components import Tier
+    >>> from archsel.pricing.tiers import Tier
     >>> storage_monthly_usd(10 * 1024**3, (Tier(Decimal(0), None, Decimal("0.25")),))
     Decimal('2.50')
     """

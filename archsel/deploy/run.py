@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from archsel.deploy.apply import Runtime
     from archsel.deploy.cdk import Synth
     from archsel.deploy.cfn import Connection
-    from archsel.pricing import PriceTable
+    from archsel.pricing.table import PriceTable
 
 LOCAL_POLL_S = 0.5
 """Poll interval for local endpoints (emulators finish at once); AWS gets the Clock default of 5 s."""
@@ -133,7 +133,7 @@ def run_destroy(
 
 
 def _prices(region: str) -> PriceTable | None:
-    from archsel.pricing import load_prices
+    from archsel.pricing.table import load_prices
 
     try:
         return load_prices(region)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archsel.deploy.cfn import aws_call, error_code
+from archsel.deploy.aws_errors import aws_call, error_code
 from archsel.errors import DeployError
 
 LIST_PAGES_MAX = 1000

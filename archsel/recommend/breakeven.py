@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archsel.cost.engine import estimate, usage_from_profile
-from archsel.pricing import PriceTable
-from archsel.profile import WorkloadProfile
-from archsel.recommend.evaluate import Evaluation
-from archsel.routes import mean_duration_ms
-from archsel.sim.traffic import summarize
+from archsel.evaluate.candidate import Evaluation
+from archsel.pricing.table import PriceTable
+from archsel.profile.routes import mean_duration_ms
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import summarize
 
 SCAN_LOW, SCAN_HIGH, SCAN_POINTS = 1e-3, 1e4, 71
 BISECTION_STEPS = 50

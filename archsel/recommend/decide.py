@@ -6,24 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from archsel.cost.engine import estimate, usage_from_profile
-from archsel.executors import Executor, InProcessExecutor, SimUnit
-from archsel.pricing import PriceTable
-from archsel.profile import WorkloadProfile
+from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
+from archsel.evaluate.design import Candidate, with_fargate, with_lambda
+from archsel.evaluate.executors import Executor, InProcessExecutor, SimUnit
+from archsel.pricing.table import PriceTable
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import summarize
 from archsel.recommend.breakeven import BreakEven, break_even
-from archsel.recommend.candidates import (
-    Candidate,
-    Pruned,
-    fargate_candidates,
-    lambda_candidates,
-    lambda_layouts,
-    with_fargate,
-    with_lambda,
-)
-from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
+from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates, lambda_layouts
 from archsel.recommend.reasons import explain
 from archsel.recommend.tuning import tune
 from archsel.sim.result import Architecture, SimOptions
-from archsel.sim.traffic import summarize
 
 # Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
 TUNED_PER_ARCHITECTURE = 1

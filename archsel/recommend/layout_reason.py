@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from archsel.recommend.evaluate import Evaluation
-from archsel.routes import route_layout
+from archsel.evaluate.candidate import Evaluation
+from archsel.profile.routes import route_layout
 
 _LABELS = {"single": "one router function", "per-route": "a function per route", "grouped": "a function per group"}
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from archsel.evaluate.candidate import Evaluation
+from archsel.evaluate.runner import to_usd
 from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
-from archsel.recommend.evaluate import Evaluation
 from archsel.recommend.layout_reason import layout_reason
-from archsel.sim.runner import to_usd
 
 # Aurora max_connections fixed by max ACU (Aurora user guide, facts §4): (max ACU, PostgreSQL, MySQL).
 _MAX_CONNECTIONS = ((1, 189, 90), (4, 823, 135), (8, 1_669, 1_000), (16, 3_360, 2_000), (32, 5_000, 3_000))

@@ -13,11 +13,12 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
-from archsel.profile import Fargate
-from archsel.recommend.candidates import Candidate, fargate_key, lambda_key, with_fargate, with_lambda
-from archsel.recommend.evaluate import Evaluation, EvaluationContext, evaluate
-from archsel.sim.runner import PricedRun
-from archsel.units import SECONDS_PER_DAY
+from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
+from archsel.evaluate.design import Candidate, with_fargate, with_lambda
+from archsel.evaluate.runner import PricedRun
+from archsel.profile.schema import Fargate
+from archsel.profile.units import SECONDS_PER_DAY
+from archsel.recommend.candidates import fargate_key, lambda_key
 
 MAX_SEARCH_STEPS = 5
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from archsel import __version__
 from archsel.errors import ProfileError, UsageError
-from archsel.profile import WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 
 if TYPE_CHECKING:
     from archsel.recommend import Recommendation

@@ -14,8 +14,8 @@ import re
 
 from archsel import __version__
 from archsel.errors import UsageError
-from archsel.profile import Fargate, Scaling, StepPolicy, WorkloadProfile
-from archsel.routes import RouteLayout, route_layout, route_name, unique_names
+from archsel.profile.routes import RouteLayout, route_layout, route_name, unique_names
+from archsel.profile.schema import Fargate, Scaling, StepPolicy, WorkloadProfile
 from archsel.scaffold.design import Design
 from archsel.scaffold.param_types import (
     ACCESS_LOG_FORMAT,

@@ -1,0 +1,1 @@
+"""The simulators: a shared core (arrivals, chunks, streams, results) and one package per architecture."""

@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 
-from archsel.usage import ComputeUsage
+from archsel.billing.usage import ComputeUsage
 
 Architecture = Literal["lambda", "fargate"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from archsel.profile_loader import load_profile, parse_profile
+from archsel.profile.loader import load_profile, parse_profile
 from archsel.scaffold.design import Design, design_from_profile
 
 REPO = Path(__file__).resolve().parents[2]

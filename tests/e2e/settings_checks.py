@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from archsel.routes import route_layout
+from archsel.profile.routes import route_layout
 from archsel.scaffold.design import Design
 from archsel.scaffold.params import LOG_RETENTION_DAYS
 from tests.e2e.cfn_tools import Template, resources
@@ -33,7 +33,7 @@ def lambda_settings_problems(
     """Every function's memory, architecture, timeout, concurrency and schedule as the design says.
 
     Without routes that is one function at lambda.memory_mb; with routes one function per entry of
-    the layout (`archsel.routes`), each at its own memory, found by its logical id (SAM keeps it,
+    the layout (`archsel.profile.routes`), each at its own memory, found by its logical id (SAM keeps it,
     the CDK appends an 8-character hash).
     """
     s = design.profile.lambda_

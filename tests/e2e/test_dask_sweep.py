@@ -21,8 +21,8 @@ import pytest
 
 from archsel import api
 from archsel.errors import ArchselError
-from archsel.executors import DaskExecutor, InProcessExecutor, ProcessPoolRunner, SimUnit
-from archsel.sweep import SweepPlan, SweepResult
+from archsel.evaluate.executors import DaskExecutor, InProcessExecutor, ProcessPoolRunner, SimUnit
+from archsel.study.sweep import SweepPlan, SweepResult
 from tests.conftest import CliResult
 from tests.sweep_support import BUSY, TINY, tiny_plan, units, write
 

@@ -47,7 +47,7 @@ from archsel import api
 from archsel.deploy.cfn_yaml import parse_template_text
 from archsel.deploy.models import Template
 from archsel.deploy.transform import expand_sam
-from archsel.profile_loader import parse_profile
+from archsel.profile.loader import parse_profile
 from archsel.scaffold.design import design_from_profile
 from archsel.scaffold.manifest import find_template_set
 from archsel.scaffold.render import render

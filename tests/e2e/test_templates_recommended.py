@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from archsel import api
-from archsel.profile_loader import load_profile
+from archsel.profile.loader import load_profile
 from tests.conftest import SCENARIOS
 from tests.e2e.cfn_tools import Template, only, resources, sam_transform
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archsel.profile_loader import load_profile
+from archsel.profile.loader import load_profile
 from archsel.resources import scenarios_dir
 from tests.conftest import CliResult
 

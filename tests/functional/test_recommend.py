@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from archsel.cli import main
-from archsel.pricing import load_prices
-from archsel.profile_loader import load_profile
+from archsel.evaluate.runner import simulate_one
+from archsel.pricing.table import load_prices
+from archsel.profile.loader import load_profile
 from archsel.recommend import recommend
 from archsel.recommend.breakeven import scale_traffic
 from archsel.sim.result import SimOptions
-from archsel.sim.runner import simulate_one
 from tests.conftest import SCENARIOS, CliResult
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from archsel.profile_loader import load_profile
-from archsel.recommend.candidates import fargate_candidates, with_fargate
+from archsel.evaluate.design import with_fargate
+from archsel.profile.loader import load_profile
+from archsel.recommend.candidates import fargate_candidates
 from tests.conftest import CliResult
 
 # 10 req/s of 100 ms CPU on 1-vCPU tasks (2 tasks at 50 %), 4x for 50 minutes from 00:16:40 (2 tasks

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archsel.cost.billing import Charge, bill
-from archsel.cost.components import Tier, tier_buckets
 from archsel.cost.engine import estimate, usage_from_profile
-from archsel.pricing import load_prices
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
+from archsel.pricing.table import load_prices
+from archsel.pricing.tiers import Tier, tier_buckets
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
 
 PRICES = load_prices("us-east-1")
 ARCHS: tuple[Literal["lambda", "fargate"], ...] = ("lambda", "fargate")

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from archsel.cost.billing import Charge, bill, compact, decimal
-from archsel.cost.components import CostComponent, CostEstimate, Tier, tier_buckets
+from archsel.cost.components import CostComponent, CostEstimate
 from archsel.errors import PricingError
-from archsel.pricing import FreeAllowance, Price, PriceTable
+from archsel.pricing.table import FreeAllowance, Price, PriceTable
+from archsel.pricing.tiers import Tier, tier_buckets
 
 D = Decimal
 LADDER = (Tier(D(0), D(100), D("1")), Tier(D(100), D(300), D("0.5")), Tier(D(300), None, D("0.25")))

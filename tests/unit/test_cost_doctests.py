@@ -7,9 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from archsel.cost import billing, components, network
+from archsel.cost import billing, network
+from archsel.pricing import tiers
 
-MODULES = (billing, components, network)
+MODULES = (billing, tiers, network)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

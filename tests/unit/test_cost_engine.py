@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from archsel.billing.usage import FargateUsage, LambdaUsage
 from archsel.cost.engine import estimate, estimate_document, usage_from_profile
 from archsel.cost.network import lcu_at_rate, lcu_per_hour
 from archsel.cost.usage_estimate import billed_duration_ms, fargate_tasks, hourly_rates, provisioned, traffic_load
-from archsel.pricing import load_prices
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.usage import FargateUsage, LambdaUsage
+from archsel.pricing.table import load_prices
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
 
 PRICES = load_prices("us-east-1")
 HOURS = 730.0

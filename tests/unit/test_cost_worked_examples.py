@@ -12,12 +12,12 @@ from typing import Any
 
 import yaml
 
+from archsel.billing.usage import LambdaUsage
 from archsel.cost.components import CostComponent
 from archsel.cost.engine import estimate, price_charges
 from archsel.cost.shared_cost import EfsUsage, efs_charges
-from archsel.pricing import PriceTable, load_price_file
-from archsel.profile_loader import parse_profile
-from archsel.usage import LambdaUsage
+from archsel.pricing.table import PriceTable, load_price_file
+from archsel.profile.loader import parse_profile
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TABLE = DATA.parent.parent / "pricing" / "aws" / "us-east-1.yaml"

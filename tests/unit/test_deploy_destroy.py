@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 import archsel.deploy.destroy as destroy_module
-from archsel.cost.components import Tier
 from archsel.deploy.destroy import plan_destroy, retained_template, storage_monthly_usd
 from archsel.deploy.models import DestroyOptions, StackResource, StackState
 from archsel.deploy.plan import Staging
 from archsel.errors import DeployError
+from archsel.pricing.tiers import Tier
 
 STAGING = Staging.of("123456789012", "us-east-1")
 RESOURCES = (

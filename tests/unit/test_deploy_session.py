@@ -9,7 +9,8 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
-from archsel.deploy.cfn import aws_call, connect, resolve_endpoint, resolve_region
+from archsel.deploy.aws_errors import aws_call
+from archsel.deploy.cfn import connect, resolve_endpoint, resolve_region
 from archsel.deploy.models import AwsTarget
 from archsel.deploy.storage import Storage
 from archsel.errors import DeployError

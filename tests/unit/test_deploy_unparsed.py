@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.parsers import ResponseParserError
 
-from archsel.deploy.cfn import aws_call
+from archsel.deploy.aws_errors import aws_call
 from archsel.errors import DeployError, ExitCode
 
 HTML_500 = (

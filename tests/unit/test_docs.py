@@ -8,9 +8,9 @@ from typing import get_args
 import pytest
 from pydantic import BaseModel
 
-from archsel import docs
-from archsel.distributions import DistributionKind
-from archsel.profile import Burst, Fargate, ProvisionedWindow, Traffic, WorkloadProfile
+from archsel.profile import reference_doc as docs
+from archsel.profile.distributions import DistributionKind
+from archsel.profile.schema import Burst, Fargate, ProvisionedWindow, Traffic, WorkloadProfile
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,7 @@ def section_model(path: str, root: type[BaseModel]) -> type[BaseModel]:
 def test_docs_profile_md_is_up_to_date() -> None:
     current = (REPO / "docs" / "profile.md").read_text(encoding="utf-8")
     assert current == docs.render_profile_reference(), (
-        "docs/profile.md is out of date with archsel/profile.py; regenerate it with `python3 -m archsel.docs`"
+        "docs/profile.md is out of date with archsel/profile/schema.py; regenerate it with `python3 -m archsel.profile.reference_doc`"
     )
 
 
@@ -73,8 +73,8 @@ def test_intro_explains_units_distributions_and_the_total_rate() -> None:
 
 
 def test_burst_example_in_the_intro_matches_the_traffic_model() -> None:
-    from archsel.profile_loader import parse_profile
-    from archsel.sim.traffic import summarize
+    from archsel.profile.loader import parse_profile
+    from archsel.profile.traffic import summarize
 
     profile = parse_profile(
         "version: 1\nname: a\ntraffic: {mean_rps: 1, bursts: [{start: '12:00', duration_s: 600, multiplier: 50}]}\n"
@@ -90,7 +90,7 @@ def test_check_mode_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureF
     assert docs.main([str(target), "--check"]) == 0
     target.write_text("stale\n", encoding="utf-8")
     assert docs.main([str(target), "--check"]) == 1
-    assert "python3 -m archsel.docs" in capsys.readouterr().err
+    assert "python3 -m archsel.profile.reference_doc" in capsys.readouterr().err
 
 
 def test_models_reached_include_lists_and_unions() -> None:

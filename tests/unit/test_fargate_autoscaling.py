@@ -5,9 +5,9 @@ from __future__ import annotations
 import doctest
 import itertools
 
-import archsel.sim.fargate_autoscaling as autoscaling
-import archsel.sim.fargate_timeline as timeline
-from archsel.sim.fargate_autoscaling import ScalerState, ScalingDecision, TargetTracking, observe
+import archsel.sim.fargate.autoscaling as autoscaling
+import archsel.sim.fargate.timeline as timeline
+from archsel.sim.fargate.autoscaling import ScalerState, ScalingDecision, TargetTracking, observe
 
 POLICY = TargetTracking(
     target=50, scale_out_datapoints=3, scale_in_datapoints=15, scale_out_cooldown_s=300, scale_in_cooldown_s=300,

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import simpy
 
-from archsel.distributions import Distribution
-from archsel.profile import Fargate
-from archsel.sim.fargate_dataplane import DataPlane, DataPlaneSetup
-from archsel.sim.fargate_fleet import Fleet, FleetSetup, TokenBucket
-from archsel.sim.fargate_params import FargateParams
-from archsel.sim.fargate_timeline import CountLog
+from archsel.profile.distributions import Distribution
+from archsel.profile.schema import Fargate
+from archsel.sim.fargate.dataplane import DataPlane, DataPlaneSetup
+from archsel.sim.fargate.fleet import Fleet, FleetSetup, TokenBucket
+from archsel.sim.fargate.params import FargateParams
+from archsel.sim.fargate.timeline import CountLog
 
 
 def _fleet(env: simpy.Environment, **fargate: object) -> Fleet:

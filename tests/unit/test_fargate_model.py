@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_model import simulate_fargate
+from archsel.billing.usage import FargateUsage
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import rate_curve
+from archsel.sim.fargate.model import simulate_fargate
 from archsel.sim.result import SimOptions, SimRun
-from archsel.sim.traffic import rate_curve
-from archsel.usage import FargateUsage
 
 PROFILE = """
 version: 1
@@ -91,7 +91,7 @@ fargate: {min_tasks: 1, max_tasks: 20, scaling: {metric: requests, target: 600}}
 def test_the_request_count_metric_counts_what_a_full_task_answers_with_503() -> None:
     """One task of one slot and no queue, 10 req/s of 1-s requests: it serves 1/s and sheds 9/s, but the
     ALB sent it all 10/s, and ALBRequestCountPerTarget counts them: 600 per target per minute."""
-    from archsel.sim.fargate_model import run_fargate
+    from archsel.sim.fargate.model import run_fargate
 
     profile = parse_profile("""
 version: 1

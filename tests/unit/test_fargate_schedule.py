@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
-import archsel.sim.fargate_schedule as fargate_schedule
-from archsel.profile import ScheduledCapacity
-from archsel.sim.fargate_schedule import Bounds, BoundsChange, CapacitySchedule
+import archsel.profile.capacity_schedule as fargate_schedule
+from archsel.profile.capacity_schedule import Bounds, BoundsChange, CapacitySchedule
+from archsel.profile.schema import ScheduledCapacity
 
 HOUR, DAY = 3_600.0, 86_400.0
 BASE = Bounds(2, 20)

@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-import archsel.sim.fargate_step_scaling as step_scaling
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_autoscaling import ScalingDecision
-from archsel.sim.fargate_step_scaling import (
+import archsel.sim.fargate.step_scaling as step_scaling
+from archsel.profile.loader import parse_profile
+from archsel.sim.fargate.autoscaling import ScalingDecision
+from archsel.sim.fargate.step_scaling import (
     Step,
     StepAlarm,
     StepScalerState,

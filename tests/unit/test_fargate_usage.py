@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_fleet import TaskLife
-from archsel.sim.fargate_params import FargateParams
-from archsel.sim.fargate_usage import billed_task_seconds, fargate_usage, lcu_hours
+from archsel.profile.loader import parse_profile
+from archsel.sim.fargate.fleet import TaskLife
+from archsel.sim.fargate.params import FargateParams
+from archsel.sim.fargate.usage import billed_task_seconds, fargate_usage, lcu_hours
 
 INF = math.inf
 

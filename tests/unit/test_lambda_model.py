@@ -9,19 +9,19 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
-import archsel.sim.lambda_coldstart
-import archsel.sim.lambda_inputs
-import archsel.sim.lambda_platform
-import archsel.sim.lambda_reduce
+import archsel.sim.lambda_.coldstart
+import archsel.sim.lambda_.inputs
+import archsel.sim.lambda_.platform
+import archsel.sim.lambda_.reduce
 import tests.theory
-from archsel.distributions import Distribution
-from archsel.profile import LambdaSettings, WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.lambda_coldstart import default_cold_start_ms
-from archsel.sim.lambda_config import lambda_config
-from archsel.sim.lambda_model import simulate_lambda
+from archsel.billing.usage import LambdaUsage
+from archsel.profile.distributions import Distribution
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import LambdaSettings, WorkloadProfile
+from archsel.sim.lambda_.coldstart import default_cold_start_ms
+from archsel.sim.lambda_.config import lambda_config
+from archsel.sim.lambda_.model import simulate_lambda
 from archsel.sim.result import SimOptions, SimRun
-from archsel.usage import LambdaUsage
 
 PROFILE = """
 version: 1
@@ -56,10 +56,10 @@ def _jsonable(run: SimRun) -> str:
 @pytest.mark.parametrize(
     "module",
     [
-        archsel.sim.lambda_coldstart,
-        archsel.sim.lambda_inputs,
-        archsel.sim.lambda_platform,
-        archsel.sim.lambda_reduce,
+        archsel.sim.lambda_.coldstart,
+        archsel.sim.lambda_.inputs,
+        archsel.sim.lambda_.platform,
+        archsel.sim.lambda_.reduce,
         tests.theory,
     ],
 )

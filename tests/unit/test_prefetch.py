@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from archsel.distributions import Distribution
+from archsel.profile.distributions import Distribution
 from archsel.sim.arrival_sort import sorted_within_seconds
-from archsel.sim.fargate_dataplane import DataPlane, DataPlaneSetup, RequestRecord
+from archsel.sim.fargate.dataplane import DataPlane, DataPlaneSetup, RequestRecord
 from archsel.sim.prefetch import prefetched
 
 

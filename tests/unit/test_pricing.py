@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from archsel.errors import ExitCode, PricingError
-from archsel.pricing import SERVICES, available_regions, load_price_file, load_prices
+from archsel.pricing.table import SERVICES, available_regions, load_price_file, load_prices
 
 TABLE = Path(__file__).resolve().parent.parent.parent / "pricing" / "aws" / "us-east-1.yaml"
 

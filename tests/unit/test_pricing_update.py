@@ -15,10 +15,10 @@ from botocore.stub import Stubber
 
 from archsel import api
 from archsel.errors import ExitCode
-from archsel.pricelist import PriceListFormatError, parse_product
-from archsel.pricing import PriceTable, load_price_file, load_prices, staleness_warning
-from archsel.pricing_selectors import NOT_IN_QUERY_API, SELECTORS, selector_for, usagetype_names
-from archsel.pricing_update import PricingUpdateError, UpdatePlan, UpdateRequest, plan_update, queries_for
+from archsel.pricing.pricelist import PriceListFormatError, parse_product
+from archsel.pricing.selectors import NOT_IN_QUERY_API, SELECTORS, selector_for, usagetype_names
+from archsel.pricing.table import PriceTable, load_price_file, load_prices, staleness_warning
+from archsel.pricing.update import PricingUpdateError, UpdatePlan, UpdateRequest, plan_update, queries_for
 from tests.pricelist_fake import (
     FakePriceList,
     RecordingClient,

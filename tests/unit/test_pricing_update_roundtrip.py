@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from archsel import api
-from archsel.cost.components import Tier
+from archsel.billing.usage import LambdaUsage
 from archsel.cost.engine import estimate, estimate_document
-from archsel.pricing import PriceTable, load_price_file, load_prices
-from archsel.pricing_selectors import SELECTORS
-from archsel.pricing_update import UpdatePlan
-from archsel.pricing_yaml import dump_table
-from archsel.profile_loader import parse_profile
-from archsel.usage import LambdaUsage
+from archsel.pricing.selectors import SELECTORS
+from archsel.pricing.table import PriceTable, load_price_file, load_prices
+from archsel.pricing.tiers import Tier
+from archsel.pricing.update import UpdatePlan
+from archsel.pricing.yaml_io import dump_table
+from archsel.profile.loader import parse_profile
 from tests.functional.test_cost_cli import CASES, EXAMPLES, LINE_TOLERANCE, TOTAL_TOLERANCE, WORKED
 from tests.pricelist_fake import FakePriceList, load_products, stubbed_replay
 

@@ -12,9 +12,9 @@ import pytest
 
 from archsel import api
 from archsel.errors import PricingError
-from archsel.pricing import PriceTable, load_price_file, load_prices
-from archsel.pricing_update import PricingUpdateError, UpdatePlan, write_plan
-from archsel.pricing_yaml import dump_table, write_text_atomic
+from archsel.pricing.table import PriceTable, load_price_file, load_prices
+from archsel.pricing.update import PricingUpdateError, UpdatePlan, write_plan
+from archsel.pricing.yaml_io import dump_table, write_text_atomic
 from tests.pricelist_fake import FakePriceList, RecordingClient, load_products
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "pricing" / "aws" / "us-east-1.yaml"

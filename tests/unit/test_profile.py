@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archsel.errors import ExitCode, ProfileError
-from archsel.profile_loader import load_profile, parse_profile
+from archsel.profile.loader import load_profile, parse_profile
 
 MINIMAL = "version: 1\nname: api\ntraffic: {mean_rps: 2}\n"
 
@@ -108,7 +108,7 @@ def test_unquoted_clock_time_is_not_read_as_a_base_60_number() -> None:
     "scenario", sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml")), ids=lambda p: p.stem
 )
 def test_a_json_dump_validates_back_to_the_same_profile(scenario: Path) -> None:
-    from archsel.profile import WorkloadProfile
+    from archsel.profile.schema import WorkloadProfile
 
     profile = load_profile(scenario)
     dumped = profile.model_dump(mode="json", by_alias=True)
@@ -183,7 +183,7 @@ def test_windows_may_meet_end_to_start_even_across_midnight() -> None:
 
 
 def test_a_scheduled_profile_dumps_and_validates_back() -> None:
-    from archsel.profile import WorkloadProfile
+    from archsel.profile.schema import WorkloadProfile
 
     profile = parse_profile(SCHEDULED + '    - {from: "18:30", to: "02:00", min_tasks: 4, max_tasks: 30}\n')
     dumped = profile.model_dump(mode="json", by_alias=True)
@@ -274,7 +274,7 @@ def test_step_sections_need_policy_step() -> None:
 
 
 def test_a_step_scaled_profile_dumps_and_validates_back() -> None:
-    from archsel.profile import WorkloadProfile
+    from archsel.profile.schema import WorkloadProfile
 
     text = STEP + SCALE_OUT.replace("}\n", ", adjustment: percent, min_adjustment_magnitude: 2}\n")
     profile = parse_profile(text.replace("change: 3", "change: 30").replace("change: 1}", "change: 10}"))

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from archsel.billing.usage import LAMBDA_ADDITIVE_FIELDS, LambdaUsage
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.cost.lambda_cost import usage_basis
 from archsel.cost.route_cost import compute_usd, route_costs, split
-from archsel.pricing import load_prices
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.usage import LAMBDA_ADDITIVE_FIELDS, LambdaUsage
+from archsel.pricing.table import load_prices
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
 
 PRICES = load_prices("us-east-1")
 ROUTES = """

@@ -1,14 +1,14 @@
-"""archsel.routes: which function serves which route, with how much memory, and the work mix of a request."""
+"""archsel.profile.routes: which function serves which route, with how much memory, and the work mix of a request."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
+from archsel.profile.loader import parse_profile
+from archsel.profile.routes import ALL_ROUTES_KEY, DurationMix, mean_duration_ms, request_duration_ms, route_layout
+from archsel.profile.schema import WorkloadProfile
 from archsel.recommend.breakeven import scale_duration
-from archsel.routes import ALL_ROUTES_KEY, DurationMix, mean_duration_ms, request_duration_ms, route_layout
 
 ROUTES = """
 request:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from archsel.errors import ProfileError
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
 from tests.conftest import CliResult
 
 Run = Callable[..., CliResult]

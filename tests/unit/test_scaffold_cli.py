@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archsel.profile_loader import load_profile
+from archsel.profile.loader import load_profile
 from archsel.scaffold.answers import ANSWERS_FILE
 from tests.conftest import SCENARIOS, CliResult
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from archsel.errors import ExitCode, ProfileError, UsageError
-from archsel.profile_loader import parse_profile
+from archsel.profile.loader import parse_profile
 from archsel.scaffold.design import (
     design_from_document,
     design_from_json,

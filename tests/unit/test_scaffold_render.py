@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from archsel.errors import TemplateError
-from archsel.profile_loader import parse_profile
+from archsel.profile.loader import parse_profile
 from archsel.resources import templates_dir
 from archsel.scaffold.answers import ANSWERS_FILE, design_from_answers
 from archsel.scaffold.design import Design, RecommendationSummary, design_from_profile

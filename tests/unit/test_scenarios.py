@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from archsel.presets import describe, find_preset, list_presets
-from archsel.profile_loader import load_profile
+from archsel.profile.loader import load_profile
+from archsel.profile.presets import describe, find_preset, list_presets
+from archsel.profile.traffic import rate_curve
+from archsel.profile.units import SECONDS_PER_DAY
 from archsel.resources import scenarios_dir
-from archsel.sim.traffic import rate_curve
-from archsel.units import SECONDS_PER_DAY
 from tests.conftest import CliResult
 
 SCENARIOS = sorted(scenarios_dir().glob("*.yaml"))

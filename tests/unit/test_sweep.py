@@ -10,11 +10,11 @@ import pytest
 
 from archsel import api
 from archsel.errors import UsageError
-from archsel.executors import BatchResult, InProcessExecutor, OnDone, SimUnit, collect, failure_of
-from archsel.profile_loader import parse_profile
+from archsel.evaluate.executors import BatchResult, InProcessExecutor, OnDone, SimUnit, collect, failure_of
+from archsel.profile.loader import parse_profile
 from archsel.sim.result import SimRun
-from archsel.sweep import ArchOutcome, PointResult, SweepPoint, find_flips, point_seed
-from archsel.sweep_axes import parse_vary
+from archsel.study.axes import parse_vary
+from archsel.study.sweep import ArchOutcome, PointResult, SweepPoint, find_flips, point_seed
 from tests.sweep_support import TINY, tiny_plan, write
 
 

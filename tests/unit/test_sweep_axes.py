@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archsel.errors import ProfileError, UsageError
-from archsel.sweep_axes import (
+from archsel.study.axes import (
     Axis,
     parse_path,
     parse_scalar,

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from archsel.errors import ArchselError, UsageError
-from archsel.executors import (
+from archsel.evaluate.executors import (
     DaskExecutor,
     InProcessExecutor,
     ProcessPoolRunner,

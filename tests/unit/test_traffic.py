@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archsel.profile_loader import parse_profile
-from archsel.sim.traffic import arrival_times, rate_curve, summarize
+from archsel.profile.loader import parse_profile
+from archsel.profile.traffic import rate_curve, summarize
+from archsel.sim.arrivals import arrival_times
 
 
 def _profile(traffic: str):  # type: ignore[no-untyped-def]

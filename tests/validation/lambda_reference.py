@@ -20,9 +20,9 @@ import numpy as np
 import simpy
 from simpy.events import EventPriority
 
-from archsel.profile import WorkloadProfile
-from archsel.sim.lambda_config import LambdaConfig
-from archsel.sim.lambda_inputs import ColdBlock, Streams, cold_blocks, request_chunks
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.lambda_.config import LambdaConfig
+from archsel.sim.lambda_.inputs import ColdBlock, Streams, cold_blocks, request_chunks
 
 COMPLETION, EXPIRY, CONTROL, ARRIVAL = 0, 1, 2, 3
 

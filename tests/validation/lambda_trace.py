@@ -6,12 +6,12 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.lambda_config import LambdaConfig, lambda_config
-from archsel.sim.lambda_engine import EngineResult, execute
-from archsel.sim.lambda_inputs import COLD_BLOCK, ColdBlock, RequestChunk
-from archsel.sim.lambda_reduce import events
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.lambda_.config import LambdaConfig, lambda_config
+from archsel.sim.lambda_.engine import EngineResult, execute
+from archsel.sim.lambda_.inputs import COLD_BLOCK, ColdBlock, RequestChunk
+from archsel.sim.lambda_.reduce import events
 
 Event = tuple[float, str, int, int]
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archsel.distributions import Distribution
-from archsel.performance import duration_factor
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_dataplane import DataPlane, DataPlaneSetup, RequestRecord
-from archsel.sim.fargate_model import run_fargate
+from archsel.profile.distributions import Distribution
+from archsel.profile.loader import parse_profile
+from archsel.profile.performance import duration_factor
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import simulation_rate
+from archsel.sim.arrivals import arrival_times
+from archsel.sim.fargate.dataplane import DataPlane, DataPlaneSetup, RequestRecord
+from archsel.sim.fargate.model import run_fargate
 from archsel.sim.result import SimOptions
-from archsel.sim.traffic import arrival_times, simulation_rate
 from tests.validation.fargate_reference import Fleet, simulate_reference
 
 CASES = {

@@ -16,11 +16,11 @@ import math
 import numpy as np
 import pytest
 
-from archsel.profile import Scaling, WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_fleet import FleetEvent
-from archsel.sim.fargate_model import FargateOutcome, run_fargate
-from archsel.sim.fargate_params import FargateParams
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import Scaling, WorkloadProfile
+from archsel.sim.fargate.fleet import FleetEvent
+from archsel.sim.fargate.model import FargateOutcome, run_fargate
+from archsel.sim.fargate.params import FargateParams
 from archsel.sim.result import ScalingEvent, SimOptions
 
 PARAMS = FargateParams()

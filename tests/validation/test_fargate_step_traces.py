@@ -18,10 +18,10 @@ import math
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_model import FargateOutcome, run_fargate
-from archsel.sim.fargate_params import FargateParams
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.fargate.model import FargateOutcome, run_fargate
+from archsel.sim.fargate.params import FargateParams
 from archsel.sim.result import ScalingEvent, SimOptions
 
 PARAMS = FargateParams()

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import tests.theory_queueing as theory_queueing
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_model import run_fargate
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.fargate.model import run_fargate
 from archsel.sim.result import SimOptions, SimRun
 from tests.theory_queueing import erlang_c, mmc_mean_wait
 

@@ -13,13 +13,13 @@ import math
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.fargate_fleet import FleetEvent
-from archsel.sim.fargate_model import FargateOutcome, run_fargate
-from archsel.sim.fargate_params import FargateParams
+from archsel.billing.usage import FargateUsage
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.fargate.fleet import FleetEvent
+from archsel.sim.fargate.model import FargateOutcome, run_fargate
+from archsel.sim.fargate.params import FargateParams
 from archsel.sim.result import SimOptions
-from archsel.usage import FargateUsage
 
 PARAMS = FargateParams()
 PERIOD = 60.0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.lambda_model import simulate_lambda
-from archsel.sim.lambda_month import month_day_types, simulate_lambda_month
+from archsel.billing.usage import LambdaUsage
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.lambda_.model import simulate_lambda
+from archsel.sim.lambda_.month import month_day_types, simulate_lambda_month
 from archsel.sim.result import SimOptions, SimRun
-from archsel.usage import LambdaUsage
 
 DAY = 86_400.0
 # us-east-1 list prices (facts §1.6 and §2): requests, on-demand GB-s (INIT billed alike), HTTP API

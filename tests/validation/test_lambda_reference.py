@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim import lambda_layout as L
-from archsel.sim.lambda_config import lambda_config
-from archsel.sim.lambda_model import run_engine
-from archsel.sim.lambda_reduce import events
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.lambda_ import layout as L
+from archsel.sim.lambda_.config import lambda_config
+from archsel.sim.lambda_.model import run_engine
+from archsel.sim.lambda_.reduce import events
 from tests.validation.lambda_reference import Outcome, run_reference
 
 # every mechanism at once: diurnal traffic with a burst, an API limit, reserved concurrency,

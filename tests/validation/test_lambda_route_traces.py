@@ -6,7 +6,7 @@ pays a fixed 0.5 s INIT. Log entries are (time, kind, request index, environment
 
 from __future__ import annotations
 
-from archsel.profile import WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 from tests.validation.lambda_trace import profile, trace
 
 TWO_ROUTES = "{routes: [{method: GET, path: /a, share: 1}, {method: GET, path: /b, share: 1}]}"

@@ -19,17 +19,17 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
+from archsel.billing.usage import LAMBDA_ADDITIVE_FIELDS, LambdaUsage
 from archsel.cost.engine import estimate
 from archsel.cost.route_cost import compute_usd, route_costs
-from archsel.pricing import load_prices
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim import lambda_platform as platform
-from archsel.sim.lambda_model import simulate_lambda
+from archsel.evaluate.runner import mean_usage
+from archsel.pricing.table import load_prices
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic import rate_curve
+from archsel.sim.lambda_ import platform
+from archsel.sim.lambda_.model import simulate_lambda
 from archsel.sim.result import SimOptions, SimRun
-from archsel.sim.runner import mean_usage
-from archsel.sim.traffic import rate_curve
-from archsel.usage import LAMBDA_ADDITIVE_FIELDS, LambdaUsage
 
 DAY = SimOptions(horizon_s=86_400, warmup_s=600)
 
@@ -187,7 +187,7 @@ def test_route_usage_fields_mirror_the_totals() -> None:
 
 
 def test_the_month_method_keeps_the_routes_adding_up() -> None:
-    from archsel.sim.lambda_month import simulate_lambda_month
+    from archsel.sim.lambda_.month import simulate_lambda_month
 
     profile = routed_profile("per-route", routes_yaml(3), "{mean_rps: 0.5, shape: weekly}", lambda_=", memory_mb: 256")
     month = simulate_lambda_month(profile, rng=np.random.default_rng(4), warmup_s=600, request_budget=1).month

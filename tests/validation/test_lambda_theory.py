@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archsel.profile import WorkloadProfile
-from archsel.profile_loader import parse_profile
-from archsel.sim.lambda_model import simulate_lambda
+from archsel.profile.loader import parse_profile
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.lambda_.model import simulate_lambda
 from archsel.sim.result import SimOptions
 from tests.theory import erlang_b
 

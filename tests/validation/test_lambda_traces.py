@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from archsel.profile_loader import parse_profile
+from archsel.profile.loader import parse_profile
 from tests.validation.lambda_trace import Event, profile, trace
 
 

@@ -1,0 +1,202 @@
+"""Runs the simulators over replications and architectures, and prices what each run billed.
+
+Seeds are derived from (profile seed, architecture, replication) with numpy's SeedSequence,
+never from the worker or the order of execution, so any executor gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+
+import numpy as np
+
+from archsel.billing.usage import ComputeUsage, LambdaUsage, combine_routes, with_routes
+from archsel.cost.components import CostEstimate
+from archsel.pricing.table import PriceTable
+from archsel.profile.schema import WorkloadProfile
+from archsel.sim.result import Architecture, SimOptions, SimRun
+
+ARCHITECTURES: tuple[Architecture, ...] = ("lambda", "fargate")
+_ARCH_STREAM = {"lambda": 0, "fargate": 1}
+
+# Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; 1.96 beyond.
+_T95 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A mean over replications with its 95% confidence half-width (0 for a single run)."""
+
+    mean: float
+    half_width: float
+
+    @property
+    def low(self) -> float:
+        """Lower end of the interval."""
+        return self.mean - self.half_width
+
+    @property
+    def high(self) -> float:
+        """Upper end of the interval."""
+        return self.mean + self.half_width
+
+
+@dataclass(frozen=True, slots=True)
+class PricedRun:
+    """One replication and what it would bill per month."""
+
+    run: SimRun
+    estimate: CostEstimate
+
+
+@dataclass(frozen=True, slots=True)
+class ArchitectureResult:
+    """Every replication of one architecture, priced."""
+
+    architecture: Architecture
+    replications: tuple[PricedRun, ...]
+    estimate: CostEstimate
+    """The estimate of the mean usage over replications (its components add up to its total)."""
+
+    @property
+    def first(self) -> PricedRun:
+        """The first replication (its scaling events and time series are shown)."""
+        return self.replications[0]
+
+    def interval(self, value: Callable[[PricedRun], float]) -> Interval:
+        """Mean and 95% interval of ``value`` over the replications."""
+        return mean_interval([value(priced) for priced in self.replications])
+
+    def monthly_usd(self) -> Interval:
+        """Monthly cost over the replications."""
+        return self.interval(lambda priced: float(priced.estimate.monthly_usd))
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationReport:
+    """Result of `archsel simulate`: one entry per architecture."""
+
+    profile: WorkloadProfile
+    seed: int
+    horizon_s: float
+    warmup_s: float
+    prices: PriceTable
+    results: tuple[ArchitectureResult, ...]
+
+
+Simulator = Callable[..., SimRun]
+ProgressHook = Callable[[str], None]
+
+
+def run_seed(seed: int, architecture: Architecture, replication: int) -> np.random.Generator:
+    """The Generator for one replication of one architecture."""
+    return np.random.default_rng(np.random.SeedSequence([seed, _ARCH_STREAM[architecture], replication]))
+
+
+def simulator_for(architecture: Architecture) -> Simulator:
+    """The model function for ``architecture`` (imported lazily: numba compiles on first use)."""
+    if architecture == "lambda":
+        from archsel.sim.lambda_.model import simulate_lambda
+
+        return simulate_lambda
+    from archsel.sim.fargate.model import simulate_fargate
+
+    return simulate_fargate
+
+
+def simulate_one(
+    profile: WorkloadProfile, architecture: Architecture, *, seed: int, replication: int, options: SimOptions
+) -> SimRun:
+    """One seeded replication of one architecture: the pure, picklable unit of work."""
+    simulate = simulator_for(architecture)
+    return simulate(profile, rng=run_seed(seed, architecture, replication), options=options)
+
+
+def run_simulations(
+    profile: WorkloadProfile,
+    prices: PriceTable,
+    *,
+    architectures: Sequence[Architecture] = ARCHITECTURES,
+    seed: int | None = None,
+    record_timeseries: bool = False,
+    progress: ProgressHook | None = None,
+) -> SimulationReport:
+    """Simulate every replication of each architecture in turn and price each run."""
+    from archsel.cost.engine import estimate
+
+    chosen_seed = profile.simulation.seed if seed is None else seed
+    options = SimOptions(
+        horizon_s=profile.simulation.horizon,
+        warmup_s=profile.simulation.warmup,
+        record_timeseries=record_timeseries,
+    )
+    results = []
+    for architecture in architectures:
+        priced = []
+        for replication in range(profile.simulation.replications):
+            run = simulate_one(profile, architecture, seed=chosen_seed, replication=replication, options=options)
+            priced.append(PricedRun(run=run, estimate=estimate(profile, run.usage, prices)))
+            if progress is not None:
+                progress(f"{architecture} replication {replication + 1}")
+        usage = mean_usage([item.run.usage for item in priced])
+        results.append(
+            ArchitectureResult(
+                architecture=architecture, replications=tuple(priced), estimate=estimate(profile, usage, prices)
+            )
+        )
+    return SimulationReport(
+        profile=profile,
+        seed=chosen_seed,
+        horizon_s=options.horizon_s,
+        warmup_s=options.warmup_s,
+        prices=prices,
+        results=tuple(results),
+    )
+
+
+def mean_usage(usages: Sequence[ComputeUsage]) -> ComputeUsage:
+    """Field-by-field mean of the numeric usage figures of several replications."""
+    first = usages[0]
+    averaged = {
+        item.name: math.fsum(getattr(usage, item.name) for usage in usages) / len(usages)
+        for item in fields(first)
+        if isinstance(getattr(first, item.name), float)
+    }
+    if isinstance(first, LambdaUsage) and first.routes:
+        lambdas = [usage for usage in usages if isinstance(usage, LambdaUsage)]
+        return with_routes(first, combine_routes(lambdas, _mean))  # totals stay the sums of the routes
+    # dataclasses.replace cannot be typed over a union of dataclasses; the keys are fields of `first`.
+    return replace(first, **averaged)  # type: ignore[arg-type]
+
+
+def _mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def mean_interval(values: Sequence[float]) -> Interval:
+    """Mean and Student-t 95% half-width of ``values``.
+
+    >>> mean_interval([1.0, 2.0, 3.0])
+    Interval(mean=2.0, half_width=2.484)
+    """
+    count = len(values)
+    if count == 0:
+        return Interval(0.0, 0.0)
+    mean = math.fsum(values) / count
+    if count == 1:
+        return Interval(mean, 0.0)
+    variance = math.fsum((value - mean) ** 2 for value in values) / (count - 1)
+    t_value = _T95[count - 2] if count - 1 <= len(_T95) else 1.96
+    return Interval(mean, round(t_value * math.sqrt(variance / count), 12))
+
+
+def to_usd(value: Decimal | float) -> float:
+    """A money amount as a float rounded to the cent, for JSON."""
+    return float(round(Decimal(value), 2))

@@ -1,0 +1,1 @@
+"""The workload profile: schema, loader, units, distributions, routes, traffic curves and presets."""

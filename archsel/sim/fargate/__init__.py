@@ -1,0 +1,1 @@
+"""ALB + ECS on Fargate simulator: SimPy control plane (fleet, autoscaling) over a compiled data plane."""

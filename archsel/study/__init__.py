@@ -1,0 +1,1 @@
+"""Studies over many profiles: sweeps of varied fields and fleets of recommendations."""

@@ -1,0 +1,1 @@
+"""Renderers for people and scripts: one module per result kind (tables, JSON, markdown, HTML, charts)."""

@@ -1,0 +1,45 @@
+"""What every HTML report shares: the page style, the colour of each architecture, and matplotlib figures as inline SVG."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+ARCHITECTURE_COLOURS = {"lambda": "#d9822b", "fargate": "#2b6cd9"}
+
+PAGE_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d2330}
+h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
+.verdict{background:#f2f7ee;border-left:6px solid #3c8d2f;padding:1em 1.2em}
+.verdict.fail{background:#fbefed;border-left-color:#b3261e}
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border:1px solid #ddd;padding:.35em .5em;text-align:right}
+th:first-child,td:first-child,td:last-child{text-align:left}
+figure{margin:1.2em 0}figcaption{color:#555;font-size:.9em}.charts svg{width:100%;height:auto}
+"""
+
+
+def svg(figure: Figure) -> str:
+    """The figure as an inline <svg> element (closed afterwards, so figures never pile up)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def new_figure() -> tuple[Figure, Axes]:
+    """A 9x4-inch figure on the Agg backend, with stable SVG ids so the same report gives the same bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "archsel"  # stable ids: the same report gives the same bytes
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(9, 4))
+    return figure, axes

@@ -23,7 +23,7 @@ from archsel.profile.distributions import Distribution
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.units import format_duration, parse_clock_s, parse_duration_s
 
-PROFILE_DOC = Path(__file__).resolve().parent.parent / "docs" / "profile.md"
+PROFILE_DOC = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
 REGENERATE = "python3 -m archsel.profile.reference_doc"
 
 

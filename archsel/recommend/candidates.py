@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
 from archsel.profile.fargate_sizes import VALID_TASK_SIZES
-from archsel.profile.schema import Scaling, WorkloadProfile
+from archsel.profile.scaling_schema import Scaling
+from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import Architecture
 
 # Limits that rule designs out (facts §1.6 and §2).

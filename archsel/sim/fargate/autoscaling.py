@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from archsel.profile.schema import Fargate
+from archsel.profile.fargate_schema import Fargate
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ import numpy as np
 import simpy
 
 from archsel.profile.distributions import Distribution
-from archsel.profile.schema import Fargate
+from archsel.profile.fargate_schema import Fargate
 from archsel.sim.fargate.dataplane import DataPlane
 from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.timeline import CountLog, next_tick

@@ -41,7 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
 
-from archsel.profile.schema import Fargate, StepPolicy
+from archsel.profile.fargate_schema import Fargate
+from archsel.profile.scaling_schema import StepPolicy
 from archsel.sim.fargate.autoscaling import ScalingDecision, scale_out_base, scaled_out
 
 _AGGREGATE: dict[str, Callable[[Sequence[float]], float]] = {"average": fmean, "minimum": min, "maximum": max}

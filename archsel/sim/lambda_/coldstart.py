@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from archsel.profile.distributions import Distribution
-from archsel.profile.schema import LambdaSettings
+from archsel.profile.lambda_schema import LambdaSettings
 
 _Z95 = 1.6448536269514722
 _Z975 = 1.959963984540054

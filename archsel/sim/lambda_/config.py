@@ -10,9 +10,10 @@ import math
 from dataclasses import dataclass
 
 from archsel.profile.distributions import Distribution
+from archsel.profile.lambda_schema import LambdaSettings
 from archsel.profile.performance import lambda_duration_factor
 from archsel.profile.routes import route_layout
-from archsel.profile.schema import LambdaSettings, WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.sim.lambda_ import platform
 from archsel.sim.lambda_.coldstart import cold_start_ms

@@ -91,11 +91,6 @@ class RouteStats:
         """Share of the route's requests that waited for an INIT."""
         return self.cold_starts / self.requests if self.requests else 0.0
 
-    @property
-    def throttle_ratio(self) -> float:
-        """Share of the route's requests throttled."""
-        return self.throttled / self.requests if self.requests else 0.0
-
 
 @dataclass(frozen=True, slots=True)
 class TimeSeries:

@@ -5,8 +5,8 @@ given times; "if current capacity is less than the specified minimum capacity, A
 Scaling scales out to the specified minimum capacity; if current capacity is greater than the
 specified maximum capacity, it scales in to the specified maximum capacity", and other policies
 (target tracking) keep working inside the new bounds
-(https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html;
-facts §3.3: desired never leaves [min, max]).
+(https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html);
+the desired count never leaves the scalable target's [min, max].
 
 The profile's ``fargate.schedule`` lists daily windows (UTC clock times, ``to`` before ``from``
 wraps midnight); inside a window its ``min_tasks``/``max_tasks`` replace the base bounds (a bound

@@ -103,7 +103,7 @@ def _overlap(first: ScheduledCapacity, second: ScheduledCapacity) -> bool:
 
 
 class Fargate(Frozen):
-    """ALB + ECS on Fargate settings. Defaults: facts §3 (ECS, Fargate and ALB docs)."""
+    """ALB + ECS on Fargate settings. Defaults: the ECS, Fargate and ALB documentation."""
 
     vcpu: float = Field(default=0.5, description="Task vCPU: 0.25, 0.5, 1, 2, 4, 8 or 16.")
     memory_gb: float = Field(default=1, gt=0, description="Task memory, GB (valid sizes depend on vcpu).")
@@ -129,7 +129,7 @@ class Fargate(Frozen):
     )
     task_start_s: Distribution = Field(
         default=Distribution(distribution="uniform", min=30, max=90),
-        description="Launch to running (ENI, image pull, app start), s. Default uniform 30-90 (measured 53-62 s, facts §3.2).",
+        description="Launch to running (ENI, image pull, app start), s. Default uniform 30-90 (a 413 MB image measured 53-62 s, 2024).",
     )
     health_check_interval_s: float = Field(
         default=30, gt=0, description="ALB health-check interval (30 s default); a new task must pass one check."

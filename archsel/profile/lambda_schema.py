@@ -37,7 +37,7 @@ Runtime = Literal[
 
 
 class LambdaSettings(Frozen):
-    """API Gateway + Lambda settings. Defaults: facts §1-2 (AWS Lambda and API Gateway docs)."""
+    """API Gateway + Lambda settings. Defaults: the AWS Lambda and API Gateway documentation (quotas, scaling, pricing)."""
 
     memory_mb: int = Field(
         default=1024, ge=128, le=10_240, description="Function memory, MB (128-10,240; 1,769 MB = 1 vCPU)."
@@ -81,11 +81,11 @@ class LambdaSettings(Frozen):
     )
     cold_start_ms: Distribution | None = Field(
         default=None,
-        description="INIT duration, ms. Default from runtime, package size and VPC (Shilkov's measurements, facts §1.5).",
+        description="INIT duration, ms. Default from runtime, package size and VPC (Mikhail Shilkov's published measurements, 2021).",
     )
     keep_alive_s: Distribution = Field(
         default=Distribution(distribution="uniform", min=300, max=420),
-        description="Idle time before an environment is reaped, s. Default uniform 5-7 min (measured 2021, facts §1.5).",
+        description="Idle time before an environment is reaped, s. Default uniform 5-7 min (measured by Mikhail Shilkov to 2021; AWS does not publish it).",
     )
     max_lifetime_s: float = Field(
         default=14_400,

@@ -164,7 +164,7 @@ class StepScaleIn(StepPolicy):
 
 
 class Scaling(Frozen):
-    """Autoscaling (Application Auto Scaling): target tracking, or step scaling on your own alarms. Defaults: facts §3.3."""
+    """Autoscaling (Application Auto Scaling): target tracking, or step scaling on your own alarms. Defaults: ECS service auto scaling docs."""
 
     metric: Literal["cpu", "requests"] = Field(
         default="cpu",

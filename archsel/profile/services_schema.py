@@ -10,7 +10,7 @@ from archsel.profile.schema_base import Frozen
 
 
 class Aurora(Frozen):
-    """Aurora Serverless v2 settings. Defaults: facts §4."""
+    """Aurora Serverless v2 settings. Defaults: the Aurora user guide and pricing page."""
 
     min_acu: float = Field(
         default=0.5, ge=0, le=256, description="Minimum ACUs (0 allows auto-pause, not with RDS Proxy)."

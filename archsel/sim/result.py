@@ -1,7 +1,7 @@
 """What one simulation run of one architecture returns: the shape both models fill in.
 
 The Lambda and Fargate models each return a `SimRun`; the runner aggregates replications,
-prices `usage` with the cost engine and renders the CONTRACT.md JSON from these fields.
+prices `usage` with the cost engine and renders the JSON output (stable keys) from these fields.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Application Auto Scaling step scaling as a pure state machine: datapoints in, desired count out.
 
-Mechanism (facts §3.3 and the AWS pages below): the user owns two CloudWatch alarms on the scaling
+Mechanism (the AWS pages below): the user owns two CloudWatch alarms on the scaling
 metric. The scale-out alarm is in ALARM after ``datapoints`` consecutive datapoints above its
 threshold, the scale-in alarm after ``datapoints`` consecutive datapoints below its own (an "N out of
 N" alarm: EvaluationPeriods = DatapointsToAlarm). While an alarm stays in ALARM, CloudWatch invokes its

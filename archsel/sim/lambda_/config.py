@@ -152,7 +152,8 @@ def routing(profile: WorkloadProfile) -> Routing:
 def scaling_bucket(settings: LambdaSettings, region: str) -> tuple[float, float]:
     """(capacity, refill per second) of the scale-out token bucket under the profile's rule.
 
-    The legacy burst is capped by the account quota (facts §1.2: "burst <= account quota").
+    The legacy burst is capped by the account quota: no burst can exceed the concurrency the account has
+    (https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html).
     """
     if settings.scaling_rule == "current":
         return platform.CURRENT_SCALING_BUCKET, platform.CURRENT_SCALING_REFILL_PER_S

@@ -1,4 +1,4 @@
-"""API Gateway + Lambda simulator: what a workload experiences and bills on Lambda (issue 3).
+"""API Gateway + Lambda simulator: what a workload experiences and bills on Lambda.
 
 `simulate_lambda` runs one seeded replication over [-warmup, horizon) and returns a SimRun whose
 statistics cover [0, horizon) and whose usage is scaled to the month. The per-request path is a

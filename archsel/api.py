@@ -438,7 +438,7 @@ def _price_folder() -> Path:
     return pricing_dir() / "aws"
 
 
-# ----------------------------------------------------------------------------- deploy and destroy (issue 7)
+# ----------------------------------------------------------------------------- deploy and destroy
 
 
 def deploy(
@@ -475,7 +475,7 @@ def destroy(
     return run_destroy(Path(project_dir), target, options, ui, edges or RealEdges())
 
 
-# ----------------------------------------------------------------------------- sweeps and fleets (issue 9)
+# ----------------------------------------------------------------------------- sweeps and fleets
 
 
 def plan_sweep(

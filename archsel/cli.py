@@ -495,7 +495,7 @@ def scaffold(
     views_scaffold.show_scaffold(api.scaffold(design, iac=iac.value, out=out, options=options))
 
 
-# ----------------------------------------------------------------------------- deploy and destroy (issue 7)
+# ----------------------------------------------------------------------------- deploy and destroy
 
 from archsel.deploy.models import ProgressMode, TransformMode  # noqa: E402 - light enums, kept with their commands
 
@@ -611,7 +611,7 @@ def _key_values(items: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-# ----------------------------------------------------------------------------- sweep (issue 9)
+# ----------------------------------------------------------------------------- sweep
 
 
 @app.command()

@@ -1,6 +1,6 @@
 """Benchmark of the Fargate simulator: simulated requests per second, wall time, peak memory.
 
-Targets (issue 4): >= 500,000 simulated requests/s at 100 req/s on 10 tasks; one simulated day of
+Targets: >= 500,000 simulated requests/s at 100 req/s on 10 tasks; one simulated day of
 any shipped scenario or a busy profile in < 10 s; memory flat in the number of requests.
 
     python3 bench/bench_fargate.py [--json out.json] [--cold]

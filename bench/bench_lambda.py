@@ -37,7 +37,8 @@ from archsel.sim.result import SimOptions, SimRun  # noqa: E402
 
 WARMUP_S = 600.0
 DAY = 86_400.0
-# us-east-1 list prices (facts §1.6, §2) for a comparable cost figure; the project's cost engine prices for real
+# us-east-1 list prices (https://aws.amazon.com/lambda/pricing/, https://aws.amazon.com/api-gateway/pricing/)
+# for a comparable cost figure; the project's cost engine prices for real
 PRICES = {"request": 0.20e-6, "gb_second": 0.0000166667, "http_request": 1.00e-6}
 
 

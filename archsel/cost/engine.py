@@ -56,7 +56,7 @@ def _quantity(value: Decimal) -> float | int:
 
 
 def component_document(component: CostComponent) -> dict[str, Any]:
-    """The JSON form of one cost line (CONTRACT.md keys plus always_on and price_id)."""
+    """The JSON form of one cost line (the stable output keys plus always_on and price_id)."""
     return {
         "service": component.service,
         "name": component.name,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archsel.profile.routes import route_layout
-from archsel.profile.schema import Scaling, WorkloadProfile
+from archsel.profile.scaling_schema import Scaling
+from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import Architecture
 
 

@@ -239,11 +239,6 @@ def executor_for(*, scheduler: str | None = None, jobs: int | None = None) -> Ex
     return DaskExecutor(address)
 
 
-def default_executor() -> Executor:
-    """The process pool on every core."""
-    return ProcessPoolRunner()
-
-
 # ----------------------------------------------------------------------------- Dask
 
 

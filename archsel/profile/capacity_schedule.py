@@ -5,8 +5,8 @@ given times; "if current capacity is less than the specified minimum capacity, A
 Scaling scales out to the specified minimum capacity; if current capacity is greater than the
 specified maximum capacity, it scales in to the specified maximum capacity", and other policies
 (target tracking) keep working inside the new bounds
-(https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html;
-facts §3.3: desired never leaves [min, max]).
+(https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html);
+the desired count never leaves the scalable target's [min, max].
 
 The profile's ``fargate.schedule`` lists daily windows (UTC clock times, ``to`` before ``from``
 wraps midnight); inside a window its ``min_tasks``/``max_tasks`` replace the base bounds (a bound
@@ -21,7 +21,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from archsel.profile.schema import Fargate, ScheduledCapacity
+from archsel.profile.fargate_schema import Fargate, ScheduledCapacity
 from archsel.profile.units import SECONDS_PER_DAY
 
 
@@ -69,7 +69,7 @@ class CapacitySchedule:
     def bounds_at(self, time_s: float) -> Bounds:
         """Bounds in force at simulation time ``time_s`` (negative times are the day before).
 
-        >>> from archsel.profile.schema import ScheduledCapacity as W
+        >>> from archsel.profile.fargate_schema import ScheduledCapacity as W
         >>> day = CapacitySchedule(Bounds(1, 10), (W(**{"from": "22:00", "to": "06:00", "max_tasks": 2}),))
         >>> day.bounds_at(0), day.bounds_at(6 * 3_600), day.bounds_at(-600)
         (Bounds(min_tasks=1, max_tasks=2), Bounds(min_tasks=1, max_tasks=10), Bounds(min_tasks=1, max_tasks=2))
@@ -93,7 +93,7 @@ class CapacitySchedule:
 
         An edge where one window ends and another with the same bounds starts is no change.
 
-        >>> from archsel.profile.schema import ScheduledCapacity as W
+        >>> from archsel.profile.fargate_schema import ScheduledCapacity as W
         >>> day = CapacitySchedule(Bounds(1, 10), (W(**{"from": "08:00", "to": "20:00", "min_tasks": 4}),))
         >>> [(c.time_s, c.after.min_tasks) for c in day.changes(0, 2 * 86_400)]
         [(28800.0, 4), (72000.0, 1), (115200.0, 4), (158400.0, 1)]
@@ -115,7 +115,7 @@ class CapacitySchedule:
     def day_segments(self) -> tuple[tuple[float, Bounds], ...]:
         """One day from 00:00 as (seconds, bounds) spans in order; one span without windows.
 
-        >>> from archsel.profile.schema import ScheduledCapacity as W
+        >>> from archsel.profile.fargate_schema import ScheduledCapacity as W
         >>> day = CapacitySchedule(Bounds(1, 10), (W(**{"from": "20:00", "to": "08:00", "max_tasks": 3}),))
         >>> [(seconds / 3_600, bounds.max_tasks) for seconds, bounds in day.day_segments()]
         [(8.0, 3), (12.0, 10), (4.0, 3)]

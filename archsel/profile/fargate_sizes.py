@@ -19,14 +19,6 @@ VALID_TASK_SIZES: dict[float, tuple[float, ...]] = {
 }
 
 
-def describe_valid_sizes() -> str:
-    """One line per vCPU size listing its memory choices."""
-    lines = []
-    for vcpu, memories in VALID_TASK_SIZES.items():
-        lines.append(f"{vcpu:g} vCPU: {', '.join(f'{gb:g}' for gb in memories)} GB")
-    return "; ".join(lines)
-
-
 def check_task_size(vcpu: float, memory_gb: float) -> None:
     """Raise ValueError naming the valid choices unless (vcpu, memory_gb) is a Fargate task size."""
     if vcpu not in VALID_TASK_SIZES:
@@ -34,8 +26,3 @@ def check_task_size(vcpu: float, memory_gb: float) -> None:
     if memory_gb not in VALID_TASK_SIZES[vcpu]:
         choices = ", ".join(f"{gb:g}" for gb in VALID_TASK_SIZES[vcpu])
         raise ValueError(f"memory_gb {memory_gb:g} does not fit vcpu {vcpu:g}; valid: {choices} GB")
-
-
-def all_task_sizes() -> tuple[tuple[float, float], ...]:
-    """Every valid (vcpu, memory_gb) pair, smallest first."""
-    return tuple((vcpu, gb) for vcpu, memories in VALID_TASK_SIZES.items() for gb in memories)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-# Lambda allocates CPU in proportion to memory: 1,769 MB is one full vCPU (facts §1.6).
+# Lambda allocates CPU in proportion to memory: 1,769 MB is one full vCPU
+# (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
 LAMBDA_MB_PER_VCPU = 1_769.0
 
 

@@ -23,7 +23,7 @@ from archsel.profile.distributions import Distribution
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.units import format_duration, parse_clock_s, parse_duration_s
 
-PROFILE_DOC = Path(__file__).resolve().parent.parent / "docs" / "profile.md"
+PROFILE_DOC = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
 REGENERATE = "python3 -m archsel.profile.reference_doc"
 
 
@@ -276,10 +276,9 @@ below, with its source. `archsel init --list` shows the shipped example profiles
   moves into the new bounds at once (up to a new min, down to a new max); target tracking
   keeps working inside them, so a surplus left by a lower min goes through its usual
   scale-in rules. A run that starts inside a window starts with its bounds.
-- **Sources**: "facts §N" in a default's description is a section of the platform-facts
-  reference in the project's design notes: AWS documentation and published measurements,
-  each with its date. AWS changes these numbers; the defaults are the values as of that
-  reference.
+- **Sources**: a default's description says where its value comes from: the AWS
+  documentation and pricing pages, or published measurements where AWS gives no number.
+  AWS changes these numbers; the defaults are the values when they were last checked.
 """
 
 

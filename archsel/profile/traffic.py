@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from archsel.profile.schema import Traffic, WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic_schema import Traffic
 from archsel.profile.units import SECONDS_PER_DAY
 
 SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY

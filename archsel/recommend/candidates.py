@@ -13,10 +13,13 @@ from dataclasses import dataclass
 
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
 from archsel.profile.fargate_sizes import VALID_TASK_SIZES
-from archsel.profile.schema import Scaling, WorkloadProfile
+from archsel.profile.scaling_schema import Scaling
+from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import Architecture
 
-# Limits that rule designs out (facts §1.6 and §2).
+# Limits that rule designs out: Lambda's 6 MB synchronous payload
+# (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), API Gateway's 10 MB
+# payload and integration timeouts (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 LAMBDA_PAYLOAD_LIMIT_MB = 6.0
 API_GATEWAY_PAYLOAD_LIMIT_MB = 10.0
 API_TIMEOUT_S = {"http": 30.0, "rest": 29.0}

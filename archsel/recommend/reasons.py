@@ -8,7 +8,8 @@ from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
 from archsel.recommend.layout_reason import layout_reason
 
-# Aurora max_connections fixed by max ACU (Aurora user guide, facts §4): (max ACU, PostgreSQL, MySQL).
+# Aurora max_connections fixed by max ACU: (max ACU, PostgreSQL, MySQL)
+# (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html).
 _MAX_CONNECTIONS = ((1, 189, 90), (4, 823, 135), (8, 1_669, 1_000), (16, 3_360, 2_000), (32, 5_000, 3_000))
 ACCOUNT_CONCURRENCY_NOTE = "the regional limit"
 MAX_REASONS = 5

@@ -16,7 +16,7 @@ from dataclasses import replace
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
 from archsel.evaluate.runner import PricedRun
-from archsel.profile.schema import Fargate
+from archsel.profile.fargate_schema import Fargate
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.recommend.candidates import fargate_key, lambda_key
 

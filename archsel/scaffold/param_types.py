@@ -21,7 +21,8 @@ LOG_RETENTION_NAMES = {
     3653: "TEN_YEARS",
 }  # fmt: skip
 LOG_RETENTION_DAYS = tuple(LOG_RETENTION_NAMES)
-# API Gateway integration timeouts the function timeout should stay under (facts §2).
+# API Gateway integration timeouts the function timeout should stay under: past them the client
+# gets a 504 while the function runs on (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 API_TIMEOUT_S = {"http": 30, "rest": 29}
 # Aurora engine versions that support Serverless v2 scaling to 0 ACU (2024-11) and RDS Proxy.
 ENGINES = {

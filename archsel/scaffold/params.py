@@ -14,8 +14,10 @@ import re
 
 from archsel import __version__
 from archsel.errors import UsageError
+from archsel.profile.fargate_schema import Fargate
 from archsel.profile.routes import RouteLayout, route_layout, route_name, unique_names
-from archsel.profile.schema import Fargate, Scaling, StepPolicy, WorkloadProfile
+from archsel.profile.scaling_schema import Scaling, StepPolicy
+from archsel.profile.schema import WorkloadProfile
 from archsel.scaffold.design import Design
 from archsel.scaffold.param_types import (
     ACCESS_LOG_FORMAT,

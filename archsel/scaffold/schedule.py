@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archsel.profile.capacity_schedule import CapacitySchedule
-from archsel.profile.schema import Fargate, ProvisionedWindow
+from archsel.profile.fargate_schema import Fargate
+from archsel.profile.lambda_schema import ProvisionedWindow
 
 SECONDS_PER_DAY = 86_400
 
@@ -39,7 +40,7 @@ def provisioned_schedule(provisioned: int | tuple[ProvisionedWindow, ...], notes
 
     Where windows overlap the larger count holds (the profile's `max_provisioned` reading).
 
-    >>> from archsel.profile.schema import ProvisionedWindow as W
+    >>> from archsel.profile.lambda_schema import ProvisionedWindow as W
     >>> plan = provisioned_schedule((W(**{"from": "08:00", "to": "20:00", "count": 10}),), [])
     >>> plan.constant, [(a.hour, a.minute, a.count) for a in plan.actions]
     (0, [(8, 0, 10), (20, 0, 0)])
@@ -104,7 +105,7 @@ def task_bounds_schedule(fargate: Fargate, notes: list[str]) -> tuple[TaskBounds
     The action at a window's start sets its bounds (the base one where it gives none); the action
     at its end restores the base bounds, or sets the next window's when one starts there.
 
-    >>> from archsel.profile.schema import Fargate
+    >>> from archsel.profile.fargate_schema import Fargate
     >>> fargate = Fargate(min_tasks=2, max_tasks=20, schedule=[{"from": "08:00", "to": "20:00", "min_tasks": 6}])
     >>> [(a.cron, a.min_tasks, a.max_tasks) for a in task_bounds_schedule(fargate, [])]
     [('cron(0 8 * * ? *)', 6, 20), ('cron(0 20 * * ? *)', 2, 20)]

@@ -1,7 +1,7 @@
 """What one simulation run of one architecture returns: the shape both models fill in.
 
 The Lambda and Fargate models each return a `SimRun`; the runner aggregates replications,
-prices `usage` with the cost engine and renders the CONTRACT.md JSON from these fields.
+prices `usage` with the cost engine and renders the JSON output (stable keys) from these fields.
 """
 
 from __future__ import annotations
@@ -90,11 +90,6 @@ class RouteStats:
     def cold_start_ratio(self) -> float:
         """Share of the route's requests that waited for an INIT."""
         return self.cold_starts / self.requests if self.requests else 0.0
-
-    @property
-    def throttle_ratio(self) -> float:
-        """Share of the route's requests throttled."""
-        return self.throttled / self.requests if self.requests else 0.0
 
 
 @dataclass(frozen=True, slots=True)

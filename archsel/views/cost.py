@@ -105,7 +105,7 @@ def _footer(report: CostReport) -> list[str]:
 
 
 def cost_document(report: CostReport) -> dict[str, Any]:
-    """The JSON form of `archsel cost` (CONTRACT.md keys plus pricing source and settings)."""
+    """The JSON form of `archsel cost` (the stable output keys plus pricing source and settings)."""
     return {
         "profile": report.profile.name,
         "source": report.source,

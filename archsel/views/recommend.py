@@ -1,4 +1,4 @@
-"""Renders a recommendation: CONTRACT.md JSON, a Rich verdict panel and table, and a markdown decision record."""
+"""Renders a recommendation: the stable JSON, a Rich verdict panel and table, and a markdown decision record."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Renders `archsel simulate` results: CONTRACT.md JSON, a Rich side-by-side table, markdown, CSV series."""
+"""Renders `archsel simulate` results: the stable JSON, a Rich side-by-side table, markdown, CSV series."""
 
 from __future__ import annotations
 

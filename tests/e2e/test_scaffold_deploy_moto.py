@@ -1,4 +1,4 @@
-"""What `archsel scaffold` writes, deployed by `archsel deploy` and removed by `archsel destroy` (issue 7).
+"""What `archsel scaffold` writes, deployed by `archsel deploy` and removed by `archsel destroy`.
 
 The real CLI against moto's server on 127.0.0.1 (the ``moto_url`` fixture): a DynamoDB Lambda
 design is scaffolded as SAM, deployed (create), re-scaffolded with a larger function and deployed

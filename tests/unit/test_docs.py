@@ -10,7 +10,10 @@ from pydantic import BaseModel
 
 from archsel.profile import reference_doc as docs
 from archsel.profile.distributions import DistributionKind
-from archsel.profile.schema import Burst, Fargate, ProvisionedWindow, Traffic, WorkloadProfile
+from archsel.profile.fargate_schema import Fargate
+from archsel.profile.lambda_schema import ProvisionedWindow
+from archsel.profile.schema import WorkloadProfile
+from archsel.profile.traffic_schema import Burst, Traffic
 
 REPO = Path(__file__).resolve().parents[2]
 

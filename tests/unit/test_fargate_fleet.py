@@ -9,7 +9,7 @@ import pytest
 import simpy
 
 from archsel.profile.distributions import Distribution
-from archsel.profile.schema import Fargate
+from archsel.profile.fargate_schema import Fargate
 from archsel.sim.fargate.dataplane import DataPlane, DataPlaneSetup
 from archsel.sim.fargate.fleet import Fleet, FleetSetup, TokenBucket
 from archsel.sim.fargate.params import FargateParams

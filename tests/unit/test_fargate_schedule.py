@@ -9,7 +9,7 @@ import pytest
 
 import archsel.profile.capacity_schedule as fargate_schedule
 from archsel.profile.capacity_schedule import Bounds, BoundsChange, CapacitySchedule
-from archsel.profile.schema import ScheduledCapacity
+from archsel.profile.fargate_schema import ScheduledCapacity
 
 HOUR, DAY = 3_600.0, 86_400.0
 BASE = Bounds(2, 20)

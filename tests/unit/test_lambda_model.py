@@ -16,8 +16,9 @@ import archsel.sim.lambda_.reduce
 import tests.theory
 from archsel.billing.usage import LambdaUsage
 from archsel.profile.distributions import Distribution
+from archsel.profile.lambda_schema import LambdaSettings
 from archsel.profile.loader import parse_profile
-from archsel.profile.schema import LambdaSettings, WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 from archsel.sim.lambda_.coldstart import default_cold_start_ms
 from archsel.sim.lambda_.config import lambda_config
 from archsel.sim.lambda_.model import simulate_lambda

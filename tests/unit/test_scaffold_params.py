@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from archsel.profile.lambda_schema import ProvisionedWindow
 from archsel.profile.loader import parse_profile
-from archsel.profile.schema import ProvisionedWindow
 from archsel.scaffold.design import design_from_profile
 from archsel.scaffold.params import build_params, log_retention, spot_weights, stack_name
 from archsel.scaffold.schedule import provisioned_schedule

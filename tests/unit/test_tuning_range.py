@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from archsel.profile.fargate_schema import Fargate
 from archsel.profile.loader import parse_profile
-from archsel.profile.schema import Fargate
 from archsel.recommend.tuning import min_tasks_range
 
 

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from archsel.profile.loader import parse_profile
-from archsel.profile.schema import Scaling, WorkloadProfile
+from archsel.profile.scaling_schema import Scaling
+from archsel.profile.schema import WorkloadProfile
 from archsel.sim.fargate.fleet import FleetEvent
 from archsel.sim.fargate.model import FargateOutcome, run_fargate
 from archsel.sim.fargate.params import FargateParams

@@ -13,7 +13,8 @@ from archsel.sim.lambda_.month import month_day_types, simulate_lambda_month
 from archsel.sim.result import SimOptions, SimRun
 
 DAY = 86_400.0
-# us-east-1 list prices (facts §1.6 and §2): requests, on-demand GB-s (INIT billed alike), HTTP API
+# us-east-1 list prices (https://aws.amazon.com/lambda/pricing/, https://aws.amazon.com/api-gateway/pricing/):
+# requests, on-demand GB-s (INIT billed alike), HTTP API
 PRICE = {"request": 0.20e-6, "gb_second": 0.0000166667, "http_request": 1.00e-6}
 
 

@@ -1,6 +1,7 @@
 """Application Auto Scaling target tracking as a pure state machine: datapoints in, desired count out.
 
-Mechanism (facts §3.3): the policy owns two CloudWatch alarms on the tracked metric. AlarmHigh
+Mechanism (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html):
+the policy owns two CloudWatch alarms on the tracked metric. AlarmHigh
 is in ALARM after ``scale_out_datapoints`` consecutive datapoints above the target, AlarmLow after
 ``scale_in_datapoints`` consecutive datapoints below 90 % of it; while an alarm stays in ALARM the
 policy is invoked at every evaluation. The new desired count is ceil(capacity x metric / target),
@@ -16,7 +17,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from archsel.profile.schema import Fargate
+from archsel.profile.fargate_schema import Fargate
 
 
 @dataclass(frozen=True, slots=True)

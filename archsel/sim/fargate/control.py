@@ -2,7 +2,7 @@
 
 Reads the tracked metric off the data plane and the task-count log, feeds it to the pure
 target-tracking or step-scaling state machine and hands decisions to the fleet. Metric definitions
-(facts §3.3):
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html):
 
 - ECSServiceAverageCPUUtilization = CPU used by the service's running tasks / CPU reserved by them
   x 100 over the period, at most 100. Tasks count from RUNNING (before their first health check too)

@@ -1,6 +1,6 @@
 """The ECS service's tasks as SimPy processes: launch, start, registration, health check, drain, stop.
 
-Late capacity in stages (facts §3, §6.7): the service scheduler launches tasks toward the desired
+Late capacity in stages, each a documented ECS, Fargate or ALB behaviour: the service scheduler launches tasks toward the desired
 count as fast as the account launch bucket (100 burst, 20/s), the service's 500 tasks in any minute and the
 vCPU quota allow; a task is billed from launch, RUNNING and registered with the ALB after its
 start time (ENI, image pull, app start), and takes traffic at the next health-check tick (a new
@@ -23,7 +23,7 @@ import numpy as np
 import simpy
 
 from archsel.profile.distributions import Distribution
-from archsel.profile.schema import Fargate
+from archsel.profile.fargate_schema import Fargate
 from archsel.sim.fargate.dataplane import DataPlane
 from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.timeline import CountLog, next_tick

@@ -1,7 +1,7 @@
 """Platform constants of the ALB + Fargate model that the profile does not set, each with its source.
 
 The profile holds what a user chooses (task size, scaling policy, health-check interval, ...);
-these are AWS behaviours and documented defaults (platform-facts §3, §6) plus the few
+these are AWS behaviours and documented defaults (ECS, Fargate and ALB documentation) plus the few
 assumptions the model needs, kept in one frozen value so a run can be made "as of" a date.
 """
 
@@ -21,18 +21,21 @@ class FargateParams:
     """ALB idle timeout (default 60 s): a target that has not answered by then gets the client a 504,
     while the task keeps working on the request (ELB docs, load balancer attributes)."""
     scale_in_ratio: float = 0.9
-    """Scale-in alarm threshold as a share of the target (facts §3.3: AlarmLow at 90 % of target)."""
+    """Scale-in alarm threshold as a share of the target: target tracking's AlarmLow fires at 90 % of it
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html)."""
     alarm_lag_periods: int = 1
     """Periods between the end of a metric period and the alarm evaluation that first sees it.
     ECS sends one datapoint per period after the period closes and the alarm evaluates on period
     boundaries, so a period's datapoint is acted on at the next boundary. With 3 x 60-s datapoints
     this puts the scale-out trigger 3-4 minutes after a load step (AWS benchmark: 363 s)."""
     launch_bucket_burst: float = 100.0
-    """Account task-launch token bucket size (facts §3.1: 100 tasks burst)."""
+    """Account task-launch token bucket size: 100 tasks burst
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/throttling.html)."""
     launch_bucket_rate_per_s: float = 20.0
-    """Account task-launch refill rate (facts §3.1: 20 tasks/s sustained)."""
+    """Account task-launch refill rate: 20 tasks/s sustained (same ECS throttling page)."""
     service_launches_per_min: float = 500.0
-    """Fargate tasks a service may launch per minute (facts §3.1), modelled as a sliding 60-s window."""
+    """Fargate tasks a service may launch per minute, modelled as a sliding 60-s window
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html)."""
     spot_notice_s: float = 120.0
     """Fargate Spot interruption notice: the task drains and is stopped two minutes later."""
     nat_gateways: int = 1

@@ -1,6 +1,6 @@
 """Application Auto Scaling step scaling as a pure state machine: datapoints in, desired count out.
 
-Mechanism (facts §3.3 and the AWS pages below): the user owns two CloudWatch alarms on the scaling
+Mechanism (the AWS pages below): the user owns two CloudWatch alarms on the scaling
 metric. The scale-out alarm is in ALARM after ``datapoints`` consecutive datapoints above its
 threshold, the scale-in alarm after ``datapoints`` consecutive datapoints below its own (an "N out of
 N" alarm: EvaluationPeriods = DatapointsToAlarm). While an alarm stays in ALARM, CloudWatch invokes its
@@ -41,7 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
 
-from archsel.profile.schema import Fargate, StepPolicy
+from archsel.profile.fargate_schema import Fargate
+from archsel.profile.scaling_schema import StepPolicy
 from archsel.sim.fargate.autoscaling import ScalingDecision, scale_out_base, scaled_out
 
 _AGGREGATE: dict[str, Callable[[Sequence[float]], float]] = {"average": fmean, "minimum": min, "maximum": max}

@@ -1,6 +1,7 @@
 """Billed usage of a simulated Fargate service, scaled from the measured window to the month.
 
-- Task time: per second from launch (image pull) to stop, one-minute minimum per task (facts §3.1),
+- Task time: per second from launch (image pull) to stop, one-minute minimum per task
+  (https://aws.amazon.com/fargate/pricing/),
   split on-demand / Spot; only the part inside [0, horizon) counts, and the minimum applies to
   tasks that both launched and stopped inside it.
 - ALB: one load balancer all month; LCUs per hour = the largest of new connections/s / 25, active

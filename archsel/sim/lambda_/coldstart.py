@@ -3,7 +3,7 @@
 Source: Mikhail Shilkov's cold-start measurements of AWS Lambda (hello-world functions, added
 end-to-end latency, raw data https://github.com/mikhailshilkov/mikhailio-hugo
 ``data/coldstart_aws_*.json``, last updated 2021-01-05; published at
-https://mikhail.io/serverless/coldstarts/aws/), tabulated in facts §1.5. Used only when the
+https://mikhail.io/serverless/coldstarts/aws/). Used only when the
 profile gives no ``lambda.cold_start_ms``.
 
 How the table becomes a distribution:
@@ -24,12 +24,12 @@ import math
 import numpy as np
 
 from archsel.profile.distributions import Distribution
-from archsel.profile.schema import LambdaSettings
+from archsel.profile.lambda_schema import LambdaSettings
 
 _Z95 = 1.6448536269514722
 _Z975 = 1.959963984540054
 
-# runtime family -> (median s, upper end of the 95 % range s), Shilkov 2021 (facts §1.5)
+# runtime family -> (median s, upper end of the 95 % range s), Shilkov's 2021 data
 _MEASURED_S: dict[str, tuple[float, float]] = {
     "python": (0.22, 0.53),
     "nodejs": (0.26, 0.60),

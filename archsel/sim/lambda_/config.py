@@ -10,9 +10,10 @@ import math
 from dataclasses import dataclass
 
 from archsel.profile.distributions import Distribution
+from archsel.profile.lambda_schema import LambdaSettings
 from archsel.profile.performance import lambda_duration_factor
 from archsel.profile.routes import route_layout
-from archsel.profile.schema import LambdaSettings, WorkloadProfile
+from archsel.profile.schema import WorkloadProfile
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.sim.lambda_ import platform
 from archsel.sim.lambda_.coldstart import cold_start_ms
@@ -151,7 +152,8 @@ def routing(profile: WorkloadProfile) -> Routing:
 def scaling_bucket(settings: LambdaSettings, region: str) -> tuple[float, float]:
     """(capacity, refill per second) of the scale-out token bucket under the profile's rule.
 
-    The legacy burst is capped by the account quota (facts §1.2: "burst <= account quota").
+    The legacy burst is capped by the account quota: no burst can exceed the concurrency the account has
+    (https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html).
     """
     if settings.scaling_rule == "current":
         return platform.CURRENT_SCALING_BUCKET, platform.CURRENT_SCALING_REFILL_PER_S

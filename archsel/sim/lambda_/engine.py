@@ -191,7 +191,8 @@ def _provisioned(env: simpy.Environment, engine: _Engine) -> Generator[simpy.Eve
 
 
 def _allocation(env: simpy.Environment, engine: _Engine, count: int) -> Generator[simpy.Event, object, None]:
-    # "takes a minute or two to become active"; none usable until the whole request is (facts §1.4)
+    # AWS: provisioned concurrency "takes a minute or two to become active", and none of a request is
+    # usable until all of it is (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html)
     yield env.timeout(engine.config.provisioned_allocation_s)
     engine.allocated(env.now, count)
 

@@ -1,4 +1,4 @@
-"""API Gateway + Lambda simulator: what a workload experiences and bills on Lambda (issue 3).
+"""API Gateway + Lambda simulator: what a workload experiences and bills on Lambda.
 
 `simulate_lambda` runs one seeded replication over [-warmup, horizon) and returns a SimRun whose
 statistics cover [0, horizon) and whose usage is scaled to the month. The per-request path is a
@@ -14,7 +14,7 @@ from archsel.profile.schema import WorkloadProfile
 from archsel.sim.lambda_.config import LambdaConfig, lambda_config
 from archsel.sim.lambda_.engine import EngineResult, Progress, execute
 from archsel.sim.lambda_.inputs import Streams, cold_blocks, request_chunks
-from archsel.sim.lambda_.reduce import LambdaEvent, events, sim_run
+from archsel.sim.lambda_.reduce import sim_run
 from archsel.sim.prefetch import prefetched
 from archsel.sim.result import SimOptions, SimRun
 
@@ -65,13 +65,3 @@ def simulate_lambda(
     result = run_engine(profile, config, rng=rng, series=options.record_timeseries, progress=progress)
     chosen = profile.simulation.seed if seed is None else seed
     return sim_run(profile, result, seed=chosen, series=options.record_timeseries)
-
-
-def simulate_lambda_traced(
-    profile: WorkloadProfile, *, rng: np.random.Generator, options: SimOptions, log_capacity: int = 100_000
-) -> tuple[SimRun, tuple[LambdaEvent, ...]]:
-    """`simulate_lambda` plus the whole event log (for exact-trace tests; memory grows with it)."""
-    config = lambda_config(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
-    result = run_engine(profile, config, rng=rng, series=options.record_timeseries, log_capacity=log_capacity)
-    run = sim_run(profile, result, seed=profile.simulation.seed, series=options.record_timeseries)
-    return run, events(result)

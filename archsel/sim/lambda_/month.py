@@ -1,4 +1,4 @@
-"""A month of Lambda traffic from representative days: the month-scale method of issue 3.
+"""A month of Lambda traffic from representative days: the month-scale method.
 
 A month at 1,000 req/s is 2.6 billion requests, about 15 minutes of the exact per-request model.
 But the traffic of a month repeats: a constant or diurnal profile has one kind of day, a weekly

@@ -1,7 +1,7 @@
 """Dated, sourced constants of the API Gateway + Lambda platform that the simulator obeys.
 
-Every number names its source: "facts §N" is a section of the project's platform-facts note
-(AWS documentation and published measurements, read 2024-2026). AWS changes these values;
+Every number names its source: an AWS documentation or pricing page, or a published measurement
+(read 2024-2026). AWS changes these values;
 keep them here, in one place, so a run can be reasoned about "as of" a date.
 """
 
@@ -13,17 +13,18 @@ from archsel.profile.distributions import Distribution
 
 INIT_CAP_S = 10.0
 """INIT phase limit for on-demand environments; over it Lambda retries INIT inside the first
-invoke, under the function timeout (facts §1.5, lambda-runtime-environment.html, living doc)."""
+invoke, under the function timeout (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html)."""
 
 CURRENT_SCALING_BUCKET = 1_000.0
 CURRENT_SCALING_REFILL_PER_S = 100.0
 """Scaling rule since 2023-11-26: +1,000 environments per 10 s per function, refilled
 continuously, unused rate not accumulated: a token bucket of 1,000 refilled at 100/s
-(facts §1.2, scaling-behavior.html)."""
+(https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html)."""
 
 LEGACY_SCALING_REFILL_PER_S = 500.0 / 60.0
 """Scaling rule before 2023-11-26: an account burst then +500 environments per minute
-(facts §1.2, burst-concurrency.html; modelled as a continuous refill, as AWS staff describe it)."""
+(https://docs.aws.amazon.com/lambda/latest/operatorguide/scaling-concurrency.html; modelled as a
+continuous refill, as AWS staff describe it)."""
 
 _LEGACY_BURST_BY_REGION = {
     "us-east-1": 3_000,
@@ -37,7 +38,7 @@ LEGACY_BURST_OTHER_REGIONS = 500
 
 
 def legacy_burst(region: str) -> int:
-    """Initial burst of the legacy scaling rule in ``region`` (facts §1.2).
+    """Initial burst of the legacy scaling rule in ``region`` (3,000, 1,000 or 500 by region, as AWS documented it).
 
     >>> legacy_burst("us-east-1"), legacy_burst("eu-central-1"), legacy_burst("sa-east-1")
     (3000, 1000, 500)
@@ -46,10 +47,12 @@ def legacy_burst(region: str) -> int:
 
 
 PROVISIONED_ROUNDING_S = 300.0
-"""Provisioned concurrency is billed from enable to disable, rounded up to 5 minutes (facts §1.4)."""
+"""Provisioned concurrency is billed from enable to disable, rounded up to 5 minutes
+(https://aws.amazon.com/lambda/pricing/)."""
 
 BILLING_GRANULARITY_S = 0.001
-"""Invocation duration (and INIT) is billed in 1-ms steps, no minimum (facts §1.6, since 2020-12-01)."""
+"""Invocation duration (and INIT) is billed in 1-ms steps, no minimum, since 2020-12-01
+(https://aws.amazon.com/lambda/pricing/)."""
 
 FREE_EPHEMERAL_MB = 512.0
 """/tmp up to 512 MB is included; above it every GB-s of billed duration is charged (pricing page)."""
@@ -58,13 +61,15 @@ FREE_EPHEMERAL_MB = 512.0
 
 INTEGRATION_TIMEOUT_S = {"rest": 29.0, "http": 30.0}
 """Integration timeout: REST 29 s default, HTTP API 30 s fixed; past it the client gets 504
-while Lambda keeps running and billing (facts §2)."""
+while Lambda keeps running and billing
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)."""
 
 HTTP_API_METERING_KB = 512.0
-"""HTTP APIs meter each 512 KB of a request as one request (facts §2, API Gateway pricing)."""
+"""HTTP APIs meter each 512 KB of a request as one request (https://aws.amazon.com/api-gateway/pricing/)."""
 
 API_LATENCY_MS = {
-    # HTTP API: AWS states p99 < 10 ms added (HTTP API GA blog, 2020-03, facts §2). A lognormal
+    # HTTP API: AWS states p99 < 10 ms added (HTTP API GA blog, 2020-03,
+    # https://aws.amazon.com/blogs/compute/building-better-apis-http-apis-now-generally-available/). A lognormal
     # with p50 4 ms and p95 7.5 ms has p99 9.7 ms.
     "http": Distribution(distribution="lognormal", p50=4.0, p95=7.5),
     # REST API: the same blog says HTTP APIs have "up to 60 % lower latency" than REST, so the

@@ -84,7 +84,8 @@ def step_integral(steps: tuple[Step, ...], start: float, end: float) -> float:
 
 def provisioned_billed_s(steps: tuple[Step, ...], horizon_s: float) -> float:
     """Environment-seconds of configured provisioned concurrency in [0, horizon), each constant
-    stretch rounded up to 5 minutes (facts §1.4; a stretch cut by the window edge is rounded too).
+    stretch rounded up to 5 minutes, as https://aws.amazon.com/lambda/pricing/ bills it (a stretch cut
+    by the window edge is rounded too).
 
     >>> provisioned_billed_s(((0.0, 3), (100.0, 0)), 1_000.0)
     900.0

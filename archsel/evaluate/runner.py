@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal
 
 import numpy as np
 
@@ -196,7 +195,3 @@ def mean_interval(values: Sequence[float]) -> Interval:
     t_value = _T95[count - 2] if count - 1 <= len(_T95) else 1.96
     return Interval(mean, round(t_value * math.sqrt(variance / count), 12))
 
-
-def to_usd(value: Decimal | float) -> float:
-    """A money amount as a float rounded to the cent, for JSON."""
-    return float(round(Decimal(value), 2))

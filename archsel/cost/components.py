@@ -58,3 +58,8 @@ class CostEstimate:
     def missing_prices(self) -> tuple[str, ...]:
         """Price ids the table lacks, in line order, without repeats."""
         return tuple(dict.fromkeys(c.price_id for c in self.components if c.missing))
+
+
+def to_usd(value: Decimal | float) -> float:
+    """A money amount as a float rounded to the cent, for JSON."""
+    return float(round(Decimal(value), 2))

@@ -7,14 +7,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from archsel.billing.rules import KB_PER_GB_BINARY, MB_PER_GB
 from archsel.cost.billing import Charge, decimal
-from archsel.cost.network import KB_PER_GB_BINARY
 from archsel.profile.schema import WorkloadProfile
 
 RRU_KB = 4.0  # one read request unit: a strongly consistent read of up to 4 KB (DynamoDB docs)
 WRU_KB = 1.0  # one write request unit: a write of up to 1 KB
 RDS_PROXY_MIN_ACU = 8.0  # RDS Proxy for Aurora Serverless v2 bills at least 8 ACUs
-MB_PER_GB = 1_024.0
 
 
 @dataclass(frozen=True, slots=True)

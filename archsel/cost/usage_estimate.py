@@ -13,8 +13,18 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from archsel.billing.rules import (
+    LAMBDA_BILLING_STEP_MS,
+    MB_PER_GB,
+    data_out_gb,
+    fargate_extra_ephemeral_gb,
+    lambda_extra_ephemeral_gb,
+    metered_requests_per_request,
+    provisioned_rounded_s,
+    settled_tasks,
+)
 from archsel.billing.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
-from archsel.cost.network import KB_PER_GB_BINARY, fargate_network
+from archsel.cost.network import fargate_network
 from archsel.profile.capacity_schedule import Bounds, CapacitySchedule
 from archsel.profile.distributions import Distribution
 from archsel.profile.performance import duration_factor, lambda_duration_factor
@@ -23,10 +33,6 @@ from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import cycle_seconds, rate_curve, target_mean_rps
 
 SECONDS_PER_DAY = 86_400.0
-PROVISIONED_STEP_S = 300.0  # provisioned concurrency is billed in 5-minute steps (Lambda pricing page)
-HTTP_API_METERING_KB = 512.0  # HTTP APIs meter each 512 KB of a request as one request
-FREE_EPHEMERAL_MB = 512.0
-FREE_FARGATE_STORAGE_GB = 20.0
 _EPSILON = 1e-9
 
 
@@ -81,9 +87,10 @@ def billed_duration_ms(profile: WorkloadProfile) -> float:
 def billed_ms_at(duration: Distribution, memory_mb: int, cpu_fraction: float) -> float:
     """Mean billed time (ms) of a request of reference time ``duration`` on a function of ``memory_mb``."""
     mean_ms = duration.mean() * lambda_duration_factor(memory_mb, cpu_fraction)
+    step = LAMBDA_BILLING_STEP_MS
     if duration.distribution == "fixed":
-        return float(math.ceil(mean_ms - _EPSILON))
-    return mean_ms + 0.5
+        return float(math.ceil(mean_ms / step - _EPSILON) * step)
+    return mean_ms + step / 2.0
 
 
 def lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
@@ -93,13 +100,11 @@ def lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
     settings = profile.lambda_
     requests = load.requests_per_month
     duration_s = billed_duration_ms(profile) / 1_000.0
-    memory_gb = settings.memory_mb / 1_024.0
+    memory_gb = settings.memory_mb / MB_PER_GB
     provisioned_gb_s, provisioned_share = provisioned(profile, load.mean_rps * duration_s)
     invocation_gb_s = requests * duration_s * memory_gb
-    extra_storage_gb = max(0.0, settings.ephemeral_storage_mb - FREE_EPHEMERAL_MB) / 1_024.0
-    metered = requests
-    if settings.api == "http":
-        metered *= max(1, math.ceil(profile.request.payload_kb / HTTP_API_METERING_KB - _EPSILON))
+    extra_storage_gb = lambda_extra_ephemeral_gb(settings.ephemeral_storage_mb)
+    metered = requests * metered_requests_per_request(settings.api, profile.request.payload_kb)
     return LambdaUsage(
         memory_mb=settings.memory_mb,
         architecture=settings.architecture,
@@ -112,7 +117,7 @@ def lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUsage:
         provisioned_gb_seconds=provisioned_gb_s,
         provisioned_duration_gb_seconds=invocation_gb_s * provisioned_share,
         ephemeral_extra_gb_seconds=extra_storage_gb * requests * duration_s,
-        response_gb=requests * profile.request.response_kb / KB_PER_GB_BINARY,
+        response_gb=data_out_gb(requests, profile.request.response_kb),
     )
 
 
@@ -124,10 +129,10 @@ def routed_lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUs
     """
     plan = route_layout(profile)
     settings, request = profile.lambda_, profile.request
-    extra_storage_gb = max(0.0, settings.ephemeral_storage_mb - FREE_EPHEMERAL_MB) / 1_024.0
+    extra_storage_gb = lambda_extra_ephemeral_gb(settings.ephemeral_storage_mb)
     routes: dict[int, RouteUsage] = {}
     for function in plan.functions:
-        gb = function.memory_mb / 1_024.0
+        gb = function.memory_mb / MB_PER_GB
         seconds = {
             i: billed_ms_at(plan.routes[i].duration_ms, function.memory_mb, request.cpu_fraction) / 1e3
             for i in function.routes
@@ -139,9 +144,7 @@ def routed_lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUs
             route = plan.routes[i]
             requests = load.requests_per_month * route.share
             invocation_gb_s = requests * seconds[i] * gb
-            steps = (
-                max(1, math.ceil(route.payload_kb / HTTP_API_METERING_KB - _EPSILON)) if settings.api == "http" else 1
-            )
+            steps = metered_requests_per_request(settings.api, route.payload_kb)
             routes[i] = RouteUsage(
                 route=route.key,
                 function=function.name,
@@ -154,7 +157,7 @@ def routed_lambda_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaUs
                 provisioned_gb_seconds=configured * route.share / function_share,
                 provisioned_duration_gb_seconds=invocation_gb_s * served,
                 ephemeral_extra_gb_seconds=extra_storage_gb * requests * seconds[i],
-                response_gb=requests * request.response_kb / KB_PER_GB_BINARY,
+                response_gb=data_out_gb(requests, request.response_kb),
             )
     base = empty_lambda_usage(
         max(function.memory_mb for function in plan.functions), settings.architecture, settings.api
@@ -170,8 +173,7 @@ def provisioned_windows(profile: WorkloadProfile) -> tuple[tuple[float, int], ..
     windows = []
     for window in setting:
         length = (window.to - window.from_) % SECONDS_PER_DAY
-        steps = math.ceil(length / PROVISIONED_STEP_S - _EPSILON)
-        windows.append((min(steps * PROVISIONED_STEP_S, SECONDS_PER_DAY), window.count))
+        windows.append((min(provisioned_rounded_s(length), SECONDS_PER_DAY), window.count))
     return tuple(windows)
 
 
@@ -184,7 +186,7 @@ def provisioned(
     take all work up to their count (spillover from short peaks is ignored): a simplification
     of the no-simulation estimate. ``memory_mb`` defaults to lambda.memory_mb.
     """
-    memory_gb = (profile.lambda_.memory_mb if memory_mb is None else memory_mb) / 1_024.0
+    memory_gb = (profile.lambda_.memory_mb if memory_mb is None else memory_mb) / MB_PER_GB
     days = profile.pricing.hours_per_month / 24.0
     configured, share = 0.0, 0.0
     for seconds, count in provisioned_windows(profile):
@@ -198,24 +200,14 @@ def provisioned(
 
 
 def fargate_tasks_needed(profile: WorkloadProfile, mean_rps: float) -> int:
-    """Tasks that serve the mean load at the scaling target (step scaling: threshold), before the min/max bounds.
-
-    CPU target: each request uses ``cpu_fraction`` x its reference time of vCPU-seconds, so a
-    task's utilisation is rps x that / vCPU. Request-count target: requests per task per
-    minute. Either way a task must also hold its share of requests in flight (Little's law)
-    within ``concurrency_per_task``.
+    """Tasks that serve the mean load, before the min/max bounds: the count the scaling policy
+    settles at, and at least enough for each task to hold its share of requests in flight
+    (Little's law) within ``concurrency_per_task``.
     """
     fargate = profile.fargate
-    reference_s = mean_duration_ms(profile) / 1_000.0
-    level = fargate.scaling.holding_value  # the target, or step scaling's scale-out threshold
-    if fargate.scaling.metric == "cpu":
-        cpu_s = reference_s * profile.request.cpu_fraction
-        needed = mean_rps * cpu_s / (fargate.vcpu * level / 100.0)
-    else:
-        needed = mean_rps * 60.0 / level
-    wall_s = reference_s * duration_factor(profile.request.cpu_fraction, fargate.vcpu)
+    wall_s = mean_duration_ms(profile) / 1_000.0 * duration_factor(profile.request.cpu_fraction, fargate.vcpu)
     in_flight = mean_rps * wall_s / fargate.concurrency_per_task
-    return math.ceil(max(needed, in_flight) - _EPSILON)
+    return max(settled_tasks(profile, mean_rps), math.ceil(in_flight - _EPSILON))
 
 
 def fargate_tasks(profile: WorkloadProfile, mean_rps: float) -> int:
@@ -248,7 +240,7 @@ def fargate_usage(profile: WorkloadProfile, load: TrafficLoad) -> FargateUsage:
         architecture=fargate.architecture,
         ondemand_task_seconds=task_seconds * (1.0 - fargate.spot_share),
         spot_task_seconds=task_seconds * fargate.spot_share,
-        ephemeral_extra_gb=max(0.0, fargate.ephemeral_storage_gb - FREE_FARGATE_STORAGE_GB),
+        ephemeral_extra_gb=fargate_extra_ephemeral_gb(fargate.ephemeral_storage_gb),
         alb_hours=network.alb_hours,
         alb_lcu_hours=network.alb_lcu_hours,
         public_ipv4_hours=network.public_ipv4_hours,

@@ -6,10 +6,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from archsel.cost.engine import estimate
 from archsel.evaluate.design import Candidate
 from archsel.evaluate.executors import Executor, SimUnit
-from archsel.evaluate.runner import ArchitectureResult, PricedRun, mean_usage
+from archsel.evaluate.runner import ArchitectureResult, PricedRun, price_replications
 from archsel.pricing.table import PriceTable
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import SimOptions, SimRun
@@ -135,14 +134,7 @@ def _priced(candidate: Candidate, runs: list[SimRun], prices: PriceTable) -> Eva
         if candidate.architecture == "lambda"
         else candidate.profile.fargate.architecture
     )
-    priced = []
-    for run in runs:
-        usage = replace(run.usage, architecture=architecture)
-        priced.append(PricedRun(run=replace(run, usage=usage), estimate=estimate(candidate.profile, usage, prices)))
-    usage = mean_usage([item.run.usage for item in priced])
-    result = ArchitectureResult(
-        architecture=candidate.architecture,
-        replications=tuple(priced),
-        estimate=estimate(candidate.profile, usage, prices),
-    )
+    # A price-only variant shares its runs with others: bill them at its own CPU architecture.
+    own = [replace(run, usage=replace(run.usage, architecture=architecture)) for run in runs]
+    result = price_replications(candidate.profile, candidate.architecture, own, prices)
     return Evaluation(candidate=candidate, result=result, slos=check_slos(candidate.profile, result))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal
 
 import numpy as np
 
 from archsel.billing.usage import ComputeUsage, LambdaUsage, combine_routes, with_routes
 from archsel.cost.components import CostEstimate
+from archsel.cost.engine import estimate
 from archsel.pricing.table import PriceTable
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import Architecture, SimOptions, SimRun
@@ -129,8 +129,6 @@ def run_simulations(
     progress: ProgressHook | None = None,
 ) -> SimulationReport:
     """Simulate every replication of each architecture in turn and price each run."""
-    from archsel.cost.engine import estimate
-
     chosen_seed = profile.simulation.seed if seed is None else seed
     options = SimOptions(
         horizon_s=profile.simulation.horizon,
@@ -139,18 +137,12 @@ def run_simulations(
     )
     results = []
     for architecture in architectures:
-        priced = []
+        runs = []
         for replication in range(profile.simulation.replications):
-            run = simulate_one(profile, architecture, seed=chosen_seed, replication=replication, options=options)
-            priced.append(PricedRun(run=run, estimate=estimate(profile, run.usage, prices)))
+            runs.append(simulate_one(profile, architecture, seed=chosen_seed, replication=replication, options=options))
             if progress is not None:
                 progress(f"{architecture} replication {replication + 1}")
-        usage = mean_usage([item.run.usage for item in priced])
-        results.append(
-            ArchitectureResult(
-                architecture=architecture, replications=tuple(priced), estimate=estimate(profile, usage, prices)
-            )
-        )
+        results.append(price_replications(profile, architecture, runs, prices))
     return SimulationReport(
         profile=profile,
         seed=chosen_seed,
@@ -159,6 +151,15 @@ def run_simulations(
         prices=prices,
         results=tuple(results),
     )
+
+
+def price_replications(
+    profile: WorkloadProfile, architecture: Architecture, runs: Sequence[SimRun], prices: PriceTable
+) -> ArchitectureResult:
+    """Every replication priced on its own, and the estimate of their mean usage (whose lines add up)."""
+    priced = tuple(PricedRun(run=run, estimate=estimate(profile, run.usage, prices)) for run in runs)
+    usage = mean_usage([run.usage for run in runs])
+    return ArchitectureResult(architecture=architecture, replications=priced, estimate=estimate(profile, usage, prices))
 
 
 def mean_usage(usages: Sequence[ComputeUsage]) -> ComputeUsage:
@@ -195,8 +196,3 @@ def mean_interval(values: Sequence[float]) -> Interval:
     variance = math.fsum((value - mean) ** 2 for value in values) / (count - 1)
     t_value = _T95[count - 2] if count - 1 <= len(_T95) else 1.96
     return Interval(mean, round(t_value * math.sqrt(variance / count), 12))
-
-
-def to_usd(value: Decimal | float) -> float:
-    """A money amount as a float rounded to the cent, for JSON."""
-    return float(round(Decimal(value), 2))

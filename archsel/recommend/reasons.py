@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from archsel.cost.components import to_usd
 from archsel.evaluate.candidate import Evaluation
-from archsel.evaluate.runner import to_usd
 from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
 from archsel.recommend.layout_reason import layout_reason

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from archsel.cost.engine import estimate
 from archsel.errors import PricingError, UsageError
 from archsel.evaluate.candidate import check_slos
 from archsel.evaluate.executors import Executor, OnDone, SimUnit, UnitFailure
-from archsel.evaluate.runner import ArchitectureResult, PricedRun, mean_usage
+from archsel.evaluate.runner import price_replications
 from archsel.pricing.table import PriceTable
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import Architecture, SimOptions, SimRun
@@ -218,9 +217,7 @@ def _point_result(
 def _outcome(
     profile: WorkloadProfile, architecture: Architecture, runs: list[SimRun], prices: PriceTable
 ) -> ArchOutcome:
-    priced = tuple(PricedRun(run, estimate(profile, run.usage, prices)) for run in runs)
-    usage = mean_usage([run.usage for run in runs])
-    result = ArchitectureResult(architecture, priced, estimate(profile, usage, prices))
+    result = price_replications(profile, architecture, runs, prices)
     return ArchOutcome(
         architecture=architecture,
         monthly_usd=result.estimate.monthly_usd,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from archsel.cost.components import to_usd
 from archsel.evaluate.candidate import Evaluation
-from archsel.evaluate.runner import to_usd
 from archsel.profile.units import format_duration
 from archsel.recommend import Recommendation
 from archsel.recommend.breakeven import BreakEven

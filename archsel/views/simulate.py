@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from archsel.billing.usage import LambdaUsage, RouteUsage
+from archsel.cost.components import to_usd
 from archsel.evaluate.runner import (
     ArchitectureResult,
     Interval,
     PricedRun,
     SimulationReport,
     mean_usage,
-    to_usd,
 )
 from archsel.profile.units import format_duration
 from archsel.sim.result import RouteStats, SimRun

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from archsel.cost.components import to_usd
 from archsel.errors import ArchselError, UsageError
-from archsel.evaluate.runner import to_usd
 from archsel.study.sweep import ArchOutcome, Flip, PointResult, SweepResult
 from archsel.views.common import emit_json, stdout_console
 from archsel.views.html_sweep import render_sweep_html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archsel.evaluate.runner import to_usd
+from archsel.cost.components import to_usd
 from archsel.study.axes import format_value
 from archsel.study.sweep import ArchOutcome, Flip, SweepResult
 from archsel.views.common import fmt_number

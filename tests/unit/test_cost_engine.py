@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from archsel.billing.rules import lcu_per_hour
 from archsel.billing.usage import FargateUsage, LambdaUsage
 from archsel.cost.engine import estimate, estimate_document, usage_from_profile
-from archsel.cost.network import lcu_at_rate, lcu_per_hour
+from archsel.cost.network import lcu_at_rate
 from archsel.cost.usage_estimate import billed_duration_ms, fargate_tasks, hourly_rates, provisioned, traffic_load
 from archsel.pricing.table import load_prices
 from archsel.profile.loader import parse_profile

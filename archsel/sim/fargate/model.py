@@ -16,9 +16,10 @@ import numpy as np
 import simpy
 from simpy.events import URGENT
 
+from archsel.billing.rules import settled_tasks
 from archsel.profile.capacity_schedule import BoundsChange, CapacitySchedule
 from archsel.profile.performance import duration_factor
-from archsel.profile.routes import mean_duration_ms, request_duration_ms
+from archsel.profile.routes import request_duration_ms
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import simulation_rate
 from archsel.sim.arrivals import iter_arrivals
@@ -67,7 +68,7 @@ def run_fargate(
     schedule = CapacitySchedule.from_profile(fargate)
     first = schedule.bounds_at(-warmup)  # a run that starts inside a window starts with its bounds
     policy = replace(_policy(profile, params), min_tasks=first.min_tasks, max_tasks=first.max_tasks)
-    fleet.start(policy.clamp(_settled_tasks(profile, float(rate[:60].mean()) if rate.size else 0.0)))
+    fleet.start(policy.clamp(settled_tasks(profile, float(rate[:60].mean()) if rate.size else 0.0)))
     autoscaler = Autoscaler(env, policy, _metric_setup(profile, params), fleet, dataplane)
     if fargate.schedule:
         env.process(_scheduled_actions(env, autoscaler, schedule.changes(-warmup, options.horizon_s)))
@@ -142,22 +143,6 @@ def _policy(profile: WorkloadProfile, params: FargateParams) -> ScalingPolicy:
     if profile.fargate.scaling.policy == "step":
         return StepScaling.from_profile(profile.fargate)
     return TargetTracking.from_profile(profile.fargate, params.scale_in_ratio)
-
-
-def _settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
-    """Tasks the policy would hold at ``rate_rps`` (the warm start: the run begins near steady state).
-
-    CPU: the CPU work per second over the CPU each task may use at the target (step scaling: at
-    the scale-out threshold); requests: the per-minute request rate over the per-target target.
-    """
-    fargate = profile.fargate
-    scaling = fargate.scaling
-    if scaling.metric == "cpu":
-        vcpu_busy = rate_rps * profile.request.cpu_fraction * mean_duration_ms(profile) / 1000.0
-        needed = vcpu_busy / (fargate.vcpu * scaling.holding_value / 100.0)
-    else:
-        needed = rate_rps * 60.0 / scaling.holding_value
-    return math.ceil(needed - 1e-9)
 
 
 def _metric_setup(profile: WorkloadProfile, params: FargateParams) -> MetricSetup:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archsel.billing.rules import ALB_PUBLIC_ADDRESSES, NAT_GATEWAYS
+
 
 @dataclass(frozen=True, slots=True)
 class FargateParams:
@@ -38,15 +40,7 @@ class FargateParams:
     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html)."""
     spot_notice_s: float = 120.0
     """Fargate Spot interruption notice: the task drains and is stopped two minutes later."""
-    nat_gateways: int = 1
+    nat_gateways: int = NAT_GATEWAYS
     """NAT gateways when tasks sit in private subnets (one; a gateway per AZ doubles the hours)."""
-    alb_public_ipv4: int = 2
+    alb_public_ipv4: int = ALB_PUBLIC_ADDRESSES
     """Public IPv4 addresses of an internet-facing ALB (one per AZ node, two AZs)."""
-
-
-# ALB LCU dimensions: what one LCU provides for an hour (ELB pricing page, aws-prices-us-east-1.yaml).
-LCU_NEW_CONNECTIONS_PER_S = 25.0
-LCU_ACTIVE_CONNECTIONS_PER_MIN = 3_000.0
-LCU_PROCESSED_GB_PER_HOUR = 1.0
-LCU_RULE_EVALUATIONS_PER_S = 1_000.0
-FREE_RULES_PER_REQUEST = 10.0

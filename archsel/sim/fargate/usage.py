@@ -1,5 +1,6 @@
 """Billed usage of a simulated Fargate service, scaled from the measured window to the month.
 
+<<<<<<< HEAD
 - Task time: per second from launch (image pull) to stop, one-minute minimum per task
   (https://aws.amazon.com/fargate/pricing/),
   split on-demand / Spot; only the part inside [0, horizon) counts, and the minimum applies to
@@ -13,6 +14,19 @@
 - NAT gateway data: what tasks send out through it per request: log lines to CloudWatch Logs and,
   with DynamoDB, item reads and writes (no VPC endpoints assumed). Image pulls are not counted.
 - Response data out to clients in GB of 1,024 x 1,024 KB.
+=======
+The billing rules themselves (the minimum, free storage, LCUs, NAT, public IPv4, data out) are
+archsel.billing.rules, shared with the no-simulation estimate; this module feeds them what the
+simulation measured:
+- Task time: from launch (image pull) to stop, split on-demand / Spot; only the part inside
+  [0, horizon) counts, and the one-minute minimum applies to tasks that both launched and
+  stopped inside it.
+- ALB: one load balancer all month; LCUs hour by hour from that hour's arrivals and responses
+  (connection reuse and listener rules from the profile's ``fargate.alb``).
+- Public IPv4 and NAT: the ALB's addresses plus the NAT gateway's, or each task's while it
+  exists; the NAT processes what the answered requests send out.
+- Response data out to clients for the answered requests.
+>>>>>>> r14-billing
 """
 
 from __future__ import annotations
@@ -22,21 +36,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from archsel.billing.rules import (
+    FARGATE_MINIMUM_BILLED_S,
+    alb_lcu,
+    data_out_gb,
+    fargate_extra_ephemeral_gb,
+    nat_gateway_hours,
+    nat_processed_gb,
+    public_ipv4_hours,
+)
 from archsel.billing.usage import FargateUsage
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.fargate.fleet import TaskLife
-from archsel.sim.fargate.params import (
-    FREE_RULES_PER_REQUEST,
-    LCU_ACTIVE_CONNECTIONS_PER_MIN,
-    LCU_NEW_CONNECTIONS_PER_S,
-    LCU_PROCESSED_GB_PER_HOUR,
-    LCU_RULE_EVALUATIONS_PER_S,
-    FargateParams,
-)
-
-MINIMUM_BILLED_S = 60.0
-KB_PER_GB_BINARY = 1_024.0 * 1_024.0
-KB_PER_GB_DECIMAL = 1_000_000.0
+from archsel.sim.fargate.params import FargateParams
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +69,7 @@ def billed_task_seconds(lives: tuple[TaskLife, ...], horizon_s: float) -> TaskSe
         inside = max(0.0, min(life.stop_s, horizon_s) - max(life.launch_s, 0.0))
         alive += inside
         if life.launch_s >= 0 and life.stop_s <= horizon_s:
-            inside = max(inside, MINIMUM_BILLED_S)
+            inside = max(inside, FARGATE_MINIMUM_BILLED_S)
         billed[life.spot] += inside
     return TaskSeconds(billed[False], billed[True], alive)
 
@@ -71,33 +83,13 @@ def lcu_hours(profile: WorkloadProfile, arrivals: np.ndarray, responses: np.ndar
     alb = profile.fargate.alb
     total = 0.0
     seconds = math.ceil(horizon_s)
-    billable_rules = max(0.0, alb.rules_evaluated - FREE_RULES_PER_REQUEST)
     for start in range(0, seconds, 3_600):
         span = min(3_600, seconds - start)
         requests = float(arrivals[start : start + span].sum())
         answered = float(responses[start : start + span].sum())
-        new_per_s = requests / alb.requests_per_connection / span
-        active_per_min = new_per_s * alb.connection_duration_s
         kb = requests * profile.request.payload_kb + answered * profile.request.response_kb
-        gb_per_hour = kb / KB_PER_GB_DECIMAL * 3_600.0 / span
-        rules_per_s = requests * billable_rules / span
-        lcu = max(
-            new_per_s / LCU_NEW_CONNECTIONS_PER_S,
-            active_per_min / LCU_ACTIVE_CONNECTIONS_PER_MIN,
-            gb_per_hour / LCU_PROCESSED_GB_PER_HOUR,
-            rules_per_s / LCU_RULE_EVALUATIONS_PER_S,
-        )
-        total += lcu * span / 3_600.0
+        total += alb_lcu(alb, requests=requests, processed_kb=kb, span_s=span) * span / 3_600.0
     return total
-
-
-def nat_kb_per_request(profile: WorkloadProfile) -> float:
-    """KB a task sends through a NAT gateway per request (logs, DynamoDB items)."""
-    kb = profile.logs.kb_per_request
-    database = profile.database
-    if database.kind == "dynamodb":
-        kb += (database.reads_per_request + database.writes_per_request) * database.item_kb
-    return kb
 
 
 def fargate_usage(
@@ -114,20 +106,24 @@ def fargate_usage(
     arrivals, responses = traffic
     tasks = billed_task_seconds(lives, horizon_s)
     answered = float(responses.sum())
-    ipv4 = params.alb_public_ipv4 * hours
-    ipv4 += params.nat_gateways * hours if fargate.nat_gateway else tasks.alive / 3_600.0
-    nat_gb = answered * nat_kb_per_request(profile) / KB_PER_GB_BINARY if fargate.nat_gateway else 0.0
+    ipv4 = public_ipv4_hours(
+        profile,
+        hours=hours,
+        task_hours=tasks.alive / 3_600.0,
+        alb_addresses=params.alb_public_ipv4,
+        nat_gateways=params.nat_gateways,
+    )
     return FargateUsage(
         vcpu=fargate.vcpu,
         memory_gb=fargate.memory_gb,
         architecture=fargate.architecture,
         ondemand_task_seconds=tasks.ondemand_billed * month,
         spot_task_seconds=tasks.spot_billed * month,
-        ephemeral_extra_gb=max(0.0, fargate.ephemeral_storage_gb - 20.0),
+        ephemeral_extra_gb=fargate_extra_ephemeral_gb(fargate.ephemeral_storage_gb),
         alb_hours=hours * month,
         alb_lcu_hours=lcu_hours(profile, arrivals, responses, horizon_s) * month,
         public_ipv4_hours=ipv4 * month,
-        nat_gateway_hours=params.nat_gateways * hours * month if fargate.nat_gateway else 0.0,
-        nat_processed_gb=nat_gb * month,
-        response_gb=answered * profile.request.response_kb / KB_PER_GB_BINARY * month,
+        nat_gateway_hours=nat_gateway_hours(profile, hours, params.nat_gateways) * month,
+        nat_processed_gb=nat_processed_gb(profile, answered) * month,
+        response_gb=data_out_gb(answered, profile.request.response_kb) * month,
     )

@@ -1,8 +1,9 @@
 """Dated, sourced constants of the API Gateway + Lambda platform that the simulator obeys.
 
 Every number names its source: an AWS documentation or pricing page, or a published measurement
-(read 2024-2026). AWS changes these values;
-keep them here, in one place, so a run can be reasoned about "as of" a date.
+(read 2024-2026). AWS changes these values; keep them here, in one place, so a run can be reasoned
+about "as of" a date. What AWS bills for (metering, free storage, rounding) is archsel.billing.rules,
+shared with the no-simulation estimate.
 """
 
 from __future__ import annotations
@@ -46,26 +47,12 @@ def legacy_burst(region: str) -> int:
     return _LEGACY_BURST_BY_REGION.get(region, LEGACY_BURST_OTHER_REGIONS)
 
 
-PROVISIONED_ROUNDING_S = 300.0
-"""Provisioned concurrency is billed from enable to disable, rounded up to 5 minutes
-(https://aws.amazon.com/lambda/pricing/)."""
-
-BILLING_GRANULARITY_S = 0.001
-"""Invocation duration (and INIT) is billed in 1-ms steps, no minimum, since 2020-12-01
-(https://aws.amazon.com/lambda/pricing/)."""
-
-FREE_EPHEMERAL_MB = 512.0
-"""/tmp up to 512 MB is included; above it every GB-s of billed duration is charged (pricing page)."""
-
 # ----------------------------------------------------------------------------- API Gateway
 
 INTEGRATION_TIMEOUT_S = {"rest": 29.0, "http": 30.0}
 """Integration timeout: REST 29 s default, HTTP API 30 s fixed; past it the client gets 504
 while Lambda keeps running and billing
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)."""
-
-HTTP_API_METERING_KB = 512.0
-"""HTTP APIs meter each 512 KB of a request as one request (https://aws.amazon.com/api-gateway/pricing/)."""
 
 API_LATENCY_MS = {
     # HTTP API: AWS states p99 < 10 ms added (HTTP API GA blog, 2020-03,

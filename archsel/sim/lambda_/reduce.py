@@ -6,16 +6,21 @@ billed usage is scaled to the month by seconds_per_month / horizon.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from archsel.billing.rules import (
+    MB_PER_GB,
+    data_out_gb,
+    lambda_extra_ephemeral_gb,
+    metered_requests_per_request,
+    provisioned_rounded_s,
+)
 from archsel.billing.usage import LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 from archsel.profile.routes import RouteLayout, route_layout
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.lambda_ import layout as L
-from archsel.sim.lambda_ import platform
 from archsel.sim.lambda_.engine import EngineResult, Step
 from archsel.sim.result import InstanceStats, RouteStats, SimRun, TimeSeries
 
@@ -95,9 +100,7 @@ def provisioned_billed_s(steps: tuple[Step, ...], horizon_s: float) -> float:
         until = steps[k + 1][0] if k + 1 < len(steps) else horizon_s
         length = min(until, horizon_s) - max(time, 0.0)
         if count > 0 and length > 0:
-            total += (
-                count * math.ceil(length / platform.PROVISIONED_ROUNDING_S - 1e-9) * platform.PROVISIONED_ROUNDING_S
-            )
+            total += count * provisioned_rounded_s(length)
     return total
 
 
@@ -166,13 +169,13 @@ def _route_usage(
     settings = profile.lambda_
     route, function = plan.routes[index], plan.function_of(index)
     counts = result.state.rt_i[index]
-    gb = function.memory_mb / 1_024.0
+    gb = function.memory_mb / MB_PER_GB
     ondemand_s, init_s, provisioned_s = (
         float(counts[k]) / 1_000.0 for k in (L.RT_ONDEMAND_MS, L.RT_INIT_MS, L.RT_PROVISIONED_MS)
     )
     api_requests = float(counts[L.RT_REQUESTS] - counts[L.RT_API_THROTTLED])
-    steps = 1 if settings.api == "rest" else max(1, math.ceil(route.payload_kb / platform.HTTP_API_METERING_KB))
-    extra_gb = max(0.0, settings.ephemeral_storage_mb - platform.FREE_EPHEMERAL_MB) / 1_024.0
+    steps = metered_requests_per_request(settings.api, route.payload_kb)
+    extra_gb = lambda_extra_ephemeral_gb(settings.ephemeral_storage_mb)
     return RouteUsage(
         route=route.key,
         function=function.name,
@@ -185,7 +188,7 @@ def _route_usage(
         provisioned_gb_seconds=configured_s * gb * scale,
         provisioned_duration_gb_seconds=provisioned_s * gb * scale,
         ephemeral_extra_gb_seconds=extra_gb * (ondemand_s + init_s + provisioned_s) * scale,
-        response_gb=float(counts[L.RT_OK]) * profile.request.response_kb / 1_024.0**2 * scale,
+        response_gb=data_out_gb(float(counts[L.RT_OK]), profile.request.response_kb) * scale,
     )
 
 

@@ -11,7 +11,8 @@ import math
 from typing import Literal
 
 from archsel.profile.routes import mean_duration_ms
-from archsel.profile.schema import Alb, WorkloadProfile
+from archsel.profile.fargate_schema import Alb
+from archsel.profile.schema import WorkloadProfile
 
 _EPSILON = 1e-9
 """Float noise allowance when rounding up to a billing step: a quantity that is a whole number of

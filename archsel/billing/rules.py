@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from archsel.profile.routes import mean_duration_ms
 from archsel.profile.fargate_schema import Alb
+from archsel.profile.routes import mean_duration_ms
 from archsel.profile.schema import WorkloadProfile
 
 _EPSILON = 1e-9

@@ -27,8 +27,8 @@ from archsel.billing.usage import FargateUsage, LambdaUsage
 from archsel.cost.network import lcu_at_rate
 from archsel.cost.usage_estimate import fargate_tasks_needed, usage_from_profile
 from archsel.evaluate.runner import simulate_one
-from archsel.profile.loader import parse_profile
 from archsel.profile.fargate_schema import Alb
+from archsel.profile.loader import parse_profile
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.fargate.fleet import TaskLife
 from archsel.sim.fargate.params import FargateParams

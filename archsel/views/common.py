@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -14,12 +14,16 @@ if TYPE_CHECKING:
     from archsel.profile.presets import InitResult, Preset
 
 
-def stdout_console() -> Console:
-    """Console for results: colour only on a terminal and without NO_COLOR."""
+def console_for(stream: TextIO) -> Console:
+    """Console for results written to ``stream``: colour only on a terminal and without NO_COLOR.
+
+    Anything but a terminal (a pipe, an --out file) gets plain text 120 columns wide, so a file
+    reads the same whichever terminal wrote it.
+    """
     from rich.console import Console
 
-    plain = not sys.stdout.isatty() or "NO_COLOR" in os.environ
-    return Console(file=sys.stdout, no_color=plain, highlight=False, width=120 if plain else None)
+    plain = not stream.isatty() or "NO_COLOR" in os.environ
+    return Console(file=stream, no_color=plain, highlight=False, width=120 if plain else None)
 
 
 def stderr_console() -> Console:
@@ -29,9 +33,9 @@ def stderr_console() -> Console:
     return Console(file=sys.stderr, highlight=False)
 
 
-def emit_json(document: Any) -> None:
-    """Write ``document`` as stable, sorted-key JSON to stdout (byte-identical for equal input)."""
-    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n")
+def write_json(document: Any, stream: TextIO) -> None:
+    """Write ``document`` to ``stream`` as stable, sorted-key JSON (byte-identical for equal input)."""
+    stream.write(json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n")
 
 
 def fmt_number(value: float, digits: int = 2) -> str:
@@ -68,10 +72,10 @@ def validation_document(report: ValidationReport) -> dict[str, Any]:
     }
 
 
-def show_validation(report: ValidationReport, fmt: str) -> None:
-    """Print a validation report in the chosen format."""
+def render_validation(report: ValidationReport, *, fmt: str, stream: TextIO) -> None:
+    """Write a validation report to ``stream`` in the chosen format (table, json or markdown)."""
     if fmt == "json":
-        emit_json(validation_document(report))
+        write_json(validation_document(report), stream)
         return
     rows = [
         ("Traffic shape", report.profile.traffic.shape),
@@ -92,7 +96,7 @@ def show_validation(report: ValidationReport, fmt: str) -> None:
     if fmt == "markdown":
         lines = [f"### {title}", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows]]
         lines += [f"- note: {n}" for n in report.notices]
-        sys.stdout.write("\n".join(lines) + "\n")
+        stream.write("\n".join(lines) + "\n")
         return
     from rich.table import Table
 
@@ -101,7 +105,7 @@ def show_validation(report: ValidationReport, fmt: str) -> None:
     table.add_column()
     for key, value in rows:
         table.add_row(key, value)
-    console = stdout_console()
+    console = console_for(stream)
     console.print(table)
     for notice in report.notices:
         console.print(f"note: {notice}", markup=False)
@@ -110,18 +114,21 @@ def show_validation(report: ValidationReport, fmt: str) -> None:
 # ----------------------------------------------------------------------------- init and presets
 
 
-def show_presets(presets: tuple[Preset, ...]) -> None:
-    """List the shipped presets, one per line: name, then its one-line description."""
+def render_presets(presets: tuple[Preset, ...], *, stream: TextIO) -> None:
+    """List the shipped presets to ``stream``, one per line: name, then its one-line description.
+
+    Plain text only: `archsel init` has no --format.
+    """
     width = max((len(preset.name) for preset in presets), default=0)
     lines = [f"{preset.name:<{width}}  {preset.description}".rstrip() for preset in presets]
-    sys.stdout.write("\n".join(lines) + "\n")
+    stream.write("\n".join(lines) + "\n")
 
 
-def show_init(result: InitResult) -> None:
-    """Say what `archsel init` wrote and what to run next."""
+def render_init(result: InitResult, *, stream: TextIO) -> None:
+    """Say on ``stream`` what `archsel init` wrote and what to run next (plain text only)."""
     lines = []
     for path in result.written:
         verb = "overwrote" if path in result.overwritten else "wrote"
         lines.append(f"{verb} {path}")
     lines.append(f"preset: {result.preset}; next: archsel validate {result.profile_path}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    stream.write("\n".join(lines) + "\n")

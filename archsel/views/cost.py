@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.cost.billing import compact
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.engine import estimate_document
 from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
-from archsel.views.common import emit_json, stdout_console
+from archsel.views.common import console_for, write_json
 
 if TYPE_CHECKING:
     from archsel.api import CostReport
@@ -120,14 +119,14 @@ def cost_document(report: CostReport) -> dict[str, Any]:
     }
 
 
-def show_cost(report: CostReport, fmt: str) -> None:
-    """Print a cost report in the chosen format."""
+def render_cost(report: CostReport, *, fmt: str, stream: TextIO) -> None:
+    """Write a cost report to ``stream`` in the chosen format (table, json or markdown)."""
     if fmt == "json":
-        emit_json(cost_document(report))
+        write_json(cost_document(report), stream)
     elif fmt == "markdown":
-        sys.stdout.write(cost_markdown(report))
+        stream.write(cost_markdown(report))
     else:
-        _print_cost_tables(report)
+        _print_cost_tables(report, stream)
 
 
 def cost_markdown(report: CostReport) -> str:
@@ -157,10 +156,10 @@ def cost_markdown(report: CostReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _print_cost_tables(report: CostReport) -> None:
+def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
     from rich.table import Table
 
-    console = stdout_console()
+    console = console_for(stream)
     for estimate in report.estimates:
         title = f"{report.profile.name}: {ARCH_TITLES.get(estimate.architecture, estimate.architecture)}"
         table = Table(title=title, title_justify="left", show_footer=False)
@@ -266,18 +265,18 @@ def pricing_document(table: PriceTable, prices: tuple[Price, ...]) -> dict[str, 
     }
 
 
-def show_pricing(table: PriceTable, prices: tuple[Price, ...], fmt: str) -> None:
-    """Print the price table in use (or the part of one service) in the chosen format."""
+def render_pricing(table: PriceTable, prices: tuple[Price, ...], *, fmt: str, stream: TextIO) -> None:
+    """Write the price table in use (``prices``: all of it or one service's) to ``stream`` in the chosen format."""
     if fmt == "json":
-        emit_json(pricing_document(table, prices))
+        write_json(pricing_document(table, prices), stream)
         return
     rows = [(p, text) for p in prices for text in tier_text(p)]
     free = [a for a in table.free_tier if {p.id for p in prices} & set(a.applies_to)]
     title = f"Prices for {table.region} as of {table.as_of.isoformat()} ({table.source_file}), {table.currency}"
     if fmt == "markdown":
-        sys.stdout.write(_pricing_markdown(title, rows, free))
+        stream.write(_pricing_markdown(title, rows, free))
         return
-    _print_pricing_table(title, rows, free)
+    _print_pricing_table(title, rows, free, stream)
 
 
 def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[FreeAllowance]) -> str:
@@ -294,7 +293,7 @@ def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[Free
     return "\n".join(lines) + "\n"
 
 
-def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[FreeAllowance]) -> None:
+def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[FreeAllowance], stream: TextIO) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
@@ -319,7 +318,7 @@ def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[F
             price.item if first else "",
             price.evidence if first else "",
         )
-    console = stdout_console()
+    console = console_for(stream)
     console.print(table)
     if free:
         console.print("Free tier (applied with pricing.free_tier: true):", markup=False)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-import sys
-from typing import Any
+from typing import Any, TextIO
 
 from archsel.study.fleet import FleetEntry, FleetSummary
 from archsel.views.charts import PAGE_STYLE, new_figure, svg
-from archsel.views.common import emit_json, fmt_number, stdout_console
+from archsel.views.common import console_for, fmt_number, write_json
 
 HEADERS = ["service", "choice", "USD/month", "SLOs", "best lambda", "best fargate", "cheaper side flips at"]
 
@@ -90,23 +89,23 @@ def fleet_lines(fleet: FleetSummary) -> list[str]:
     return lines
 
 
-def show_fleet(fleet: FleetSummary, fmt: str) -> None:
-    """Print the fleet summary in ``fmt`` (table, markdown, json or html)."""
+def render_fleet(fleet: FleetSummary, *, fmt: str, stream: TextIO) -> None:
+    """Write the fleet summary to ``stream`` in ``fmt`` (table, markdown, json or html)."""
     if fmt == "json":
-        emit_json(fleet_document(fleet))
+        write_json(fleet_document(fleet), stream)
         return
     if fmt == "html":
-        sys.stdout.write(fleet_html(fleet))
+        stream.write(fleet_html(fleet))
         return
     if fmt == "markdown":
         lines = ["# Fleet summary", "", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
         lines += ["| " + " | ".join(row) + " |" for row in fleet_rows(fleet)]
         lines += ["", *[f"- {line.strip()}" for line in fleet_lines(fleet)]]
-        sys.stdout.write("\n".join(lines) + "\n")
+        stream.write("\n".join(lines) + "\n")
         return
     from rich.table import Table
 
-    console = stdout_console()
+    console = console_for(stream)
     table = Table(title=f"Fleet summary ({len(fleet.entries)} services)", title_justify="left")
     for header in HEADERS:
         table.add_column(header, justify="right" if "USD" in header or header.startswith("best") else "left")

@@ -13,7 +13,7 @@ from archsel.evaluate.candidate import Evaluation
 from archsel.recommend import Recommendation
 from archsel.sim.result import SimRun
 from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, new_figure, svg
-from archsel.views.recommend import TABLE_HEADERS, footer_lines, table_rows, verdict_line
+from archsel.views.recommend_summary import TABLE_HEADERS, footer_lines, table_rows, verdict_line
 
 if TYPE_CHECKING:
     pass

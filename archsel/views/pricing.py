@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from archsel.pricing.update import Change, Skipped, UpdatePlan
-from archsel.views.common import emit_json, stdout_console
+from archsel.views.common import console_for, write_json
 from archsel.views.cost import quote
 
 
@@ -42,18 +41,22 @@ def _skipped_document(skipped: Skipped) -> dict[str, Any]:
     return {"price_id": skipped.price_id, "reason": skipped.reason, "kept_value": skipped.kept_value}
 
 
-def emit_updates_json(updates: Sequence[tuple[UpdatePlan, bool]]) -> None:
-    """One JSON document for every region updated: {"updates": [...]}, each with ``written``."""
-    emit_json({"updates": [update_document(plan, written=written) for plan, written in updates]})
+def render_updates_json(updates: Sequence[tuple[UpdatePlan, bool]], *, stream: TextIO) -> None:
+    """One JSON document for every region updated: {"updates": [...]}, each with ``written``.
+
+    JSON waits for the last region (one document for scripts); tables and markdown come region
+    by region through `render_update`, between the confirmation prompts.
+    """
+    write_json({"updates": [update_document(plan, written=written) for plan, written in updates]}, stream)
 
 
-def show_update(plan: UpdatePlan, fmt: str, *, written: bool) -> None:
-    """Print one region's update as a table (plain when piped) or markdown."""
+def render_update(plan: UpdatePlan, *, fmt: str, stream: TextIO, written: bool) -> None:
+    """Write one region's update to ``stream`` as a table (plain when not a terminal) or markdown."""
     lines = _summary(plan, written=written)
     if fmt == "markdown":
-        sys.stdout.write(_markdown(plan, lines))
+        stream.write(_markdown(plan, lines))
         return
-    _print_table(plan, lines)
+    _print_table(plan, lines, stream)
 
 
 def _summary(plan: UpdatePlan, *, written: bool) -> list[str]:
@@ -95,10 +98,10 @@ def _markdown(plan: UpdatePlan, lines: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _print_table(plan: UpdatePlan, lines: list[str]) -> None:
+def _print_table(plan: UpdatePlan, lines: list[str], stream: TextIO) -> None:
     from rich.table import Table
 
-    console = stdout_console()
+    console = console_for(stream)
     if plan.changes:
         table = Table(title=f"Price changes, {plan.region}", title_justify="left")
         for name, justify in (("Price", "left"), ("Tier", "left"), ("Old (USD)", "right"), ("New (USD)", "right")):

@@ -1,16 +1,18 @@
-"""Renders a recommendation: the stable JSON, a Rich verdict panel and table, and a markdown decision record."""
+"""Renders a recommendation: the stable JSON, a Rich verdict panel and table, a markdown decision record, HTML."""
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 from archsel.cost.components import to_usd
 from archsel.evaluate.candidate import Evaluation
-from archsel.profile.units import format_duration
 from archsel.recommend import Recommendation
 from archsel.recommend.breakeven import BreakEven
-from archsel.views.common import emit_json, fmt_number, stdout_console
+from archsel.sim.result import SimRun
+from archsel.views.common import console_for, write_json
+from archsel.views.html_report import render_report
+from archsel.views.recommend_summary import TABLE_HEADERS, footer_lines, table_rows, verdict_line
 from archsel.views.simulate import result_document
 
 
@@ -93,74 +95,38 @@ def recommendation_document(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def verdict_line(rec: Recommendation) -> str:
-    status = "meets every objective" if rec.meets_slos else "does NOT meet every objective (closest design shown)"
-    return f"Build {rec.choice.candidate.describe()}: {to_usd(rec.choice.result.estimate.monthly_usd):,.2f} USD a month, {status}."
+def render_recommendation(
+    rec: Recommendation,
+    *,
+    fmt: str,
+    stream: TextIO,
+    show_all: bool = False,
+    capacity_runs: Mapping[str, SimRun] | None = None,
+) -> None:
+    """Write the recommendation to ``stream``: json, html, markdown or a table (verdict panel + comparison).
 
-
-def table_rows(rec: Recommendation, evaluations: tuple[Evaluation, ...]) -> list[list[str]]:
-    rows = []
-    for e in evaluations:
-        result = e.result
-        run = result.first.run
-        peak = f"{run.instances.max} envs" if run.instances else f"{run.tasks.max if run.tasks else 0} tasks"
-        rows.append([
-            e.candidate.describe() + (" (choice)" if e is rec.choice else ""),
-            f"{to_usd(result.estimate.monthly_usd):,.2f}",
-            f"{to_usd(result.estimate.always_on_usd):,.2f} / {to_usd(result.estimate.usage_usd):,.2f}",
-            f"{fmt_number(result.interval(lambda p: p.run.latency_ms.p50).mean)} / "
-            f"{fmt_number(result.interval(lambda p: p.run.latency_ms.p99).mean)}",
-            f"{100 * result.interval(lambda p: p.run.cold_start_ratio).mean:.2f}%",
-            f"{100 * result.interval(lambda p: p.run.error_ratio).mean:.3f}%",
-            peak,
-            "pass" if e.meets_slos else "FAIL: " + ", ".join(o.name for o in e.slos if not o.holds),
-        ])  # fmt: skip
-    return rows
-
-
-TABLE_HEADERS = ["design", "USD/month", "always-on / usage", "p50 / p99 ms", "cold starts", "errors", "peak", "SLOs"]
-
-
-def footer_lines(rec: Recommendation) -> list[str]:
-    lines = []
-    flip = rec.break_even
-    if flip is not None and flip.traffic is not None and flip.rps is not None:
-        lines.append(
-            f"Break-even: {flip.traffic.cheaper_below} is cheaper below {flip.rps:,.2f} req/s mean "
-            f"({(flip.requests_per_month or 0) / 1e6:,.2f} M requests/month), {flip.traffic.cheaper_above} above."
-        )
-    elif flip is not None:
-        lines.append("Break-even: the cheaper architecture does not flip between 1/1000x and 10,000x today's traffic.")
-    if flip is not None and flip.duration is not None and flip.mean_duration_ms is not None:
-        lines.append(
-            f"Duration: {flip.duration.cheaper_below} is cheaper below a mean request time of "
-            f"{flip.mean_duration_ms:,.0f} ms, {flip.duration.cheaper_above} above."
-        )
-    lines.append(
-        f"Cost low / expected / high: {rec.cost_range.low:,.2f} / {to_usd(rec.choice.result.estimate.monthly_usd):,.2f}"
-        f" / {rec.cost_range.high:,.2f} USD ({rec.cost_range.basis})."
-    )
-    lines.extend(f"Ruled out: {p.description}: {p.reason}" for p in rec.pruned)
-    lines.extend(f"Run: {note}." for note in rec.notes)
-    lines.append(
-        f"Assumptions: {format_duration(rec.profile.simulation.horizon)} simulated per replication, seed {rec.seed}, "
-        f"scaled to a {rec.profile.pricing.hours_per_month:g}-hour month; {rec.profile.region} prices of "
-        f"{rec.prices.as_of.isoformat()}; free tier {'on' if rec.profile.pricing.free_tier else 'off'}."
-    )
-    return lines
-
-
-def show_recommendation(rec: Recommendation, fmt: str, *, show_all: bool = False) -> None:
-    """Print the recommendation as a table (verdict panel + comparison) or markdown."""
+    ``show_all`` lists every candidate instead of the best of each architecture (table and
+    markdown). html needs ``capacity_runs``, the per-second series its capacity chart draws.
+    """
     shown = rec.evaluations if show_all else rec.best
-    if fmt == "markdown":
-        sys.stdout.write(markdown_record(rec, shown))
-        return
+    if fmt == "json":
+        write_json(recommendation_document(rec), stream)
+    elif fmt == "html":
+        if capacity_runs is None:
+            raise ValueError("the html report needs the capacity runs of the best designs")
+        stream.write(render_report(rec, capacity_runs))
+    elif fmt == "markdown":
+        stream.write(markdown_record(rec, shown))
+    else:
+        _print_table(rec, shown, show_all, stream)
+
+
+def _print_table(rec: Recommendation, shown: tuple[Evaluation, ...], show_all: bool, stream: TextIO) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    console = stdout_console()
+    console = console_for(stream)
     body = Text(verdict_line(rec) + "\n\n" + "\n".join(f"- {reason}" for reason in rec.reasons))
     console.print(Panel(body, title=f"archsel recommends ({rec.profile.name})", title_align="left"))
     table = Table(title="All candidates" if show_all else "Best design of each architecture", title_justify="left")
@@ -195,8 +161,3 @@ def markdown_record(rec: Recommendation, shown: tuple[Evaluation, ...]) -> str:
         "_Generated by archsel; re-run `archsel recommend` with the same profile and seed to reproduce._",
     ]
     return "\n".join(lines) + "\n"
-
-
-def emit_recommendation_json(rec: Recommendation) -> None:
-    """Write the JSON document to stdout."""
-    emit_json(recommendation_document(rec))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TextIO
 
 from archsel.api import ScaffoldResult
@@ -18,21 +17,23 @@ _COUNTED: tuple[tuple[Action, str], ...] = (
 _VERBS = {"create": "create", "update": "update", "unchanged": "same", "remove": "remove", "keep": "keep"}
 
 
-def show_scaffold(result: ScaffoldResult, *, stream: TextIO | None = None) -> None:
-    """Plain text to ``stream`` (stdout): the files, their fate, diffs when asked, notes and next steps."""
-    out = stream or sys.stdout
+def render_scaffold(result: ScaffoldResult, *, stream: TextIO) -> None:
+    """Plain text to ``stream``: the files, their fate, diffs when asked, notes and next steps.
+
+    `archsel scaffold` has no --format: a project folder is its real output.
+    """
     report = result.report
-    out.write(f"{_headline(result)}\n")
+    stream.write(f"{_headline(result)}\n")
     for change in report.changes:
         reason = f"  ({change.reason})" if change.reason else ""
-        out.write(f"  {_VERBS[change.action]:<7} {change.path}{reason}\n")
+        stream.write(f"  {_VERBS[change.action]:<7} {change.path}{reason}\n")
     diffs = [change.diff for change in report.changes if change.diff]
     if diffs:
-        out.write("\n" + "".join(diffs))
+        stream.write("\n" + "".join(diffs))
     for note in result.notes:
-        out.write(f"note: {note}\n")
+        stream.write(f"note: {note}\n")
     if report.written:
-        out.write(_next_steps(result))
+        stream.write(_next_steps(result))
 
 
 def _headline(result: ScaffoldResult) -> str:

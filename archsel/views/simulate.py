@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from archsel.billing.usage import LambdaUsage, RouteUsage
 from archsel.cost.components import to_usd
@@ -21,7 +20,7 @@ from archsel.evaluate.runner import (
 )
 from archsel.profile.units import format_duration
 from archsel.sim.result import RouteStats, SimRun
-from archsel.views.common import emit_json, fmt_number, stdout_console
+from archsel.views.common import console_for, fmt_number, write_json
 
 
 def simulation_document(report: SimulationReport) -> dict[str, Any]:
@@ -222,10 +221,10 @@ def _rows(result: ArchitectureResult) -> list[tuple[str, str]]:
     return rows
 
 
-def show_simulation(report: SimulationReport, fmt: str) -> None:
-    """Print the simulation report in the chosen format."""
+def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> None:
+    """Write the simulation report to ``stream`` in the chosen format (table, json or markdown)."""
     if fmt == "json":
-        emit_json(simulation_document(report))
+        write_json(simulation_document(report), stream)
         return
     names = [result.architecture for result in report.results]
     table_rows = _merge_rows([_rows(result) for result in report.results])
@@ -243,7 +242,7 @@ def show_simulation(report: SimulationReport, fmt: str) -> None:
         for result in routed:
             lines += ["", "| " + " | ".join(ROUTE_HEADERS) + " |", "|---" * len(ROUTE_HEADERS) + "|"]
             lines += ["| " + " | ".join(row) + " |" for row in route_rows(result)]
-        sys.stdout.write("\n".join(lines) + "\n")
+        stream.write("\n".join(lines) + "\n")
         return
     from rich.table import Table
 
@@ -253,7 +252,8 @@ def show_simulation(report: SimulationReport, fmt: str) -> None:
         table.add_column(name, justify="right")
     for label, values in table_rows:
         table.add_row(label, *values)
-    stdout_console().print(table)
+    console = console_for(stream)
+    console.print(table)
     for result in routed:
         layout = report.profile.lambda_.layout
         routes = Table(title=f"Lambda by route (layout {layout})", title_justify="left")
@@ -261,7 +261,7 @@ def show_simulation(report: SimulationReport, fmt: str) -> None:
             routes.add_column(header, justify="left" if header in {"route", "function"} else "right")
         for row in route_rows(result):
             routes.add_row(*row)
-        stdout_console().print(routes)
+        console.print(routes)
 
 
 def _merge_rows(per_arch: list[list[tuple[str, str]]]) -> list[tuple[str, list[str]]]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from archsel.cost.components import to_usd
 from archsel.errors import ArchselError, UsageError
 from archsel.study.sweep import ArchOutcome, Flip, PointResult, SweepResult
-from archsel.views.common import emit_json, stdout_console
+from archsel.views.common import console_for, write_json
 from archsel.views.html_sweep import render_sweep_html
 from archsel.views.sweep_summary import footer_lines, summary_headers, summary_rows
 
@@ -88,18 +87,18 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- summary for people
 
 
-def show_sweep(result: SweepResult, fmt: str) -> None:
-    """Print the sweep as a table, markdown or JSON."""
+def render_sweep(result: SweepResult, *, fmt: str, stream: TextIO) -> None:
+    """Write the sweep to ``stream`` as a table, markdown or JSON."""
     if fmt == "json":
-        emit_json(sweep_document(result))
+        write_json(sweep_document(result), stream)
         return
     if fmt == "markdown":
-        sys.stdout.write(markdown_summary(result))
+        stream.write(markdown_summary(result))
         return
     from rich import box
     from rich.table import Table
 
-    console = stdout_console()
+    console = console_for(stream)
     title = f"Sweep of {result.plan.base.name} ({len(result.points)} points)"
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False

@@ -1,20 +1,5 @@
 """Billed usage of a simulated Fargate service, scaled from the measured window to the month.
 
-<<<<<<< HEAD
-- Task time: per second from launch (image pull) to stop, one-minute minimum per task
-  (https://aws.amazon.com/fargate/pricing/),
-  split on-demand / Spot; only the part inside [0, horizon) counts, and the minimum applies to
-  tasks that both launched and stopped inside it.
-- ALB: one load balancer all month; LCUs per hour = the largest of new connections/s / 25, active
-  connections/min / 3,000, processed GB/h / 1 and billable rule evaluations/s / 1,000. Connection
-  counts are assumptions (FargateParams: keep-alive connections of 5 requests lasting 2 minutes);
-  processed bytes are request plus response bodies in decimal GB, as the ALB pricing page counts.
-- Public IPv4: the ALB's addresses; each task's public IP while it exists unless the tasks sit
-  behind a NAT gateway, whose Elastic IP counts instead.
-- NAT gateway data: what tasks send out through it per request: log lines to CloudWatch Logs and,
-  with DynamoDB, item reads and writes (no VPC endpoints assumed). Image pulls are not counted.
-- Response data out to clients in GB of 1,024 x 1,024 KB.
-=======
 The billing rules themselves (the minimum, free storage, LCUs, NAT, public IPv4, data out) are
 archsel.billing.rules, shared with the no-simulation estimate; this module feeds them what the
 simulation measured:
@@ -26,7 +11,6 @@ simulation measured:
 - Public IPv4 and NAT: the ALB's addresses plus the NAT gateway's, or each task's while it
   exists; the NAT processes what the answered requests send out.
 - Response data out to clients for the answered requests.
->>>>>>> r14-billing
 """
 
 from __future__ import annotations

@@ -1,0 +1,132 @@
+"""The Typer app: its commands in help order, the root options, and `main`, which turns errors into exit codes.
+
+Heavy modules (numpy, simpy, pydantic, rich) are imported inside the commands so that
+`archsel --help` answers fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, NoReturn
+
+import typer
+
+from archsel.cli.deploy_commands import deploy, destroy
+from archsel.cli.estimate_commands import cost, simulate
+from archsel.cli.pricing_commands import pricing_show, pricing_update
+from archsel.cli.profile_commands import init, validate
+from archsel.cli.recommend_commands import recommend, sweep
+from archsel.cli.scaffold_commands import scaffold
+
+app = typer.Typer(
+    name="archsel",
+    help=(
+        "Choose how to run a web backend on AWS: API Gateway + Lambda or ALB + ECS Fargate.\n\n"
+        "A session: `archsel init api.yaml` (a commented profile to edit), `archsel validate api.yaml`, "
+        "`archsel recommend api.yaml` (simulate every design, choose, explain), `archsel scaffold api.yaml "
+        "--iac sam --out infra`, `archsel deploy infra`. `archsel cost` and `archsel simulate` show the detail.\n\n"
+        "Results go to stdout (--format json for scripts), progress and errors to stderr. Exit codes: 0 ok, "
+        "1 error, 2 usage, 3 invalid input, 4 deploy failed, 5 objectives not met, 130 interrupted."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+pricing_app = typer.Typer(help="Show or refresh the price tables.", no_args_is_help=True)
+app.add_typer(pricing_app, name="pricing")
+
+# Registered in this order because `archsel --help` lists the commands in it.
+for command in (validate, simulate, recommend, cost, init, scaffold, deploy, destroy, sweep):
+    app.command()(command)
+pricing_app.command("show")(pricing_show)
+pricing_app.command("update")(pricing_update)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    # --debug is declared here for --help and parsing; `Settings.read` turns it into settings for `main`,
+    # which needs it after the app has stopped (the app's context is gone by then).
+    del debug
+    if version:
+        from archsel import __version__
+
+        typer.echo(f"archsel {__version__}")
+        raise typer.Exit()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How `main` reports an error: with a traceback (--debug or ARCHSEL_DEBUG set) or as a message only."""
+
+    debug: bool
+
+    @classmethod
+    def read(cls, args: Sequence[str], environ: Mapping[str, str]) -> Settings:
+        """The settings of one run, from its command line and environment."""
+        # The root options (--debug, --version, --help) take no value and stand before the command
+        # name, so the leading dashed words of the command line are exactly the root options given.
+        root_options = itertools.takewhile(lambda arg: arg.startswith("-"), args)
+        return cls(debug="--debug" in root_options or bool(environ.get("ARCHSEL_DEBUG")))
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
+    settings = Settings.read(sys.argv[1:] if argv is None else argv, os.environ)
+    sys.exit(_run(argv, settings))
+
+
+def _run(argv: list[str] | None, settings: Settings) -> int:
+    """Run the app on ``argv`` (None: the process's arguments) and return the exit code.
+
+    With ``settings.debug`` an ArchselError is re-raised after its message, for its traceback.
+    """
+    from archsel.errors import ArchselError, ExitCode
+
+    try:
+        result = app(args=argv, prog_name="archsel", standalone_mode=False)
+    except ArchselError as error:
+        _print_error(error.message, error.hint)
+        if settings.debug:
+            raise
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        _print_error("interrupted", None)
+        return int(ExitCode.INTERRUPTED)
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        _print_error("aborted", None)
+        return int(ExitCode.INTERRUPTED)
+    except _click_usage_errors() as error:
+        error.show()  # type: ignore[attr-defined]
+        return int(ExitCode.USAGE)
+    return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _click_usage_errors() -> tuple[type[Exception], ...]:
+    """Usage errors of click and of the copy of click that newer typer releases vendor."""
+    import click
+
+    errors: list[type[Exception]] = [click.UsageError]
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:  # typer releases that use click itself
+        return tuple(errors)
+    return (*errors, vendored.UsageError)
+
+
+def _print_error(message: str, hint: str | None) -> None:
+    lines = message.splitlines() or [""]
+    sys.stderr.write(f"archsel: error: {lines[0]}\n")
+    for line in lines[1:]:
+        sys.stderr.write(f"  {line}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")

@@ -1,0 +1,78 @@
+"""Commands that estimate one profile's bill: `simulate` (traffic simulated, then priced) and `cost` (mean load)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from archsel.cli.options import ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
+from archsel.cli.output import warn_if_stale
+
+
+def simulate(
+    profile: ProfileArg,
+    arch: ArchOpt = ArchChoice.all,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (default: the profile's simulation.seed).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    timeseries: Annotated[
+        Path | None,
+        typer.Option("--timeseries", help="Write per-second series (arrivals, concurrency, tasks...) to this CSV."),
+    ] = None,
+    prices: PricesOpt = None,
+) -> None:
+    """Simulate the profile's traffic on Lambda and/or Fargate and show latency, errors, capacity and cost.
+
+    The simulated window (simulation.horizon) is scaled to the month for costs. With
+    simulation.replications > 1 each figure is a mean with its 95% interval. A price missing
+    from the table is left out of the cost and makes the command exit 3 after printing.
+    """
+    from archsel import api
+    from archsel.views import simulate as views_sim
+    from archsel.views.progress import progress_steps
+
+    architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
+    loaded = api.load(profile)
+    total = loaded.simulation.replications * len(architectures)
+    with progress_steps(total, "simulating") as step:
+        report = api.simulate(
+            loaded,
+            architectures=architectures,
+            seed=seed,
+            record_timeseries=timeseries is not None,
+            progress=step,
+            prices_path=prices,
+        )
+    views_sim.render_simulation(report, fmt=fmt.value, stream=sys.stdout)
+    warn_if_stale(report.prices)
+    if timeseries is not None:
+        views_sim.write_timeseries(report, timeseries)
+    error = api.missing_price_error(report.prices, (result.estimate for result in report.results))
+    if error is not None:
+        raise error
+
+
+def cost(
+    profile: ProfileArg,
+    arch: ArchOpt = ArchChoice.all,
+    fmt: FormatOpt = OutputFormat.table,
+    prices: PricesOpt = None,
+) -> None:
+    """Monthly cost of each architecture at the profile's mean load, no simulation (like an Infracost breakdown).
+
+    Lines are grouped by service; usage-based lines are marked. A price missing from the table
+    is listed, left out of the totals, and makes the command exit 3 after printing.
+    """
+    from archsel import api
+    from archsel.views import cost as cost_views
+
+    report = api.cost(profile, arch=arch.value, prices_path=prices)
+    cost_views.render_cost(report, fmt=fmt.value, stream=sys.stdout)
+    warn_if_stale(report.prices)
+    error = report.missing_price_error()
+    if error is not None:
+        raise error

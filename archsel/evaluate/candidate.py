@@ -11,6 +11,7 @@ from archsel.evaluate.design import Candidate
 from archsel.evaluate.executors import Executor, SimUnit
 from archsel.evaluate.runner import ArchitectureResult, PricedRun, mean_usage
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import SimOptions, SimRun
 
@@ -132,7 +133,7 @@ def evaluate(candidates: Sequence[Candidate], context: EvaluationContext) -> lis
 def _priced(candidate: Candidate, runs: list[SimRun], prices: PriceTable) -> Evaluation:
     architecture = (
         candidate.profile.lambda_.architecture
-        if candidate.architecture == "lambda"
+        if candidate.architecture == Architecture.LAMBDA
         else candidate.profile.fargate.architecture
     )
     priced = []

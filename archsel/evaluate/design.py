@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archsel.profile.architecture import Architecture
 from archsel.profile.routes import route_layout
 from archsel.profile.schema import Scaling, WorkloadProfile
-from archsel.sim.result import Architecture
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class Candidate:
 
     def settings(self) -> dict[str, object]:
         """The knobs that define this design (for reports and scaffolding)."""
-        if self.architecture == "lambda":
+        if self.architecture == Architecture.LAMBDA:
             settings = self.profile.lambda_
             knobs: dict[str, object] = {
                 "api": settings.api,
@@ -60,7 +60,7 @@ class Candidate:
 
     def describe(self) -> str:
         """A short label, e.g. 'Lambda 1024 MB arm64, HTTP API' or 'Fargate 0.5 vCPU/1 GB x86_64, 1-20 tasks'."""
-        if self.architecture == "lambda":
+        if self.architecture == Architecture.LAMBDA:
             s = self.profile.lambda_
             extra = f", {s.max_provisioned} provisioned" if s.max_provisioned else ""
             if self.profile.request.routes:

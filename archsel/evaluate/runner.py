@@ -16,11 +16,11 @@ import numpy as np
 from archsel.billing.usage import ComputeUsage, LambdaUsage, combine_routes, with_routes
 from archsel.cost.components import CostEstimate
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
-from archsel.sim.result import Architecture, SimOptions, SimRun
+from archsel.sim.result import SimOptions, SimRun
 
-ARCHITECTURES: tuple[Architecture, ...] = ("lambda", "fargate")
-_ARCH_STREAM = {"lambda": 0, "fargate": 1}
+_ARCH_STREAM = {Architecture.LAMBDA: 0, Architecture.FARGATE: 1}
 
 # Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; 1.96 beyond.
 _T95 = (
@@ -102,7 +102,7 @@ def run_seed(seed: int, architecture: Architecture, replication: int) -> np.rand
 
 def simulator_for(architecture: Architecture) -> Simulator:
     """The model function for ``architecture`` (imported lazily: numba compiles on first use)."""
-    if architecture == "lambda":
+    if architecture == Architecture.LAMBDA:
         from archsel.sim.lambda_.model import simulate_lambda
 
         return simulate_lambda

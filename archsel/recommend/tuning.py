@@ -16,6 +16,7 @@ from dataclasses import replace
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
 from archsel.evaluate.runner import PricedRun
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import Fargate
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.recommend.candidates import fargate_key, lambda_key
@@ -27,7 +28,7 @@ def tune(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | Non
     """A fixed variant of ``evaluation`` (the cheapest that meets the objectives, else the best tried)."""
     if evaluation.performance_ok:
         return None
-    if evaluation.candidate.architecture == "lambda":
+    if evaluation.candidate.architecture == Architecture.LAMBDA:
         return _tune_lambda(evaluation, context)
     return _tune_fargate(evaluation, context)
 
@@ -47,7 +48,7 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
 
     def variant(count: int) -> Candidate:
         profile = with_lambda(evaluation.candidate.profile, provisioned_concurrency=count)
-        return Candidate(lambda_key(profile), "lambda", profile)
+        return Candidate(lambda_key(profile), Architecture.LAMBDA, profile)
 
     return _bisect(1, ceiling, variant, context)
 
@@ -59,7 +60,7 @@ def _tune_fargate(evaluation: Evaluation, context: EvaluationContext) -> Evaluat
 
     def variant(count: int) -> Candidate:
         profile = with_fargate(evaluation.candidate.profile, min_tasks=count)
-        return Candidate(fargate_key(profile), "fargate", profile)
+        return Candidate(fargate_key(profile), Architecture.FARGATE, profile)
 
     return _bisect(*tried, variant, context)
 

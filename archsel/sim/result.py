@@ -7,13 +7,11 @@ prices `usage` with the cost engine and renders the CONTRACT.md JSON from these 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from archsel.billing.usage import ComputeUsage
-
-Architecture = Literal["lambda", "fargate"]
+from archsel.profile.architecture import Architecture
 
 
 @dataclass(frozen=True, slots=True)

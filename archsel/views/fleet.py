@@ -6,6 +6,7 @@ import html
 import sys
 from typing import Any
 
+from archsel.profile.architecture import Architecture
 from archsel.study.fleet import FleetEntry, FleetSummary
 from archsel.views.charts import PAGE_STYLE, new_figure, svg
 from archsel.views.common import emit_json, fmt_number, stdout_console
@@ -59,8 +60,8 @@ def fleet_rows(fleet: FleetSummary) -> list[list[str]]:
             e.description,
             _usd(e.monthly_usd),
             "pass" if e.meets_slos else "FAIL",
-            _usd(e.best("lambda")),
-            _usd(e.best("fargate")),
+            _usd(e.best(Architecture.LAMBDA)),
+            _usd(e.best(Architecture.FARGATE)),
             _flip_text(e),
         ]
         for e in fleet.entries

@@ -16,6 +16,7 @@ import numpy as np
 import simpy
 from simpy.events import URGENT
 
+from archsel.profile.architecture import Architecture
 from archsel.profile.capacity_schedule import BoundsChange, CapacitySchedule
 from archsel.profile.performance import duration_factor
 from archsel.profile.routes import mean_duration_ms, request_duration_ms
@@ -77,7 +78,7 @@ def run_fargate(
     result = dataplane.finish()
     lives = fleet.lives()
     run = SimRun(
-        architecture="fargate",
+        architecture=Architecture.FARGATE,
         seed=_seed_of(rng, profile),
         simulated_s=options.horizon_s,
         requests=result.requests,

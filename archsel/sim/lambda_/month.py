@@ -31,6 +31,7 @@ from typing import Any, cast
 import numpy as np
 
 from archsel.billing.usage import LambdaUsage, combine_routes, with_routes
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import rate_curve, simulation_rate
 from archsel.profile.units import SECONDS_PER_DAY
@@ -211,7 +212,7 @@ def _combine(
         for index, route in enumerate(runs[0].routes)
     )
     return SimRun(
-        architecture="lambda",
+        architecture=Architecture.LAMBDA,
         seed=seed,
         simulated_s=profile.seconds_per_month,
         requests=total([run.requests for run in runs], "requests"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from archsel.billing.usage import LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
+from archsel.profile.architecture import Architecture
 from archsel.profile.routes import RouteLayout, route_layout
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.lambda_ import layout as L
@@ -260,7 +261,7 @@ def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series
     mean = float(f[L.F_ALIVE] + _functions(result) * step_integral(result.ready_steps, 0.0, horizon)) / horizon
     busy = float(f[L.F_BUSY]) / horizon
     return SimRun(
-        architecture="lambda",
+        architecture=Architecture.LAMBDA,
         seed=seed,
         simulated_s=horizon,
         requests=int(n[L.N_REQUESTS]),

@@ -27,7 +27,7 @@ def main() -> None:
     )
     print(f"latency ms {run.latency_ms}")
     print(f"instances {run.instances}")
-    for name, value in run.figures:
+    for name, value in run.figures.items():
         print(f"  {name:32s} {value:,.4g}")
     print(run.usage)
 

@@ -20,6 +20,7 @@ from archsel.profile.architecture import Architecture
 from archsel.profile.schema import Fargate
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.recommend.candidates import fargate_key, lambda_key
+from archsel.sim.figures import LambdaFigures
 
 MAX_SEARCH_STEPS = 5
 
@@ -37,7 +38,7 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
     cold_ratio = evaluation.result.interval(lambda p: p.run.cold_start_ratio).mean
     if cold_ratio == 0:
         return None  # not a cold-start problem: provisioned concurrency cannot help
-    peak = evaluation.result.interval(lambda p: p.run.figure("peak_concurrency", _max_instances(p))).mean
+    peak = evaluation.result.interval(_peak_concurrency).mean
     ceiling = max(1, math.ceil(peak))
     reserved = evaluation.candidate.profile.lambda_.reserved_concurrency
     if reserved is not None:
@@ -105,6 +106,12 @@ def _evaluate_one(candidate: Candidate, context: EvaluationContext, *, quick: bo
         simulation = candidate.profile.simulation.model_copy(update={"replications": 1})
         candidate = replace(candidate, profile=candidate.profile.model_copy(update={"simulation": simulation}))
     return evaluate([candidate], context)[0]
+
+
+def _peak_concurrency(priced: PricedRun) -> float:
+    """The run's peak concurrency (a Lambda figure); the most environments alive for runs without it."""
+    figures = priced.run.figures
+    return figures.peak_concurrency if isinstance(figures, LambdaFigures) else _max_instances(priced)
 
 
 def _max_instances(priced: PricedRun) -> float:

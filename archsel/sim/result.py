@@ -12,6 +12,7 @@ import numpy as np
 
 from archsel.billing.usage import ComputeUsage
 from archsel.profile.architecture import Architecture
+from archsel.sim.figures import Figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,8 @@ class SimRun:
     latency_ms: LatencyStats
     usage: ComputeUsage
     """Billed usage scaled to the month (the runner prices it)."""
+    figures: Figures
+    """The model's own figures (LambdaFigures or FargateFigures, by architecture)."""
     cold_starts: int = 0
     throttled: int = 0
     timeouts: int = 0
@@ -132,8 +135,6 @@ class SimRun:
     instances: InstanceStats | None = None
     tasks: TaskStats | None = None
     scaling_events: tuple[ScalingEvent, ...] = ()
-    figures: tuple[tuple[str, float], ...] = ()
-    """Model-specific figures by name (e.g. peak_concurrency, api_throttled, provisioned_utilisation)."""
     latency_quantiles: tuple[tuple[float, float], ...] = ()
     """(quantile, ms) pairs of the latency distribution, for CDF charts (LatencyHistogram.cdf_points())."""
     routes: tuple[RouteStats, ...] = ()
@@ -149,7 +150,3 @@ class SimRun:
     def cold_start_ratio(self) -> float:
         """Share of requests that waited for an INIT."""
         return self.cold_starts / self.requests if self.requests else 0.0
-
-    def figure(self, name: str, default: float = 0.0) -> float:
-        """A model-specific figure by name."""
-        return dict(self.figures).get(name, default)

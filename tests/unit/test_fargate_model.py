@@ -48,7 +48,7 @@ def test_run_fields_are_filled() -> None:
     assert run.tasks is not None and 1 <= run.tasks.min <= run.tasks.mean <= run.tasks.max <= 30
     assert all(event.time_s >= 0 for event in run.scaling_events)
     assert isinstance(run.usage, FargateUsage) and run.usage.spot_task_seconds > 0
-    assert 0 < run.figure("mean_cpu_utilisation") < 100
+    assert 0 < run.figures.mean_cpu_utilisation < 100
     assert run.timeseries is not None
     series = run.timeseries
     assert {name for name, _ in series.columns} >= {

@@ -55,7 +55,7 @@ def test_runs_cover_as_many_consecutive_days_as_the_budget_allows() -> None:
     assert weekday.consecutive == 5 and weekday.requests_per_day == pytest.approx(1.129 * DAY, rel=1e-3)
     exact = simulate_lambda(profile, rng=np.random.default_rng(2), options=SimOptions(horizon_s=5 * DAY, warmup_s=600))
     assert month.days[0].run == exact  # the same days, the same streams: the exact model's run
-    assert month.month.figure("month_days_simulated") == 7
+    assert month.month.figures.month.days_simulated == 7
 
 
 def test_too_many_distinct_days_are_grouped_by_rate() -> None:

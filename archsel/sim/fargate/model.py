@@ -31,6 +31,7 @@ from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.step_scaling import StepScaling
 from archsel.sim.fargate.timeline import CountLog
 from archsel.sim.fargate.usage import fargate_usage
+from archsel.sim.figures import FargateFigures
 from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
 
 ARRIVALS_PER_CHUNK = 50_000
@@ -186,28 +187,28 @@ def _task_stats(log: CountLog, horizon_s: float) -> TaskStats:
     return TaskStats(mean=mean, min=low, max=high)
 
 
-def _figures(result: DataPlaneResult, fleet: Fleet, vcpu: float, horizon_s: float) -> tuple[tuple[str, float], ...]:
+def _figures(result: DataPlaneResult, fleet: Fleet, vcpu: float, horizon_s: float) -> FargateFigures:
     log = fleet.log
     running_s = log.integral("running", 0.0, horizon_s)
     cpu_used = float(result.sec_cpu_vcpu_s.sum())
     routed = max(result.routed, 1)
     served_rate = result.routed / horizon_s
     in_system = result.sec_in_system
-    return (
-        ("mean_cpu_utilisation", 100.0 * cpu_used / (vcpu * running_s) if running_s > 0 else 0.0),
-        ("peak_queue", float(result.sec_waiting.max(initial=0.0))),
-        ("peak_in_system", float(in_system.max(initial=0.0))),
-        ("mean_in_system", float(in_system.mean()) if in_system.size else 0.0),
-        ("littles_law_lambda_w", served_rate * result.time_at_task_sum_s / routed),
-        ("wait_probability", result.waited / routed),
-        ("mean_wait_ms", 1000.0 * result.wait_sum_s / routed),
-        ("queue_full_503", float(result.shed)),
-        ("no_target_503", float(result.no_target)),
-        ("timeouts_504", float(result.timeouts)),
-        ("mean_in_service", log.integral("in_service", 0.0, horizon_s) / horizon_s),
-        ("mean_billed_tasks", log.integral("alive", 0.0, horizon_s) / horizon_s),
-        ("tasks_launched", float(fleet.launched)),
-        ("spot_interruptions", float(sum(1 for event in fleet.events if event.kind == "spot_notice"))),
+    return FargateFigures(
+        mean_cpu_utilisation=100.0 * cpu_used / (vcpu * running_s) if running_s > 0 else 0.0,
+        peak_queue=float(result.sec_waiting.max(initial=0.0)),
+        peak_in_system=float(in_system.max(initial=0.0)),
+        mean_in_system=float(in_system.mean()) if in_system.size else 0.0,
+        littles_law_lambda_w=served_rate * result.time_at_task_sum_s / routed,
+        wait_probability=result.waited / routed,
+        mean_wait_ms=1000.0 * result.wait_sum_s / routed,
+        queue_full_503=float(result.shed),
+        no_target_503=float(result.no_target),
+        timeouts_504=float(result.timeouts),
+        mean_in_service=log.integral("in_service", 0.0, horizon_s) / horizon_s,
+        mean_billed_tasks=log.integral("alive", 0.0, horizon_s) / horizon_s,
+        tasks_launched=float(fleet.launched),
+        spot_interruptions=float(sum(1 for event in fleet.events if event.kind == "spot_notice")),
     )
 
 

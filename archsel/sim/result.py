@@ -23,6 +23,10 @@ class SimOptions:
     warmup_s: float
     record_timeseries: bool = False
     """Keep per-second series (arrivals, concurrency, ...) for --timeseries and charts."""
+    seed: int = 0
+    """The seed of the run (the profile's ``simulation.seed`` or the ``--seed`` override); recorded in SimRun."""
+    replication: int = 0
+    """Which replication this run is (0-based): with the seed and the architecture it picks the draws."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,7 @@ class SimRun:
 
     architecture: Architecture
     seed: int
+    """The seed the run was made with (``SimOptions.seed``; its replication picks the stream)."""
     simulated_s: float
     requests: int
     errors: int

@@ -23,8 +23,8 @@ fargate: {vcpu: 0.5, memory_gb: 1, min_tasks: 1, max_tasks: 30, concurrency_per_
 
 
 def _simulate(profile: WorkloadProfile, seed: int, horizon_s: float = 7_200, timeseries: bool = True) -> SimRun:
-    options = SimOptions(horizon_s=horizon_s, warmup_s=600, record_timeseries=timeseries)
-    return simulate_fargate(profile, rng=np.random.default_rng(seed), options=options)
+    options = SimOptions(horizon_s=horizon_s, warmup_s=600, record_timeseries=timeseries, seed=seed)
+    return simulate_fargate(profile, options, rng=np.random.default_rng(seed))
 
 
 def test_same_seed_same_run_and_another_seed_another() -> None:

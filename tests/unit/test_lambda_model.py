@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import doctest
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 import pytest
 
+import archsel.sim.arrivals
 import archsel.sim.lambda_.coldstart
 import archsel.sim.lambda_.inputs
 import archsel.sim.lambda_.platform
@@ -39,7 +40,7 @@ OPTIONS = SimOptions(horizon_s=3_600, warmup_s=300, record_timeseries=True)
 
 
 def _run(seed: int, text: str = PROFILE, options: SimOptions = OPTIONS) -> SimRun:
-    return simulate_lambda(parse_profile(text), rng=np.random.default_rng(seed), options=options, seed=seed)
+    return simulate_lambda(parse_profile(text), replace(options, seed=seed), rng=np.random.default_rng(seed))
 
 
 def _usage(run: SimRun) -> LambdaUsage:
@@ -56,8 +57,8 @@ def _jsonable(run: SimRun) -> str:
 @pytest.mark.parametrize(
     "module",
     [
+        archsel.sim.arrivals,
         archsel.sim.lambda_.coldstart,
-        archsel.sim.lambda_.inputs,
         archsel.sim.lambda_.platform,
         archsel.sim.lambda_.reduce,
         tests.theory,

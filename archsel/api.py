@@ -7,12 +7,13 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from archsel.cost.components import CostEstimate
 from archsel.errors import PricingError, UsageError
 from archsel.pricing.table import Price, PriceTable
 from archsel.profile import presets
+from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.loader import load_profile
 from archsel.profile.performance import lambda_duration_factor
 from archsel.profile.presets import InitResult, Preset
@@ -120,7 +121,7 @@ def load(profile_path: str | Path) -> WorkloadProfile:
 def simulate(
     profile: WorkloadProfile,
     *,
-    architectures: tuple[str, ...] = ("lambda", "fargate"),
+    architectures: tuple[str, ...] = ARCHITECTURES,
     seed: int | None = None,
     record_timeseries: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -133,7 +134,7 @@ def simulate(
     from archsel.evaluate.runner import run_simulations
 
     prices = pricing_table(region=profile.region, prices_path=prices_path)
-    chosen = tuple(arch for arch in ("lambda", "fargate") if arch in architectures)
+    chosen = tuple(arch for arch in ARCHITECTURES if arch in architectures)
     return run_simulations(
         profile, prices, architectures=chosen, seed=seed, record_timeseries=record_timeseries, progress=progress
     )
@@ -261,13 +262,11 @@ def cost(profile_path: str | Path, *, arch: str = "all", prices_path: str | Path
     return CostReport(profile, str(profile_path), prices, estimates)
 
 
-def _architectures(arch: str) -> tuple[Literal["lambda", "fargate"], ...]:
+def _architectures(arch: str) -> tuple[Architecture, ...]:
     if arch == "all":
-        return ("lambda", "fargate")
-    if arch == "lambda":
-        return ("lambda",)
-    if arch == "fargate":
-        return ("fargate",)
+        return ARCHITECTURES
+    if arch in ARCHITECTURES:
+        return (Architecture(arch),)
     raise UsageError(f"--arch must be lambda, fargate or all (got {arch!r})")
 
 
@@ -482,7 +481,7 @@ def plan_sweep(
     profile_path: str | Path,
     *,
     vary: Sequence[str],
-    architectures: Sequence[str] = ("lambda", "fargate"),
+    architectures: Sequence[str] = ARCHITECTURES,
     replications: int | None = None,
     seed: int | None = None,
 ) -> SweepPlan:
@@ -504,9 +503,9 @@ def plan_sweep(
     return make_plan(document, axes, architectures=_architectures_of(architectures))
 
 
-def _architectures_of(names: Sequence[str]) -> tuple[Literal["lambda", "fargate"], ...]:
+def _architectures_of(names: Sequence[str]) -> tuple[Architecture, ...]:
     chosen = {arch for name in names for arch in _architectures(name)}
-    return tuple(arch for arch in _architectures("all") if arch in chosen)
+    return tuple(arch for arch in ARCHITECTURES if arch in chosen)
 
 
 def sweep(

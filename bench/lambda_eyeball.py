@@ -18,16 +18,16 @@ from archsel.sim.result import SimOptions
 def main() -> None:
     profile = load_profile(sys.argv[1])
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else profile.simulation.seed
-    options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup)
+    options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup, seed=seed)
     start = time.perf_counter()
-    run = simulate_lambda(profile, rng=np.random.default_rng(seed), options=options, seed=seed)
+    run = simulate_lambda(profile, options, rng=np.random.default_rng(seed))
     print(f"{run.requests:,} requests over {run.simulated_s:,.0f} s in {time.perf_counter() - start:.2f} s")
     print(
         f"cold starts {run.cold_starts:,} ({run.cold_start_ratio:.4%}), errors {run.errors:,}, throttled {run.throttled:,}"
     )
     print(f"latency ms {run.latency_ms}")
     print(f"instances {run.instances}")
-    for name, value in run.figures:
+    for name, value in run.figures.items():
         print(f"  {name:32s} {value:,.4g}")
     print(run.usage)
 

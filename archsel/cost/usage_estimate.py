@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 from archsel.billing.rules import (
     LAMBDA_BILLING_STEP_MS,
@@ -25,6 +24,7 @@ from archsel.billing.rules import (
 )
 from archsel.billing.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 from archsel.cost.network import fargate_network
+from archsel.profile.architecture import Architecture
 from archsel.profile.capacity_schedule import Bounds, CapacitySchedule
 from archsel.profile.distributions import Distribution
 from archsel.profile.performance import duration_factor, lambda_duration_factor
@@ -65,10 +65,10 @@ def hourly_rates(profile: WorkloadProfile) -> tuple[float, ...]:
     return tuple(float(rate) for rate in curve.reshape(hours, 3_600).mean(axis=1))
 
 
-def usage_from_profile(profile: WorkloadProfile, architecture: Literal["lambda", "fargate"]) -> ComputeUsage:
+def usage_from_profile(profile: WorkloadProfile, architecture: Architecture) -> ComputeUsage:
     """Monthly compute usage of ``architecture`` for the profile's mean load (no simulation)."""
     load = traffic_load(profile)
-    if architecture == "lambda":
+    if architecture == Architecture.LAMBDA:
         return lambda_usage(profile, load)
     return fargate_usage(profile, load)
 

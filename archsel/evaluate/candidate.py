@@ -10,6 +10,7 @@ from archsel.evaluate.design import Candidate
 from archsel.evaluate.executors import Executor, SimUnit
 from archsel.evaluate.runner import ArchitectureResult, PricedRun, price_replications
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import SimOptions, SimRun
 
@@ -131,7 +132,7 @@ def evaluate(candidates: Sequence[Candidate], context: EvaluationContext) -> lis
 def _priced(candidate: Candidate, runs: list[SimRun], prices: PriceTable) -> Evaluation:
     architecture = (
         candidate.profile.lambda_.architecture
-        if candidate.architecture == "lambda"
+        if candidate.architecture == Architecture.LAMBDA
         else candidate.profile.fargate.architecture
     )
     # A price-only variant shares its runs with others: bill them at its own CPU architecture.

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archsel.profile.architecture import Architecture
 from archsel.profile.routes import route_layout
 from archsel.profile.scaling_schema import Scaling
 from archsel.profile.schema import WorkloadProfile
-from archsel.sim.result import Architecture
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class Candidate:
 
     def settings(self) -> dict[str, object]:
         """The knobs that define this design (for reports and scaffolding)."""
-        if self.architecture == "lambda":
+        if self.architecture == Architecture.LAMBDA:
             settings = self.profile.lambda_
             knobs: dict[str, object] = {
                 "api": settings.api,
@@ -61,7 +61,7 @@ class Candidate:
 
     def describe(self) -> str:
         """A short label, e.g. 'Lambda 1024 MB arm64, HTTP API' or 'Fargate 0.5 vCPU/1 GB x86_64, 1-20 tasks'."""
-        if self.architecture == "lambda":
+        if self.architecture == Architecture.LAMBDA:
             s = self.profile.lambda_
             extra = f", {s.max_provisioned} provisioned" if s.max_provisioned else ""
             if self.profile.request.routes:

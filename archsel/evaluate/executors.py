@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from archsel.errors import ArchselError, ExitCode, SimulationError
 from archsel.evaluate.runner import simulate_one
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
-from archsel.sim.result import Architecture, SimOptions, SimRun
+from archsel.sim.result import SimOptions, SimRun
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -1,7 +1,8 @@
 """Runs the simulators over replications and architectures, and prices what each run billed.
 
-Seeds are derived from (profile seed, architecture, replication) with numpy's SeedSequence,
-never from the worker or the order of execution, so any executor gives the same numbers.
+Seeds are derived from (profile seed, architecture, replication) with numpy's SeedSequence
+(archsel.sim.seam.run_generator), never from the worker or the order of execution, so any
+executor gives the same numbers.
 """
 
 from __future__ import annotations
@@ -10,17 +11,14 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 
-import numpy as np
-
 from archsel.billing.usage import ComputeUsage, LambdaUsage, combine_routes, with_routes
 from archsel.cost.components import CostEstimate
 from archsel.cost.engine import estimate
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
-from archsel.sim.result import Architecture, SimOptions, SimRun
-
-ARCHITECTURES: tuple[Architecture, ...] = ("lambda", "fargate")
-_ARCH_STREAM = {"lambda": 0, "fargate": 1}
+from archsel.sim.result import SimOptions, SimRun
+from archsel.sim.seam import Simulator
 
 # Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; 1.96 beyond.
 _T95 = (
@@ -91,24 +89,31 @@ class SimulationReport:
     results: tuple[ArchitectureResult, ...]
 
 
-Simulator = Callable[..., SimRun]
 ProgressHook = Callable[[str], None]
 
 
-def run_seed(seed: int, architecture: Architecture, replication: int) -> np.random.Generator:
-    """The Generator for one replication of one architecture."""
-    return np.random.default_rng(np.random.SeedSequence([seed, _ARCH_STREAM[architecture], replication]))
+def _lambda_simulator() -> Simulator:
+    from archsel.sim.lambda_.model import simulate_lambda
+
+    return simulate_lambda
 
 
-def simulator_for(architecture: Architecture) -> Simulator:
-    """The model function for ``architecture`` (imported lazily: numba compiles on first use)."""
-    if architecture == "lambda":
-        from archsel.sim.lambda_.model import simulate_lambda
-
-        return simulate_lambda
+def _fargate_simulator() -> Simulator:
     from archsel.sim.fargate.model import simulate_fargate
 
     return simulate_fargate
+
+
+_SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
+    Architecture.LAMBDA: _lambda_simulator,
+    Architecture.FARGATE: _fargate_simulator,
+}
+"""Each architecture's simulator, behind a loader: the models import numba and compile on first use."""
+
+
+def simulator_for(architecture: Architecture) -> Simulator:
+    """The simulator of ``architecture``."""
+    return _SIMULATORS[architecture]()
 
 
 def simulate_one(
@@ -116,7 +121,7 @@ def simulate_one(
 ) -> SimRun:
     """One seeded replication of one architecture: the pure, picklable unit of work."""
     simulate = simulator_for(architecture)
-    return simulate(profile, rng=run_seed(seed, architecture, replication), options=options)
+    return simulate(profile, replace(options, seed=seed, replication=replication))
 
 
 def run_simulations(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.evaluate.candidate import Evaluation
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import Architecture
 from archsel.profile.routes import mean_duration_ms
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import summarize
@@ -38,8 +39,8 @@ class Flip:
     """A scale factor at which the cheaper architecture changes."""
 
     factor: float
-    cheaper_below: str
-    cheaper_above: str
+    cheaper_below: Architecture
+    cheaper_above: Architecture
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,8 @@ def _find_flip(gap: Callable[[float], float], low: float = SCAN_LOW, high: float
         else:
             right = middle
     factor = math.sqrt(left * right)
-    below = "fargate" if left_positive else "lambda"
-    above = "lambda" if left_positive else "fargate"
+    below = Architecture.FARGATE if left_positive else Architecture.LAMBDA
+    above = Architecture.LAMBDA if left_positive else Architecture.FARGATE
     return Flip(factor=factor, cheaper_below=below, cheaper_above=above)
 
 

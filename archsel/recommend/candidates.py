@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
+from archsel.profile.architecture import Architecture
 from archsel.profile.fargate_sizes import VALID_TASK_SIZES
 from archsel.profile.scaling_schema import Scaling
 from archsel.profile.schema import WorkloadProfile
-from archsel.sim.result import Architecture
 
 # Limits that rule designs out: Lambda's 6 MB synchronous payload
 # (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), API Gateway's 10 MB
@@ -81,7 +81,7 @@ def lambda_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[P
     """Lambda designs over memory sizes and CPU architectures, or why Lambda cannot serve the profile."""
     reason = lambda_blocker(profile)
     if reason is not None:
-        return [], [Pruned("lambda", "API Gateway + Lambda", reason)]
+        return [], [Pruned(Architecture.LAMBDA, "API Gateway + Lambda", reason)]
     base = profile.lambda_.memory_mb
     memories = sorted({base, *(m for m in LAMBDA_MEMORY_STEPS_MB if m > base)})
     layouts = lambda_layouts(profile) or (profile.lambda_.layout,)
@@ -90,14 +90,14 @@ def lambda_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[P
     for layout in layouts:
         blocker = layout_blocker(with_lambda(profile, layout=layout))
         if blocker is not None:
-            pruned.append(Pruned("lambda", f"Lambda, layout {layout}", blocker))
+            pruned.append(Pruned(Architecture.LAMBDA, f"Lambda, layout {layout}", blocker))
             continue
         for memory in memories:
             for cpu in CPU_ARCHITECTURES:
                 variant = with_lambda(
                     profile, memory_mb=memory, architecture=cpu, provisioned_concurrency=0, layout=layout
                 )
-                candidates.append(Candidate(lambda_key(variant), "lambda", variant))
+                candidates.append(Candidate(lambda_key(variant), Architecture.LAMBDA, variant))
     return candidates, pruned
 
 
@@ -140,9 +140,11 @@ def fargate_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[
     for vcpu in sorted({*FARGATE_VCPU_STEPS, profile.fargate.vcpu}):
         memory = next((gb for gb in VALID_TASK_SIZES[vcpu] if gb >= need_gb), None)
         if memory is None:
-            pruned.append(Pruned("fargate", f"Fargate {vcpu:g} vCPU", f"no {vcpu:g}-vCPU task has {need_gb:g} GB"))
+            pruned.append(
+                Pruned(Architecture.FARGATE, f"Fargate {vcpu:g} vCPU", f"no {vcpu:g}-vCPU task has {need_gb:g} GB")
+            )
             continue
         for cpu in CPU_ARCHITECTURES:
             variant = with_fargate(profile, vcpu=vcpu, memory_gb=memory, architecture=cpu)
-            candidates.append(Candidate(fargate_key(variant), "fargate", variant))
+            candidates.append(Candidate(fargate_key(variant), Architecture.FARGATE, variant))
     return candidates, pruned

@@ -10,13 +10,14 @@ from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
 from archsel.evaluate.executors import Executor, InProcessExecutor, SimUnit
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import summarize
 from archsel.recommend.breakeven import BreakEven, break_even
 from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates, lambda_layouts
 from archsel.recommend.reasons import explain
 from archsel.recommend.tuning import tune
-from archsel.sim.result import Architecture, SimOptions
+from archsel.sim.result import SimOptions
 
 # Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
 TUNED_PER_ARCHITECTURE = 1
@@ -84,9 +85,11 @@ def recommend(
     kept, screened = screen([*lambdas, *fargates], prices, per_architecture)
     evaluations = evaluate(kept, context)
     evaluations += _tuned(evaluations, context)
-    best = tuple(e for e in (_best(evaluations, "lambda"), _best(evaluations, "fargate")) if e is not None)
+    best = tuple(
+        e for e in (_best(evaluations, Architecture.LAMBDA), _best(evaluations, Architecture.FARGATE)) if e is not None
+    )
     choice, tie = choose(best)
-    lambda_best, fargate_best = (_best(list(best), arch) for arch in ("lambda", "fargate"))
+    lambda_best, fargate_best = (_best(list(best), arch) for arch in ARCHITECTURES)
     flip = break_even(lambda_best, fargate_best, prices) if lambda_best and fargate_best else None
     cost_range = sensitivity(choice, context)
     pruned = (*pruned_lambda, *pruned_fargate)
@@ -142,7 +145,7 @@ def screen(
     """
     estimated = {c.key: _estimated_usd(c, prices) for c in candidates}
     kept_groups: set[str] = set()
-    for architecture in ("lambda", "fargate"):
+    for architecture in ARCHITECTURES:
         groups: dict[str, float] = {}
         layouts: dict[str, str] = {}
         for c in candidates:
@@ -186,7 +189,7 @@ def sensitivity(choice: Evaluation, context: EvaluationContext) -> CostRange:
             variant = _assumption_variant(choice.candidate, factor)
             cost = evaluate([variant], context)[0].monthly_usd
             low, high = min(low, cost), max(high, cost)
-        assumption = "keep-alive" if choice.candidate.architecture == "lambda" else "task start time"
+        assumption = "keep-alive" if choice.candidate.architecture == Architecture.LAMBDA else "task start time"
         basis += f", and the {assumption} halved and doubled"
     return CostRange(low=low, expected=choice.monthly_usd, high=high, basis=basis)
 
@@ -194,7 +197,7 @@ def sensitivity(choice: Evaluation, context: EvaluationContext) -> CostRange:
 def _assumption_variant(candidate: Candidate, factor: float) -> Candidate:
     profile = candidate.profile
     simulation = profile.simulation.model_copy(update={"replications": 1})
-    if candidate.architecture == "lambda":
+    if candidate.architecture == Architecture.LAMBDA:
         changed = with_lambda(profile, keep_alive_s=profile.lambda_.keep_alive_s.scaled(factor))
     else:
         changed = with_fargate(profile, task_start_s=profile.fargate.task_start_s.scaled(factor))
@@ -205,7 +208,7 @@ def _assumption_variant(candidate: Candidate, factor: float) -> Candidate:
 def _tuned(evaluations: list[Evaluation], context: EvaluationContext) -> list[Evaluation]:
     """Fixes for the cheapest designs of each architecture that miss latency or error objectives."""
     tuned = []
-    for architecture in ("lambda", "fargate"):
+    for architecture in ARCHITECTURES:
         failing = sorted(
             (e for e in evaluations if e.candidate.architecture == architecture and not e.performance_ok),
             key=lambda e: e.monthly_usd,
@@ -252,8 +255,8 @@ def choose(best: tuple[Evaluation, ...]) -> tuple[Evaluation, bool]:
     if abs(runner_up.monthly_usd - winner.monthly_usd) > noise:
         return winner, False
     simpler = (
-        next(e for e in ranked[:2] if e.candidate.architecture == "lambda")
-        if any(e.candidate.architecture == "lambda" for e in ranked[:2])
+        next(e for e in ranked[:2] if e.candidate.architecture == Architecture.LAMBDA)
+        if any(e.candidate.architecture == Architecture.LAMBDA for e in ranked[:2])
         else winner
     )
     return simpler, True

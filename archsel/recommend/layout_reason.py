@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from archsel.evaluate.candidate import Evaluation
+from archsel.profile.architecture import Architecture
 from archsel.profile.routes import route_layout
 
 _LABELS = {"single": "one router function", "per-route": "a function per route", "grouped": "a function per group"}
@@ -51,7 +52,7 @@ def layout_reason(lambda_best: Evaluation, evaluations: tuple[Evaluation, ...]) 
 
 
 def _layout(evaluation: Evaluation) -> str | None:
-    if evaluation.candidate.architecture != "lambda" or not evaluation.candidate.profile.request.routes:
+    if evaluation.candidate.architecture != Architecture.LAMBDA or not evaluation.candidate.profile.request.routes:
         return None
     return evaluation.candidate.profile.lambda_.layout
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from archsel.cost.components import to_usd
 from archsel.evaluate.candidate import Evaluation
+from archsel.profile.architecture import Architecture
 from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
 from archsel.recommend.layout_reason import layout_reason
@@ -26,7 +27,7 @@ def explain(
     """Three to five reasons, most decisive first (with routes, the Lambda layout right after the cost)."""
     other = next((e for e in best if e.candidate.architecture != choice.candidate.architecture), None)
     reasons = [_cost_reason(choice, other, flip, tie)]
-    lambda_best = next((e for e in best if e.candidate.architecture == "lambda"), None)
+    lambda_best = next((e for e in best if e.candidate.architecture == Architecture.LAMBDA), None)
     layout = layout_reason(lambda_best, evaluations) if lambda_best is not None else None
     if layout:
         reasons.append(layout)
@@ -44,7 +45,7 @@ def _usd(value: float) -> str:
 
 
 def _name(evaluation: Evaluation) -> str:
-    return "API Gateway + Lambda" if evaluation.candidate.architecture == "lambda" else "ALB + Fargate"
+    return "API Gateway + Lambda" if evaluation.candidate.architecture == Architecture.LAMBDA else "ALB + Fargate"
 
 
 def _cost_reason(choice: Evaluation, other: Evaluation | None, flip: BreakEven | None, tie: bool) -> str:
@@ -56,7 +57,7 @@ def _cost_reason(choice: Evaluation, other: Evaluation | None, flip: BreakEven |
     text += f" against {_usd(other.monthly_usd)} for {_name(other)}"
     if tie:
         text += "; within the simulation's noise that is a tie, and Lambda is the simpler one to run"
-    elif choice.candidate.architecture == "lambda":
+    elif choice.candidate.architecture == Architecture.LAMBDA:
         text += (
             f": per-request billing beats paying {_usd(always_on)} a month for always-on tasks and the load balancer"
         )
@@ -75,7 +76,7 @@ def _cost_reason(choice: Evaluation, other: Evaluation | None, flip: BreakEven |
 
 
 def _latency_reason(choice: Evaluation, other: Evaluation | None, _pruned: tuple[Pruned, ...]) -> str | None:
-    lambda_eval = choice if choice.candidate.architecture == "lambda" else other
+    lambda_eval = choice if choice.candidate.architecture == Architecture.LAMBDA else other
     if lambda_eval is None:
         return None
     result = lambda_eval.result
@@ -96,7 +97,7 @@ def _latency_reason(choice: Evaluation, other: Evaluation | None, _pruned: tuple
 def _burst_reason(choice: Evaluation, other: Evaluation | None, _pruned: tuple[Pruned, ...]) -> str | None:
     profile = choice.candidate.profile
     bursts = profile.traffic.bursts
-    lambda_eval = choice if choice.candidate.architecture == "lambda" else other
+    lambda_eval = choice if choice.candidate.architecture == Architecture.LAMBDA else other
     fargate_eval = other if lambda_eval is choice else choice
     if not bursts or lambda_eval is None or fargate_eval is None:
         return None
@@ -125,7 +126,7 @@ def _database_reason(choice: Evaluation, other: Evaluation | None, _pruned: tupl
     aurora = profile.database.aurora
     postgres = profile.database.kind == "aurora-postgres"
     limit = _max_connections(aurora.max_acu, postgres)
-    lambda_eval = choice if choice.candidate.architecture == "lambda" else other
+    lambda_eval = choice if choice.candidate.architecture == Architecture.LAMBDA else other
     peak = (
         lambda_eval.result.interval(lambda p: float(p.run.instances.max) if p.run.instances else 0.0).mean
         if lambda_eval

@@ -16,9 +16,11 @@ from dataclasses import replace
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
 from archsel.evaluate.runner import PricedRun
+from archsel.profile.architecture import Architecture
 from archsel.profile.fargate_schema import Fargate
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.recommend.candidates import fargate_key, lambda_key
+from archsel.sim.figures import LambdaFigures
 
 MAX_SEARCH_STEPS = 5
 
@@ -27,7 +29,7 @@ def tune(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | Non
     """A fixed variant of ``evaluation`` (the cheapest that meets the objectives, else the best tried)."""
     if evaluation.performance_ok:
         return None
-    if evaluation.candidate.architecture == "lambda":
+    if evaluation.candidate.architecture == Architecture.LAMBDA:
         return _tune_lambda(evaluation, context)
     return _tune_fargate(evaluation, context)
 
@@ -36,7 +38,7 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
     cold_ratio = evaluation.result.interval(lambda p: p.run.cold_start_ratio).mean
     if cold_ratio == 0:
         return None  # not a cold-start problem: provisioned concurrency cannot help
-    peak = evaluation.result.interval(lambda p: p.run.figure("peak_concurrency", _max_instances(p))).mean
+    peak = evaluation.result.interval(_peak_concurrency).mean
     ceiling = max(1, math.ceil(peak))
     reserved = evaluation.candidate.profile.lambda_.reserved_concurrency
     if reserved is not None:
@@ -47,7 +49,7 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
 
     def variant(count: int) -> Candidate:
         profile = with_lambda(evaluation.candidate.profile, provisioned_concurrency=count)
-        return Candidate(lambda_key(profile), "lambda", profile)
+        return Candidate(lambda_key(profile), Architecture.LAMBDA, profile)
 
     return _bisect(1, ceiling, variant, context)
 
@@ -59,7 +61,7 @@ def _tune_fargate(evaluation: Evaluation, context: EvaluationContext) -> Evaluat
 
     def variant(count: int) -> Candidate:
         profile = with_fargate(evaluation.candidate.profile, min_tasks=count)
-        return Candidate(fargate_key(profile), "fargate", profile)
+        return Candidate(fargate_key(profile), Architecture.FARGATE, profile)
 
     return _bisect(*tried, variant, context)
 
@@ -104,6 +106,12 @@ def _evaluate_one(candidate: Candidate, context: EvaluationContext, *, quick: bo
         simulation = candidate.profile.simulation.model_copy(update={"replications": 1})
         candidate = replace(candidate, profile=candidate.profile.model_copy(update={"simulation": simulation}))
     return evaluate([candidate], context)[0]
+
+
+def _peak_concurrency(priced: PricedRun) -> float:
+    """The run's peak concurrency (a Lambda figure); the most environments alive for runs without it."""
+    figures = priced.run.figures
+    return figures.peak_concurrency if isinstance(figures, LambdaFigures) else _max_instances(priced)
 
 
 def _max_instances(priced: PricedRun) -> float:

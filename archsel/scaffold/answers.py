@@ -7,6 +7,7 @@ Re-scaffolding from it renders the same files (`archsel scaffold archsel.answers
 from __future__ import annotations
 
 import dataclasses
+from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,7 +29,7 @@ def answers_text(design: Design, params: ScaffoldParams, files: FileDigests) -> 
         "archsel_version": params.archsel_version,
         "template_set": params.template_set,
         "iac": params.iac,
-        "architecture": params.architecture,
+        "architecture": _plain(params.architecture),
         "profile_hash": params.profile_hash,
         "recommendation": summary,
         "parameters": parameters,
@@ -44,7 +45,9 @@ def answers_text(design: Design, params: ScaffoldParams, files: FileDigests) -> 
 
 
 def _plain(value: Any) -> Any:
-    """Tuples as lists, recursively: YAML's safe dumper writes lists, not tuples."""
+    """Tuples as lists and enum members as their values, recursively: YAML's safe dumper knows neither."""
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -12,19 +12,17 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
 from archsel import __version__
 from archsel.errors import ProfileError, UsageError
+from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
 
 if TYPE_CHECKING:
     from archsel.recommend import Recommendation
-
-Architecture = Literal["lambda", "fargate"]
-ARCHITECTURES: tuple[Architecture, ...] = ("lambda", "fargate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +139,8 @@ def profile_from_dump(data: object, *, source: str) -> WorkloadProfile:
 
 def check_architecture(value: str) -> Architecture:
     """``value`` as an Architecture, or a UsageError naming the choices."""
-    for known in ARCHITECTURES:
-        if value == known:
-            return known
+    if value in ARCHITECTURES:
+        return Architecture(value)
     raise UsageError(f"unknown architecture {value!r}", hint="use lambda or fargate")
 
 

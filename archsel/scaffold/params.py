@@ -14,6 +14,7 @@ import re
 
 from archsel import __version__
 from archsel.errors import UsageError
+from archsel.profile.architecture import Architecture
 from archsel.profile.fargate_schema import Fargate
 from archsel.profile.routes import RouteLayout, route_layout, route_name, unique_names
 from archsel.profile.scaling_schema import Scaling, StepPolicy
@@ -66,8 +67,8 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
     profile = design.profile
     notes: list[str] = []
     routes = api_routes(profile)
-    lam = _lambda_params(profile, routes, notes) if design.architecture == "lambda" else None
-    fargate = _fargate_params(profile, notes) if design.architecture == "fargate" else None
+    lam = _lambda_params(profile, routes, notes) if design.architecture == Architecture.LAMBDA else None
+    fargate = _fargate_params(profile, notes) if design.architecture == Architecture.FARGATE else None
     database = _database_params(profile, design.architecture, notes)
     frontend = _frontend_params(profile, notes)
     return ScaffoldParams(
@@ -307,7 +308,7 @@ def spot_weights(share: float) -> tuple[int, int]:
 def _network_params(profile: WorkloadProfile, architecture: str, database: DatabaseParams) -> NetworkParams | None:
     private = (Subnet("PrivateSubnet1", "10.0.128.0/20", 0), Subnet("PrivateSubnet2", "10.0.144.0/20", 1))
     dynamodb = database.kind == "dynamodb"
-    if architecture == "fargate":
+    if architecture == Architecture.FARGATE:
         nat = profile.fargate.nat_gateway
         public = (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1))
         return NetworkParams(True, nat, not nat, dynamodb and nat, public, private)
@@ -325,8 +326,8 @@ def _database_params(profile: WorkloadProfile, architecture: str, notes: list[st
     engine, version, major, port, family, driver = ENGINES[db.kind]
     aurora = db.aurora
     # With Lambda, RDS Proxy is how the function connects (IAM auth, no password in the function).
-    use_proxy = architecture == "lambda" or aurora.rds_proxy is True
-    if architecture == "lambda" and aurora.rds_proxy is False:
+    use_proxy = architecture == Architecture.LAMBDA or aurora.rds_proxy is True
+    if architecture == Architecture.LAMBDA and aurora.rds_proxy is False:
         notes.append("RDS Proxy is used with Lambda although rds_proxy is false (it holds the connections)")
     if use_proxy and aurora.min_acu == 0:
         notes.append("min_acu 0 allows auto-pause, but RDS Proxy keeps connections open so the cluster will not pause")
@@ -362,7 +363,7 @@ def _frontend_params(profile: WorkloadProfile, notes: list[str]) -> FrontendPara
 
 
 def _description(design: Design) -> str:
-    kind = "API Gateway + Lambda" if design.architecture == "lambda" else "ALB + ECS Fargate"
+    kind = "API Gateway + Lambda" if design.architecture == Architecture.LAMBDA else "ALB + ECS Fargate"
     return f"{design.profile.name}: {kind}, scaffolded by archsel {__version__} from profile {design.profile_hash[:12]}"
 
 

@@ -7,13 +7,12 @@ prices `usage` with the cost engine and renders the JSON output (stable keys) fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from archsel.billing.usage import ComputeUsage
-
-Architecture = Literal["lambda", "fargate"]
+from archsel.profile.architecture import Architecture
+from archsel.sim.figures import Figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +23,10 @@ class SimOptions:
     warmup_s: float
     record_timeseries: bool = False
     """Keep per-second series (arrivals, concurrency, ...) for --timeseries and charts."""
+    seed: int = 0
+    """The seed of the run (the profile's ``simulation.seed`` or the ``--seed`` override); recorded in SimRun."""
+    replication: int = 0
+    """Which replication this run is (0-based): with the seed and the architecture it picks the draws."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +119,15 @@ class SimRun:
 
     architecture: Architecture
     seed: int
+    """The seed the run was made with (``SimOptions.seed``; its replication picks the stream)."""
     simulated_s: float
     requests: int
     errors: int
     latency_ms: LatencyStats
     usage: ComputeUsage
     """Billed usage scaled to the month (the runner prices it)."""
+    figures: Figures
+    """The model's own figures (LambdaFigures or FargateFigures, by architecture)."""
     cold_starts: int = 0
     throttled: int = 0
     timeouts: int = 0
@@ -129,8 +135,6 @@ class SimRun:
     instances: InstanceStats | None = None
     tasks: TaskStats | None = None
     scaling_events: tuple[ScalingEvent, ...] = ()
-    figures: tuple[tuple[str, float], ...] = ()
-    """Model-specific figures by name (e.g. peak_concurrency, api_throttled, provisioned_utilisation)."""
     latency_quantiles: tuple[tuple[float, float], ...] = ()
     """(quantile, ms) pairs of the latency distribution, for CDF charts (LatencyHistogram.cdf_points())."""
     routes: tuple[RouteStats, ...] = ()
@@ -146,7 +150,3 @@ class SimRun:
     def cold_start_ratio(self) -> float:
         """Share of requests that waited for an INIT."""
         return self.cold_starts / self.requests if self.requests else 0.0
-
-    def figure(self, name: str, default: float = 0.0) -> float:
-        """A model-specific figure by name."""
-        return dict(self.figures).get(name, default)

@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.recommend import Recommendation
-from archsel.sim.result import Architecture
-
-ARCHITECTURES: tuple[Architecture, ...] = ("lambda", "fargate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +86,10 @@ def fleet_entry(rec: Recommendation) -> FleetEntry:
         best_usd=tuple((e.candidate.architecture, e.monthly_usd) for e in rec.best),
         flip_factor=flip.factor if grows and flip is not None else None,
         flip_rps=rec.break_even.rps if grows and rec.break_even is not None else None,
-        flips_to=_architecture(flip.cheaper_above) if grows and flip is not None else None,
+        flips_to=flip.cheaper_above if grows and flip is not None else None,
     )
 
 
 def _all_on(entries: tuple[FleetEntry, ...], architecture: Architecture) -> float | None:
     costs = [entry.best(architecture) for entry in entries]
     return None if any(cost is None for cost in costs) else sum(cost or 0.0 for cost in costs)
-
-
-def _architecture(name: str) -> Architecture:
-    return "lambda" if name == "lambda" else "fargate"

@@ -19,8 +19,9 @@ from archsel.evaluate.candidate import check_slos
 from archsel.evaluate.executors import Executor, OnDone, SimUnit, UnitFailure
 from archsel.evaluate.runner import price_replications
 from archsel.pricing.table import PriceTable
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
-from archsel.sim.result import Architecture, SimOptions, SimRun
+from archsel.sim.result import SimOptions, SimRun
 from archsel.study.axes import Axis, ProfileDocument, Scalar, describe_point, point_profile, read_value
 
 MAX_POINTS = 10_000
@@ -279,5 +280,5 @@ def _crossing(below: Scalar, above: Scalar, a: PointResult, b: PointResult) -> f
 
 
 def _gap(point: PointResult) -> float | None:
-    lam, far = point.outcome("lambda"), point.outcome("fargate")
+    lam, far = point.outcome(Architecture.LAMBDA), point.outcome(Architecture.FARGATE)
     return None if lam is None or far is None else float(lam.monthly_usd - far.monthly_usd)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from archsel.profile.architecture import Architecture
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-ARCHITECTURE_COLOURS = {"lambda": "#d9822b", "fargate": "#2b6cd9"}
+ARCHITECTURE_COLOURS: dict[str, str] = {Architecture.LAMBDA: "#d9822b", Architecture.FARGATE: "#2b6cd9"}
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d2330}

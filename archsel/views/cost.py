@@ -9,6 +9,7 @@ from archsel.cost.billing import compact
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.engine import estimate_document
 from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
+from archsel.profile.architecture import Architecture
 from archsel.views.common import console_for, write_json
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ SERVICE_TITLES = {
     "data_transfer": "Data transfer",
     "efs": "EFS",
 }
-ARCH_TITLES = {"lambda": "API Gateway + Lambda", "fargate": "ALB + ECS Fargate"}
+ARCH_TITLES: dict[str, str] = {Architecture.LAMBDA: "API Gateway + Lambda", Architecture.FARGATE: "ALB + ECS Fargate"}
 USAGE_MARK = "*"
 
 

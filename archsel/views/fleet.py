@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any, TextIO
 
+from archsel.profile.architecture import Architecture
 from archsel.study.fleet import FleetEntry, FleetSummary
 from archsel.views.charts import PAGE_STYLE, new_figure, svg
 from archsel.views.common import console_for, fmt_number, write_json
@@ -58,8 +59,8 @@ def fleet_rows(fleet: FleetSummary) -> list[list[str]]:
             e.description,
             _usd(e.monthly_usd),
             "pass" if e.meets_slos else "FAIL",
-            _usd(e.best("lambda")),
-            _usd(e.best("fargate")),
+            _usd(e.best(Architecture.LAMBDA)),
+            _usd(e.best(Architecture.FARGATE)),
             _flip_text(e),
         ]
         for e in fleet.entries

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from archsel.evaluate.candidate import Evaluation
+from archsel.profile.architecture import Architecture
 from archsel.recommend import Recommendation
 from archsel.sim.result import SimRun
 from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, new_figure, svg
@@ -18,9 +19,9 @@ from archsel.views.recommend_summary import TABLE_HEADERS, footer_lines, table_r
 if TYPE_CHECKING:
     pass
 
-_SERIES_FOR_ARCH = {
-    "lambda": ("concurrency", "environments", "busy"),
-    "fargate": ("tasks_in_service", "in_service", "tasks_running", "running", "tasks"),
+_SERIES_FOR_ARCH: dict[str, tuple[str, ...]] = {
+    Architecture.LAMBDA: ("concurrency", "environments", "busy"),
+    Architecture.FARGATE: ("tasks_in_service", "in_service", "tasks_running", "running", "tasks"),
 }
 
 
@@ -61,8 +62,15 @@ def _cost_chart(rec: Recommendation) -> str:
     flip = rec.break_even
     if flip is not None:
         curve = flip.curve
-        ax.plot(curve.mean_rps, curve.lambda_usd, label="API Gateway + Lambda", color=ARCHITECTURE_COLOURS["lambda"])
-        ax.plot(curve.mean_rps, curve.fargate_usd, label="ALB + Fargate", color=ARCHITECTURE_COLOURS["fargate"])
+        ax.plot(
+            curve.mean_rps,
+            curve.lambda_usd,
+            label="API Gateway + Lambda",
+            color=ARCHITECTURE_COLOURS[Architecture.LAMBDA],
+        )
+        ax.plot(
+            curve.mean_rps, curve.fargate_usd, label="ALB + Fargate", color=ARCHITECTURE_COLOURS[Architecture.FARGATE]
+        )
         if flip.rps is not None:
             ax.axvline(flip.rps, color="#444", linestyle="--", label=f"break-even {flip.rps:,.2f} req/s")
         ax.set_xscale("log")

@@ -167,11 +167,11 @@ def _tasks(result: ArchitectureResult) -> dict[str, float]:
 
 
 def _figure(priced: PricedRun, name: str) -> float:
-    return priced.run.figure(name)
+    return dict(priced.run.figures.items())[name]
 
 
 def _mean_figures(result: ArchitectureResult) -> dict[str, float]:
-    names = sorted({name for priced in result.replications for name, _ in priced.run.figures})
+    names = sorted({name for priced in result.replications for name, _ in priced.run.figures.items()})
     return {name: result.interval(partial(_figure, name=name)).mean for name in names}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archsel.cost.components import to_usd
+from archsel.profile.architecture import Architecture
 from archsel.study.axes import format_value
 from archsel.study.sweep import ArchOutcome, Flip, SweepResult
 from archsel.views.common import fmt_number
@@ -15,7 +16,7 @@ def summary_headers(result: SweepResult) -> list[str]:
     headers = [axis.path.replace(".", ".\n") for axis in result.plan.axes]
     for architecture in result.plan.architectures:
         headers += [f"{architecture}\n{label}" for label, _ in TABLE_METRICS]
-        if architecture == "lambda":
+        if architecture == Architecture.LAMBDA:
             headers.append("lambda\ncold")
     return [*headers, "cheapest", "cheapest\nin SLOs"]
 
@@ -34,11 +35,11 @@ def summary_rows(result: SweepResult) -> list[list[str]]:
 
 
 def _cells(outcome: ArchOutcome | None, architecture: str) -> list[str]:
-    count = len(TABLE_METRICS) + (1 if architecture == "lambda" else 0)
+    count = len(TABLE_METRICS) + (1 if architecture == Architecture.LAMBDA else 0)
     if outcome is None:
         return ["-"] * count
     cells = [f"{to_usd(outcome.monthly_usd):,.2f}", fmt_number(outcome.p99_ms), f"{100 * outcome.error_ratio:.3f}%"]
-    if architecture == "lambda":
+    if architecture == Architecture.LAMBDA:
         cells.append(f"{100 * outcome.cold_start_ratio:.2f}%")
     return cells
 

@@ -23,8 +23,8 @@ fargate: {vcpu: 0.5, memory_gb: 1, min_tasks: 1, max_tasks: 30, concurrency_per_
 
 
 def _simulate(profile: WorkloadProfile, seed: int, horizon_s: float = 7_200, timeseries: bool = True) -> SimRun:
-    options = SimOptions(horizon_s=horizon_s, warmup_s=600, record_timeseries=timeseries)
-    return simulate_fargate(profile, rng=np.random.default_rng(seed), options=options)
+    options = SimOptions(horizon_s=horizon_s, warmup_s=600, record_timeseries=timeseries, seed=seed)
+    return simulate_fargate(profile, options, rng=np.random.default_rng(seed))
 
 
 def test_same_seed_same_run_and_another_seed_another() -> None:
@@ -48,7 +48,7 @@ def test_run_fields_are_filled() -> None:
     assert run.tasks is not None and 1 <= run.tasks.min <= run.tasks.mean <= run.tasks.max <= 30
     assert all(event.time_s >= 0 for event in run.scaling_events)
     assert isinstance(run.usage, FargateUsage) and run.usage.spot_task_seconds > 0
-    assert 0 < run.figure("mean_cpu_utilisation") < 100
+    assert 0 < run.figures.mean_cpu_utilisation < 100
     assert run.timeseries is not None
     series = run.timeseries
     assert {name for name, _ in series.columns} >= {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import doctest
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 import pytest
 
+import archsel.sim.arrivals
 import archsel.sim.lambda_.coldstart
 import archsel.sim.lambda_.inputs
 import archsel.sim.lambda_.platform
@@ -40,7 +41,7 @@ OPTIONS = SimOptions(horizon_s=3_600, warmup_s=300, record_timeseries=True)
 
 
 def _run(seed: int, text: str = PROFILE, options: SimOptions = OPTIONS) -> SimRun:
-    return simulate_lambda(parse_profile(text), rng=np.random.default_rng(seed), options=options, seed=seed)
+    return simulate_lambda(parse_profile(text), replace(options, seed=seed), rng=np.random.default_rng(seed))
 
 
 def _usage(run: SimRun) -> LambdaUsage:
@@ -57,8 +58,8 @@ def _jsonable(run: SimRun) -> str:
 @pytest.mark.parametrize(
     "module",
     [
+        archsel.sim.arrivals,
         archsel.sim.lambda_.coldstart,
-        archsel.sim.lambda_.inputs,
         archsel.sim.lambda_.platform,
         archsel.sim.lambda_.reduce,
         tests.theory,
@@ -82,17 +83,17 @@ def test_counts_add_up_and_the_series_match_them() -> None:
     run = _run(1)
     assert run.architecture == "lambda" and run.seed == 1 and run.simulated_s == 3_600
     assert run.errors == run.throttled + run.timeouts
-    assert run.throttled == run.figure("api_throttled") + run.figure("lambda_throttled") > 0
-    invocations = run.figure("invocations")
-    assert invocations == run.cold_starts + run.figure("warm_starts") + run.figure("provisioned_invocations")
+    assert run.throttled == run.figures.api_throttled + run.figures.lambda_throttled > 0
+    invocations = run.figures.invocations
+    assert invocations == run.cold_starts + run.figures.warm_starts + run.figures.provisioned_invocations
     assert run.requests == invocations + run.throttled
-    assert run.figure("provisioned_invocations") > 0 and run.figure("spillover_invocations") > 0
+    assert run.figures.provisioned_invocations > 0 and run.figures.spillover_invocations > 0
     series = run.timeseries
     assert series is not None and len(series.column("arrivals")) == 3_600
     assert series.column("arrivals").sum() == run.requests
     assert series.column("cold_starts").sum() == run.cold_starts
     assert series.column("throttles").sum() == run.throttled
-    assert series.column("concurrency_max").max() == run.figure("peak_concurrency")
+    assert series.column("concurrency_max").max() == run.figures.peak_concurrency
     assert np.all(series.column("concurrency_max") >= series.column("concurrency") - 1e-9)
     assert run.instances is not None
     assert float(series.column("environments").mean()) == pytest.approx(run.instances.mean, rel=1e-9)
@@ -105,8 +106,8 @@ def test_usage_is_scaled_to_the_month_and_metered_per_the_price_rules() -> None:
     usage = _usage(run)
     scale = parse_profile(PROFILE).seconds_per_month / 3_600
     assert usage.memory_mb == 2048 and usage.api == "http"
-    assert usage.invocations == pytest.approx(run.figure("invocations") * scale)
-    assert usage.api_requests == pytest.approx((run.requests - run.figure("api_throttled")) * scale)
+    assert usage.invocations == pytest.approx(run.figures.invocations * scale)
+    assert usage.api_requests == pytest.approx((run.requests - run.figures.api_throttled) * scale)
     assert usage.api_metered_requests == pytest.approx(2 * usage.api_requests)  # 600 KB = two 512-KB steps
     # 3 environments x 30 minutes (already a multiple of 5 minutes) x 2 GB
     assert usage.provisioned_gb_seconds == pytest.approx(3 * 1_800 * 2 * scale)

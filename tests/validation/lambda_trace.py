@@ -8,9 +8,10 @@ import numpy as np
 
 from archsel.profile.loader import parse_profile
 from archsel.profile.schema import WorkloadProfile
+from archsel.sim.arrivals import RequestChunk
 from archsel.sim.lambda_.config import LambdaConfig, lambda_config
 from archsel.sim.lambda_.engine import EngineResult, execute
-from archsel.sim.lambda_.inputs import COLD_BLOCK, ColdBlock, RequestChunk
+from archsel.sim.lambda_.inputs import COLD_BLOCK, ColdBlock
 from archsel.sim.lambda_.reduce import events
 
 Event = tuple[float, str, int, int]

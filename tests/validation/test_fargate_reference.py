@@ -95,7 +95,7 @@ def _reference_run(profile: WorkloadProfile, seed: int, horizon_s: float) -> tup
 
 def _fast_run(profile: WorkloadProfile, seed: int, horizon_s: float) -> tuple[float, float, float]:
     run = run_fargate(profile, rng=np.random.default_rng(seed), options=SimOptions(horizon_s, 60)).run
-    return run.latency_ms.mean, run.figure("wait_probability"), run.shed / run.requests
+    return run.latency_ms.mean, run.figures.wait_probability, run.shed / run.requests
 
 
 @pytest.mark.slow

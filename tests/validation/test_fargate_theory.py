@@ -45,8 +45,8 @@ def test_one_task_with_c_slots_is_erlang_c(rps: float) -> None:
     runs = [_run(_fixed_fleet(1, servers, rps), seed) for seed in SEEDS]
     expected_wait_probability = erlang_c(servers, rps * MEAN_SERVICE_S)
     for run in runs:
-        assert run.figure("wait_probability") == pytest.approx(expected_wait_probability, abs=0.01)
-    mean_wait_ms = float(np.mean([run.figure("mean_wait_ms") for run in runs]))
+        assert run.figures.wait_probability == pytest.approx(expected_wait_probability, abs=0.01)
+    mean_wait_ms = float(np.mean([run.figures.mean_wait_ms for run in runs]))
     assert mean_wait_ms == pytest.approx(1000 * mmc_mean_wait(servers, rps, MEAN_SERVICE_S), rel=0.05)
 
 
@@ -63,8 +63,8 @@ def test_a_randomly_routed_fleet_is_one_erlang_c_queue_per_task(rps_per_task: fl
     expected_wait_probability = erlang_c(slots, rps_per_task * MEAN_SERVICE_S)
     for run in runs:
         assert run.tasks is not None and run.tasks.min == run.tasks.max == tasks
-        assert run.figure("wait_probability") == pytest.approx(expected_wait_probability, abs=0.01)
-    mean_wait_ms = float(np.mean([run.figure("mean_wait_ms") for run in runs]))
+        assert run.figures.wait_probability == pytest.approx(expected_wait_probability, abs=0.01)
+    mean_wait_ms = float(np.mean([run.figures.mean_wait_ms for run in runs]))
     assert mean_wait_ms == pytest.approx(1000 * mmc_mean_wait(slots, rps_per_task, MEAN_SERVICE_S), rel=0.05)
 
 
@@ -77,8 +77,8 @@ def test_c_tasks_of_one_slot_wait_longer_than_a_shared_queue() -> None:
     """
     rps, servers = 80.0, 10
     run = _run(_fixed_fleet(servers, 1, rps), seed=1, horizon_s=7_200)
-    assert run.figure("mean_wait_ms") > 1.2 * 1000 * mmc_mean_wait(servers, rps, MEAN_SERVICE_S)
-    assert run.figure("wait_probability") < erlang_c(servers, rps * MEAN_SERVICE_S) - 0.01
+    assert run.figures.mean_wait_ms > 1.2 * 1000 * mmc_mean_wait(servers, rps, MEAN_SERVICE_S)
+    assert run.figures.wait_probability < erlang_c(servers, rps * MEAN_SERVICE_S) - 0.01
 
 
 LITTLE_PROFILES = {
@@ -100,4 +100,4 @@ def test_littles_law(name: str) -> None:
     run = _run(LITTLE_PROFILES[name], seed=4, horizon_s=7_200)
     if name.startswith("autoscaling"):
         assert run.shed > 0 and len(run.scaling_events) >= 2  # the case exercises what it says
-    assert run.figure("mean_in_system") == pytest.approx(run.figure("littles_law_lambda_w"), rel=0.03)
+    assert run.figures.mean_in_system == pytest.approx(run.figures.littles_law_lambda_w, rel=0.03)

@@ -54,9 +54,10 @@ def test_runs_cover_as_many_consecutive_days_as_the_budget_allows() -> None:
     assert [(day.kind.day, day.days) for day in month.days] == [(0, 5), (5, 2)]  # Monday-Friday, the weekend
     weekday = month.days[0].kind
     assert weekday.consecutive == 5 and weekday.requests_per_day == pytest.approx(1.129 * DAY, rel=1e-3)
-    exact = simulate_lambda(profile, rng=np.random.default_rng(2), options=SimOptions(horizon_s=5 * DAY, warmup_s=600))
+    options = SimOptions(horizon_s=5 * DAY, warmup_s=600, seed=profile.simulation.seed)  # the seed the month records
+    exact = simulate_lambda(profile, options, rng=np.random.default_rng(2))
     assert month.days[0].run == exact  # the same days, the same streams: the exact model's run
-    assert month.month.figure("month_days_simulated") == 7
+    assert month.month.figures.month.days_simulated == 7
 
 
 def test_too_many_distinct_days_are_grouped_by_rate() -> None:
@@ -69,7 +70,8 @@ def test_too_many_distinct_days_are_grouped_by_rate() -> None:
 def test_the_first_representative_day_is_the_exact_models_first_day() -> None:
     profile = _profile("{mean_rps: 3, shape: diurnal, peak_rps: 6}", "{keep_alive_s: 60}")
     month = simulate_lambda_month(profile, rng=np.random.default_rng(9), warmup_s=600, request_budget=1)
-    exact = simulate_lambda(profile, rng=np.random.default_rng(9), options=SimOptions(horizon_s=DAY, warmup_s=600))
+    options = SimOptions(horizon_s=DAY, warmup_s=600, seed=profile.simulation.seed)  # the seed the month records
+    exact = simulate_lambda(profile, options, rng=np.random.default_rng(9))
     (first,) = month.days
     assert (first.kind.day, first.kind.weight, first.days) == (0, profile.seconds_per_month / DAY, 1)
     assert first.run == exact

@@ -108,8 +108,8 @@ def test_a_burst_throttles_less_when_each_route_has_its_own_bucket() -> None:
     single = run(single_profile, options=BURST_OPTIONS)
     per_route = run(burst_profile("per-route"), options=BURST_OPTIONS)
     expected = (needed - idle_before - bucket) ** 2 / (2 * refill * BURST_DURATION_S)
-    assert single.figure("lambda_throttled_scaling") == pytest.approx(expected, rel=0.1)
-    assert per_route.figure("lambda_throttled_scaling") == 0  # each function needs < 1,000 new environments
+    assert single.figures.lambda_throttled_scaling == pytest.approx(expected, rel=0.1)
+    assert per_route.figures.lambda_throttled_scaling == 0  # each function needs < 1,000 new environments
     assert per_route.throttled < single.throttled
 
 
@@ -160,7 +160,7 @@ def test_per_route_results_add_up_to_the_totals_exactly(layout: str) -> None:
     for one in runs:
         for name in ("requests", "errors", "cold_starts", "throttled", "timeouts"):
             assert sum(getattr(route, name) for route in one.routes) == getattr(one, name), name
-        assert sum(route.invocations for route in one.routes) == one.figure("invocations")
+        assert sum(route.invocations for route in one.routes) == one.figures.invocations
         assert isinstance(one.usage, LambdaUsage)
         assert_usage_adds_up(one.usage)
     assert runs[0].usage.provisioned_gb_seconds > 0
@@ -191,7 +191,7 @@ def test_the_month_method_keeps_the_routes_adding_up() -> None:
 
     profile = routed_profile("per-route", routes_yaml(3), "{mean_rps: 0.5, shape: weekly}", lambda_=", memory_mb: 256")
     month = simulate_lambda_month(profile, rng=np.random.default_rng(4), warmup_s=600, request_budget=1).month
-    assert month.figure("month_day_types") == 2  # weekdays and weekends
+    assert month.figures.month.day_types == 2  # weekdays and weekends
     for name in ("requests", "errors", "cold_starts", "throttled", "timeouts"):
         assert sum(getattr(route, name) for route in month.routes) == getattr(month, name), name
     assert isinstance(month.usage, LambdaUsage)

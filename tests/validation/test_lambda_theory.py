@@ -39,9 +39,9 @@ def test_concurrency_limit_is_an_erlang_b_loss_system(servers: int, load: float,
         rng=np.random.default_rng(seed),
         options=SimOptions(horizon_s=20_000, warmup_s=500),
     )
-    throttled = run.figure("lambda_throttled_concurrency")
-    assert run.figure("lambda_throttled_scaling") == 0
-    assert run.figure("api_throttled") == 0
+    throttled = run.figures.lambda_throttled_concurrency
+    assert run.figures.lambda_throttled_scaling == 0
+    assert run.figures.api_throttled == 0
     assert throttled / run.requests == pytest.approx(erlang_b(servers, load), abs=0.01)
 
 
@@ -67,8 +67,8 @@ def test_littles_law_mean_concurrency_is_throughput_times_occupancy(name: str) -
         options=SimOptions(horizon_s=6 * 3_600, warmup_s=600, record_timeseries=True),
     )
     # left: time average of in-flight requests; right: arrival rate of invocations x time each holds an environment
-    mean_concurrency = run.figure("mean_concurrency")
-    assert mean_concurrency == pytest.approx(run.figure("throughput_rps") * run.figure("mean_occupancy_s"), rel=0.02)
+    mean_concurrency = run.figures.mean_concurrency
+    assert mean_concurrency == pytest.approx(run.figures.throughput_rps * run.figures.mean_occupancy_s, rel=0.02)
     assert run.timeseries is not None
     assert float(run.timeseries.column("concurrency").mean()) == pytest.approx(mean_concurrency, rel=1e-9)
     assert run.instances is not None and run.instances.mean_busy == pytest.approx(mean_concurrency)

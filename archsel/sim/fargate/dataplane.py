@@ -17,6 +17,7 @@ import numpy as np
 
 from archsel.profile.distributions import Distribution
 from archsel.profile.routes import DurationMix
+from archsel.sim.arrivals import RequestChunk
 from archsel.sim.fargate.kernel import (
     ACC_AT_TASK_S,
     ACC_REQUESTS,
@@ -114,29 +115,17 @@ _ROUTING_CODES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _RequestChunk:
-    """A batch of arrivals with their random draws."""
-
-    times: np.ndarray
-    """Arrival times on the simulation clock (the warm-up starts at -offset_s)."""
-    work_s: np.ndarray
-    """Handler time at 1 vCPU, s."""
-    ties: np.ndarray
-    """Uniform draws that break the ALB's ties between equally loaded tasks."""
-
-
-_NO_REQUESTS = _RequestChunk(np.empty(0), np.empty(0), np.empty(0))
+_NO_REQUESTS = RequestChunk(time_s=np.empty(0), duration_s=np.empty(0))
 """Loaded before the first chunk and after the last: nothing left to route."""
 
 
 def _request_chunks(
     arrivals: Iterator[np.ndarray], setup: DataPlaneSetup, rng: np.random.Generator
-) -> Iterator[_RequestChunk]:
-    """Each arrival chunk with its handler times and tie-breaks, drawn in arrival order."""
+) -> Iterator[RequestChunk]:
+    """Each arrival chunk on the simulation clock with its handler times and tie-breaks, drawn in arrival order."""
     for times in arrivals:
         work_s = setup.duration_ms.sample(rng, times.size) / 1000.0
-        yield _RequestChunk(times - setup.offset_s, work_s, rng.random(times.size))
+        yield RequestChunk(time_s=times - setup.offset_s, duration_s=work_s, ties=rng.random(times.size))
 
 
 class DataPlane:
@@ -275,10 +264,10 @@ class DataPlane:
         high = min(self._sec.shape[1], round(end) + self._setup.offset_s)
         return float(self._sec[row, low:high].sum()) if high > low else 0.0
 
-    def _load_chunk(self, chunk: _RequestChunk) -> None:
-        size = chunk.times.size
-        self._times = chunk.times
-        self._work_s = chunk.work_s
+    def _load_chunk(self, chunk: RequestChunk) -> None:
+        size = chunk.size
+        self._times = chunk.time_s
+        self._work_s = chunk.duration_s
         self._ties = chunk.ties
         if self._outcomes.shape[1] < size:
             # Outcome buffers are reused from chunk to chunk: fresh ones cost a page fault per

@@ -17,12 +17,13 @@ import simpy
 from simpy.events import URGENT
 
 from archsel.billing.rules import settled_tasks
+from archsel.profile.architecture import Architecture
 from archsel.profile.capacity_schedule import BoundsChange, CapacitySchedule
 from archsel.profile.performance import duration_factor
 from archsel.profile.routes import request_duration_ms
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import simulation_rate
-from archsel.sim.arrivals import iter_arrivals
+from archsel.sim.arrivals import arrival_chunks
 from archsel.sim.fargate.autoscaling import TargetTracking
 from archsel.sim.fargate.control import Autoscaler, MetricSetup, ScalingPolicy
 from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
@@ -31,10 +32,18 @@ from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.step_scaling import StepScaling
 from archsel.sim.fargate.timeline import CountLog
 from archsel.sim.fargate.usage import fargate_usage
+from archsel.sim.figures import FargateFigures
 from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
+from archsel.sim.seam import named_streams, run_generator
 
 ARRIVALS_PER_CHUNK = 50_000
-"""Arrivals drawn and routed per batch at the peak rate: bounds memory whatever the rate or horizon."""
+"""Arrivals drawn and routed per batch at the peak rate: bounds memory whatever the rate or horizon.
+
+Not shared with Lambda's: the arrival stream draws chunk by chunk, so the chunk length (with
+its floor of ``MIN_CHUNK_S``) is part of what a seed means here.
+"""
+MIN_CHUNK_S = 10
+"""The shortest arrival chunk, however busy the traffic."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +55,14 @@ class FargateOutcome:
     tasks: tuple[TaskLife, ...]
 
 
-def simulate_fargate(profile: WorkloadProfile, *, rng: np.random.Generator, options: SimOptions) -> SimRun:
-    """Simulate the profile's workload on ALB + ECS Fargate; one seeded run."""
+def simulate_fargate(
+    profile: WorkloadProfile, options: SimOptions, *, rng: np.random.Generator | None = None
+) -> SimRun:
+    """Simulate the profile's workload on ALB + ECS Fargate; one seeded run (a `Simulator`).
+
+    ``rng`` defaults to the replication's generator from ``options`` (tests pass their own).
+    """
+    rng = run_generator(Architecture.FARGATE, options) if rng is None else rng
     return run_fargate(profile, rng=rng, options=options).run
 
 
@@ -58,13 +73,18 @@ def run_fargate(
     params = params or FargateParams()
     fargate = profile.fargate
     warmup = math.ceil(options.warmup_s)
-    arrival_rng, request_rng, control_rng = _streams(rng)
+    streams = named_streams(rng, "arrivals", "requests", "control")
     rate = simulation_rate(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
-    chunk_s = int(np.clip(ARRIVALS_PER_CHUNK / max(float(rate.max(initial=0.0)), 1e-9), 10, 3_600))
-    arrivals = iter_arrivals(rate, arrival_rng, process=profile.traffic.arrival, chunk_s=chunk_s)
-    dataplane = DataPlane(_dataplane_setup(profile, params, warmup, options.horizon_s), arrivals, request_rng)
+    arrivals = arrival_chunks(
+        rate,
+        streams["arrivals"],
+        process=profile.traffic.arrival,
+        arrivals_per_chunk=ARRIVALS_PER_CHUNK,
+        min_chunk_s=MIN_CHUNK_S,
+    )
+    dataplane = DataPlane(_dataplane_setup(profile, params, warmup, options.horizon_s), arrivals, streams["requests"])
     env = simpy.Environment(initial_time=-warmup)
-    fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, control_rng)
+    fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, streams["control"])
     schedule = CapacitySchedule.from_profile(fargate)
     first = schedule.bounds_at(-warmup)  # a run that starts inside a window starts with its bounds
     policy = replace(_policy(profile, params), min_tasks=first.min_tasks, max_tasks=first.max_tasks)
@@ -78,8 +98,8 @@ def run_fargate(
     result = dataplane.finish()
     lives = fleet.lives()
     run = SimRun(
-        architecture="fargate",
-        seed=_seed_of(rng, profile),
+        architecture=Architecture.FARGATE,
+        seed=options.seed,
         simulated_s=options.horizon_s,
         requests=result.requests,
         errors=result.shed + result.no_target + result.timeouts,
@@ -151,47 +171,33 @@ def _metric_setup(profile: WorkloadProfile, params: FargateParams) -> MetricSetu
     return MetricSetup(scaling.metric, period, profile.fargate.vcpu, params.alarm_lag_periods)
 
 
-def _streams(rng: np.random.Generator) -> list[np.random.Generator]:
-    """Independent child streams for arrivals, request draws and the control plane."""
-    try:
-        return rng.spawn(3)
-    except TypeError:  # a Generator not built on a SeedSequence cannot spawn: seed children from it
-        return [np.random.default_rng(int(seed)) for seed in rng.integers(2**63, size=3)]
-
-
-def _seed_of(rng: np.random.Generator, profile: WorkloadProfile) -> int:
-    """The seed the Generator was made from, when it was made from an int (else the profile's)."""
-    entropy = getattr(rng.bit_generator.seed_seq, "entropy", None)
-    return entropy if isinstance(entropy, int) else profile.simulation.seed
-
-
 def _task_stats(log: CountLog, horizon_s: float) -> TaskStats:
     mean, low, high = log.stats("running", 0.0, horizon_s)
     return TaskStats(mean=mean, min=low, max=high)
 
 
-def _figures(result: DataPlaneResult, fleet: Fleet, vcpu: float, horizon_s: float) -> tuple[tuple[str, float], ...]:
+def _figures(result: DataPlaneResult, fleet: Fleet, vcpu: float, horizon_s: float) -> FargateFigures:
     log = fleet.log
     running_s = log.integral("running", 0.0, horizon_s)
     cpu_used = float(result.sec_cpu_vcpu_s.sum())
     routed = max(result.routed, 1)
     served_rate = result.routed / horizon_s
     in_system = result.sec_in_system
-    return (
-        ("mean_cpu_utilisation", 100.0 * cpu_used / (vcpu * running_s) if running_s > 0 else 0.0),
-        ("peak_queue", float(result.sec_waiting.max(initial=0.0))),
-        ("peak_in_system", float(in_system.max(initial=0.0))),
-        ("mean_in_system", float(in_system.mean()) if in_system.size else 0.0),
-        ("littles_law_lambda_w", served_rate * result.time_at_task_sum_s / routed),
-        ("wait_probability", result.waited / routed),
-        ("mean_wait_ms", 1000.0 * result.wait_sum_s / routed),
-        ("queue_full_503", float(result.shed)),
-        ("no_target_503", float(result.no_target)),
-        ("timeouts_504", float(result.timeouts)),
-        ("mean_in_service", log.integral("in_service", 0.0, horizon_s) / horizon_s),
-        ("mean_billed_tasks", log.integral("alive", 0.0, horizon_s) / horizon_s),
-        ("tasks_launched", float(fleet.launched)),
-        ("spot_interruptions", float(sum(1 for event in fleet.events if event.kind == "spot_notice"))),
+    return FargateFigures(
+        mean_cpu_utilisation=100.0 * cpu_used / (vcpu * running_s) if running_s > 0 else 0.0,
+        peak_queue=float(result.sec_waiting.max(initial=0.0)),
+        peak_in_system=float(in_system.max(initial=0.0)),
+        mean_in_system=float(in_system.mean()) if in_system.size else 0.0,
+        littles_law_lambda_w=served_rate * result.time_at_task_sum_s / routed,
+        wait_probability=result.waited / routed,
+        mean_wait_ms=1000.0 * result.wait_sum_s / routed,
+        queue_full_503=float(result.shed),
+        no_target_503=float(result.no_target),
+        timeouts_504=float(result.timeouts),
+        mean_in_service=log.integral("in_service", 0.0, horizon_s) / horizon_s,
+        mean_billed_tasks=log.integral("alive", 0.0, horizon_s) / horizon_s,
+        tasks_launched=float(fleet.launched),
+        spot_interruptions=float(sum(1 for event in fleet.events if event.kind == "spot_notice")),
     )
 
 

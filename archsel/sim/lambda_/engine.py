@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
+from archsel.sim.arrivals import RequestChunk
 from archsel.sim.lambda_.config import LambdaConfig
-from archsel.sim.lambda_.inputs import ColdBlock, RequestChunk
+from archsel.sim.lambda_.inputs import ColdBlock
 from archsel.sim.lambda_.kernel import add_event, advance, run_arrivals
 from archsel.sim.lambda_.layout import (
     INF,

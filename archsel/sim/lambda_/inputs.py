@@ -17,32 +17,19 @@ import numpy as np
 
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import simulation_rate
-from archsel.sim.arrivals import iter_arrivals
+from archsel.sim.arrivals import RequestChunk, arrival_chunks
 from archsel.sim.lambda_.config import LambdaConfig, Routing
+from archsel.sim.seam import named_streams
 
 COLD_BLOCK = 1_024
 """Cold-start values are drawn this many at a time."""
 
-_TARGET_PER_CHUNK = 262_144.0
-"""About this many arrivals per chunk: small enough for the cache, large enough to amortise calls."""
+ARRIVALS_PER_CHUNK = 262_144.0
+"""About this many arrivals per chunk: small enough for the cache, large enough to amortise calls.
 
-
-@dataclass(frozen=True, slots=True)
-class RequestChunk:
-    """Per-request inputs for consecutive arrivals, in time order (seconds)."""
-
-    time_s: np.ndarray
-    duration_s: np.ndarray
-    """Handler time at the function's memory (reference duration x memory factor)."""
-    keep_alive_s: np.ndarray
-    api_s: np.ndarray
-    route: np.ndarray | None = None
-    """Route index of each arrival (int64); None without routes (all route 0)."""
-
-    @property
-    def size(self) -> int:
-        """Number of arrivals."""
-        return int(self.time_s.size)
+Not shared with Fargate's: arrivals and per-request draws come from one stream chunk by chunk,
+so the chunk length is part of what a seed means here.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,20 +42,8 @@ class Streams:
     @classmethod
     def from_rng(cls, rng: np.random.Generator) -> Streams:
         """Child streams of ``rng`` (deterministic for a given seed)."""
-        requests, cold = rng.spawn(2)
-        return cls(requests=requests, cold_starts=cold)
-
-
-def chunk_seconds(rate: np.ndarray) -> int:
-    """Seconds per arrival chunk, so a chunk holds about 262,144 arrivals at the peak rate.
-
-    >>> chunk_seconds(np.full(10, 1000.0)), chunk_seconds(np.full(10, 1.0))
-    (262, 3600)
-    """
-    peak = float(rate.max()) if rate.size else 0.0
-    if peak <= 0:
-        return 3_600
-    return int(min(3_600, max(1, math.floor(_TARGET_PER_CHUNK / peak))))
+        streams = named_streams(rng, "requests", "cold_starts")
+        return cls(requests=streams["requests"], cold_starts=streams["cold_starts"])
 
 
 def request_chunks(
@@ -83,7 +58,7 @@ def request_chunks(
         rate = simulation_rate(profile, horizon_s=config.horizon_s, warmup_s=config.warmup_s)
     offset = math.ceil(config.warmup_s)  # index 0 of the rate curve is time -ceil(warmup)
     scale_s = config.duration_factor / 1_000.0
-    for arrivals in iter_arrivals(rate, rng, process=config.arrival, chunk_s=chunk_seconds(rate)):
+    for arrivals in arrival_chunks(rate, rng, process=config.arrival, arrivals_per_chunk=ARRIVALS_PER_CHUNK):
         times = arrivals - offset
         if times.size and (times[0] < -config.warmup_s or times[-1] >= config.horizon_s):
             times = times[(times >= -config.warmup_s) & (times < config.horizon_s)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.lambda_.config import LambdaConfig, lambda_config
 from archsel.sim.lambda_.engine import EngineResult, Progress, execute
@@ -17,6 +18,7 @@ from archsel.sim.lambda_.inputs import Streams, cold_blocks, request_chunks
 from archsel.sim.lambda_.reduce import sim_run
 from archsel.sim.prefetch import prefetched
 from archsel.sim.result import SimOptions, SimRun
+from archsel.sim.seam import run_generator
 
 
 def run_engine(
@@ -46,22 +48,21 @@ def run_engine(
 
 def simulate_lambda(
     profile: WorkloadProfile,
-    *,
-    rng: np.random.Generator,
     options: SimOptions,
-    seed: int | None = None,
+    *,
+    rng: np.random.Generator | None = None,
     progress: Progress | None = None,
 ) -> SimRun:
-    """Simulate ``profile`` on API Gateway + Lambda for one replication.
+    """Simulate ``profile`` on API Gateway + Lambda for one replication (a `Simulator`).
 
     Args:
         profile: the workload; its ``lambda`` section configures the function and API.
-        rng: the only source of randomness (arrivals, durations, cold starts, keep-alive).
-        options: horizon, warm-up and whether to keep per-second series.
-        seed: recorded in the result (default: the profile's ``simulation.seed``).
+        options: horizon, warm-up, per-second series, and the seed and replication (recorded in the result).
+        rng: the only source of randomness (arrivals, durations, cold starts, keep-alive); default:
+            the replication's generator from ``options`` (tests and benchmarks pass their own).
         progress: optional callback with the share of simulated time done.
     """
     config = lambda_config(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
+    rng = run_generator(Architecture.LAMBDA, options) if rng is None else rng
     result = run_engine(profile, config, rng=rng, series=options.record_timeseries, progress=progress)
-    chosen = profile.simulation.seed if seed is None else seed
-    return sim_run(profile, result, seed=chosen, series=options.record_timeseries)
+    return sim_run(profile, result, seed=options.seed, series=options.record_timeseries)

@@ -31,9 +31,11 @@ from typing import Any, cast
 import numpy as np
 
 from archsel.billing.usage import LambdaUsage, combine_routes, with_routes
+from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import rate_curve, simulation_rate
 from archsel.profile.units import SECONDS_PER_DAY
+from archsel.sim.figures import LambdaFigures, MonthFigures
 from archsel.sim.lambda_.config import lambda_config
 from archsel.sim.lambda_.model import run_engine
 from archsel.sim.lambda_.reduce import sim_run
@@ -48,6 +50,8 @@ _AVERAGED = {
     "provisioned_utilisation",
 }
 _MAXIMA = {"peak_concurrency"}
+_DAILY = tuple(item.name for item in fields(LambdaFigures) if item.name != "month")
+"""The figures of one day's run (every LambdaFigures field but the month's own)."""
 _HISTOGRAM_RESOLUTION = 1_000
 """Run weights are applied to latency histograms in whole multiples of 1/1,000."""
 
@@ -211,7 +215,7 @@ def _combine(
         for index, route in enumerate(runs[0].routes)
     )
     return SimRun(
-        architecture="lambda",
+        architecture=Architecture.LAMBDA,
         seed=seed,
         simulated_s=profile.seconds_per_month,
         requests=total([run.requests for run in runs], "requests"),
@@ -261,19 +265,21 @@ def _instances(runs: list[SimRun], shares: np.ndarray) -> InstanceStats:
     )
 
 
-def _figures(
-    runs: list[SimRun], weights: np.ndarray, shares: np.ndarray, days: tuple[MonthDay, ...]
-) -> tuple[tuple[str, float], ...]:
-    combined: dict[str, float] = {}
-    for name, _ in runs[0].figures:
-        values = [run.figure(name) for run in runs]
-        if name in _MAXIMA:
-            combined[name] = max(values)
-        elif name in _AVERAGED:
-            combined[name] = float(np.dot(shares, values))
-        else:  # counts over the simulated days, scaled to the month
-            combined[name] = float(np.dot(weights, values))
-    combined["month_day_types"] = float(len(runs))
-    combined["month_days_simulated"] = float(sum(day.days for day in days))
-    combined["month_grouped_days"] = float(sum(day.kind.weight for day in days if day.kind.grouped))
-    return tuple(sorted(combined.items()))
+def _figures(runs: list[SimRun], weights: np.ndarray, shares: np.ndarray, days: tuple[MonthDay, ...]) -> LambdaFigures:
+    daily = [run.figures for run in runs if isinstance(run.figures, LambdaFigures)]
+    combined = [_combined(name, [getattr(one, name) for one in daily], weights, shares) for name in _DAILY]
+    month = MonthFigures(
+        day_types=float(len(runs)),
+        days_simulated=float(sum(day.days for day in days)),
+        grouped_days=float(sum(day.kind.weight for day in days if day.kind.grouped)),
+    )
+    return LambdaFigures(*combined, month=month)
+
+
+def _combined(name: str, values: list[float], weights: np.ndarray, shares: np.ndarray) -> float:
+    """One figure over the simulated days: a peak, a share-weighted mean, or a count scaled to the month."""
+    if name in _MAXIMA:
+        return max(values)
+    if name in _AVERAGED:
+        return float(np.dot(shares, values))
+    return float(np.dot(weights, values))

@@ -18,8 +18,10 @@ from archsel.billing.rules import (
     provisioned_rounded_s,
 )
 from archsel.billing.usage import LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
+from archsel.profile.architecture import Architecture
 from archsel.profile.routes import RouteLayout, route_layout
 from archsel.profile.schema import WorkloadProfile
+from archsel.sim.figures import LambdaFigures
 from archsel.sim.lambda_ import layout as L
 from archsel.sim.lambda_.engine import EngineResult, Step
 from archsel.sim.result import InstanceStats, RouteStats, SimRun, TimeSeries
@@ -217,7 +219,7 @@ def _invocations(counts: np.ndarray, columns: tuple[int, int, int] = TOTAL_INVOC
     return int(counts[columns[0]] + counts[columns[1]] + counts[columns[2]])
 
 
-def _figures(result: EngineResult) -> tuple[tuple[str, float], ...]:
+def _figures(result: EngineResult) -> LambdaFigures:
     n, f = result.state.n, result.state.f
     horizon = result.config.horizon_s
     invocations = _invocations(n)
@@ -227,32 +229,31 @@ def _figures(result: EngineResult) -> tuple[tuple[str, float], ...]:
         for a, b in zip(result.ready_steps, result.ready_steps[1:], strict=False)
         if 0 <= b[0] < horizon
     )
-    figures = {
-        "api_throttled": n[L.N_API_THROTTLED],
-        "lambda_throttled": n[L.N_CONC_THROTTLED] + n[L.N_SCALE_THROTTLED],
-        "lambda_throttled_concurrency": n[L.N_CONC_THROTTLED],
-        "lambda_throttled_scaling": n[L.N_SCALE_THROTTLED],
-        "gateway_timeouts": n[L.N_GATEWAY_TIMEOUTS],
-        "function_timeouts": n[L.N_FUNCTION_TIMEOUTS],
-        "init_retries": n[L.N_INIT_RETRIES],
-        "invocations": invocations,
-        "warm_starts": n[L.N_WARM],
-        "provisioned_invocations": n[L.N_PROVISIONED],
-        "spillover_invocations": n[L.N_SPILLOVER],
-        "peak_concurrency": n[L.N_PEAK_CONCURRENCY],
-        "mean_concurrency": f[L.F_BUSY] / horizon,
-        "throughput_rps": invocations / horizon,
-        "mean_occupancy_s": f[L.F_OCCUPANCY] / invocations if invocations else 0.0,
-        "environments_created": n[L.N_CREATED],
-        "environments_expired": n[L.N_EXPIRED],
-        "environments_retired": n[L.N_RETIRED],
-        "environments_reset": n[L.N_RESET],
-        "provisioned_mean_ready": ready / horizon,
-        "provisioned_utilisation": f[L.F_PC_BUSY] / ready if ready > 0 else 0.0,
+    return LambdaFigures(
+        api_throttled=float(n[L.N_API_THROTTLED]),
+        lambda_throttled=float(n[L.N_CONC_THROTTLED] + n[L.N_SCALE_THROTTLED]),
+        lambda_throttled_concurrency=float(n[L.N_CONC_THROTTLED]),
+        lambda_throttled_scaling=float(n[L.N_SCALE_THROTTLED]),
+        gateway_timeouts=float(n[L.N_GATEWAY_TIMEOUTS]),
+        function_timeouts=float(n[L.N_FUNCTION_TIMEOUTS]),
+        init_retries=float(n[L.N_INIT_RETRIES]),
+        invocations=float(invocations),
+        warm_starts=float(n[L.N_WARM]),
+        provisioned_invocations=float(n[L.N_PROVISIONED]),
+        spillover_invocations=float(n[L.N_SPILLOVER]),
+        peak_concurrency=float(n[L.N_PEAK_CONCURRENCY]),
+        mean_concurrency=float(f[L.F_BUSY] / horizon),
+        throughput_rps=float(invocations / horizon),
+        mean_occupancy_s=float(f[L.F_OCCUPANCY] / invocations if invocations else 0.0),
+        environments_created=float(n[L.N_CREATED]),
+        environments_expired=float(n[L.N_EXPIRED]),
+        environments_retired=float(n[L.N_RETIRED]),
+        environments_reset=float(n[L.N_RESET]),
+        provisioned_mean_ready=float(ready / horizon),
+        provisioned_utilisation=float(f[L.F_PC_BUSY] / ready if ready > 0 else 0.0),
         # allocations in the window plus recycling "every few hours" (one per max_lifetime)
-        "provisioned_inits": increases + ready / result.config.max_lifetime_s,
-    }
-    return tuple(sorted((name, float(value)) for name, value in figures.items()))
+        provisioned_inits=float(increases + ready / result.config.max_lifetime_s),
+    )
 
 
 def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series: bool) -> SimRun:
@@ -264,7 +265,7 @@ def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series
     mean = float(f[L.F_ALIVE] + _functions(result) * step_integral(result.ready_steps, 0.0, horizon)) / horizon
     busy = float(f[L.F_BUSY]) / horizon
     return SimRun(
-        architecture="lambda",
+        architecture=Architecture.LAMBDA,
         seed=seed,
         simulated_s=horizon,
         requests=int(n[L.N_REQUESTS]),

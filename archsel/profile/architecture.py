@@ -1,0 +1,22 @@
+"""The architectures archsel compares, as one enum every layer from billing to the CLI can name."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Architecture(StrEnum):
+    """An architecture archsel simulates and prices.
+
+    Members equal their lower-case names and serialise as them (JSON, YAML, f-strings), so
+    replacing a string literal by a member changes no output.
+    """
+
+    LAMBDA = "lambda"
+    """API Gateway + Lambda."""
+    FARGATE = "fargate"
+    """ALB + ECS on Fargate."""
+
+
+ARCHITECTURES: tuple[Architecture, ...] = tuple(Architecture)
+"""Every architecture, in the order reports list them."""

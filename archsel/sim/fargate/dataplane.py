@@ -45,8 +45,6 @@ from archsel.sim.fargate.kernel import (
     Requests,
     RouterState,
     Settings,
-    Targets,
-    Tasks,
     route_requests,
     take_snapshots,
 )
@@ -287,8 +285,13 @@ class DataPlane:
         """The kernel's view of the queues now (the arrays are replaced when they grow)."""
         return RouterState(
             settings=self._settings,
-            targets=Targets(routable=self._routable_arr, alive=self._alive_arr),
-            tasks=Tasks(self._slot_busy, self._n_busy, self._count, self._heap_t, self._heap_j),
+            routable=self._routable_arr,
+            alive=self._alive_arr,
+            slot_busy=self._slot_busy,
+            n_busy=self._n_busy,
+            outstanding=self._count,
+            heap_t=self._heap_t,
+            heap_j=self._heap_j,
             counters=self._state,
             totals=self._acc,
             per_second=self._sec,

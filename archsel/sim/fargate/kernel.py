@@ -20,7 +20,7 @@ term is the time ``k`` requests that each need ``cpu_fraction x duration`` of CP
 ``V`` vCPUs. Later arrivals do not slow a request already running, and earlier ones do not speed
 up when others finish.
 
-The arrays travel in named tuples (`RouterState` of `Settings`, `Targets`, `Tasks` and the tallies;
+The arrays travel in named tuples (`RouterState`: the `Settings` and the queues' arrays;
 `Requests` and `Outcomes` per chunk); numba passes a tuple by value, and the arrays in it change in
 place. Every function here is compiled by archsel.sim.jit.kernel (no reference counting, helpers
 inlined, GIL released): the per-request loop calls small helpers at no cost.
@@ -81,16 +81,18 @@ class Settings(NamedTuple):
     horizon_s: float
 
 
-class Targets(NamedTuple):
-    """Task slots the ALB may route to, and task slots that exist (their requests count in snapshots)."""
+class RouterState(NamedTuple):
+    """Everything the routing loop reads or changes between two control events.
 
+    One level of arrays under the settings: numba types a tuple argument on every call, and each
+    nested tuple adds about 1.5 us to a call the control plane makes thousands of times a day.
+    """
+
+    settings: Settings
     routable: np.ndarray
+    """Task slots the ALB may route to."""
     alive: np.ndarray
-
-
-class Tasks(NamedTuple):
-    """Per task slot: its busy request slots and outstanding count; the heap of every completion."""
-
+    """Task slots that exist (their requests count in the snapshots)."""
     slot_busy: np.ndarray
     """slot_busy[j, :n_busy[j]]: min-heap of the times task j's busy request slots free."""
     n_busy: np.ndarray
@@ -100,14 +102,6 @@ class Tasks(NamedTuple):
     """Min-heap of completion times (its size at counters[STATE_HEAP_SIZE]) ..."""
     heap_j: np.ndarray
     """... and the task of each."""
-
-
-class RouterState(NamedTuple):
-    """Everything the routing loop reads or changes between two control events."""
-
-    settings: Settings
-    targets: Targets
-    tasks: Tasks
     counters: np.ndarray
     """Integer scalars at the STATE_* indices."""
     totals: np.ndarray
@@ -173,15 +167,15 @@ def _heap_push(heap_t: np.ndarray, heap_j: np.ndarray, size: int, time: float, t
 
 
 @kernel
-def _complete_until(now: float, tasks: Tasks, counters: np.ndarray) -> None:
+def _complete_until(now: float, state: RouterState) -> None:
     """Pop every completion at or before ``now`` and take it off its task's outstanding count."""
-    heap_t, heap_j = tasks.heap_t, tasks.heap_j
-    size = counters[STATE_HEAP_SIZE]
+    heap_t, heap_j = state.heap_t, state.heap_j
+    size = state.counters[STATE_HEAP_SIZE]
     while size > 0 and heap_t[0] <= now:
-        tasks.outstanding[heap_j[0]] -= 1
+        state.outstanding[heap_j[0]] -= 1
         _heap_pop(heap_t, heap_j, size)
         size -= 1
-    counters[STATE_HEAP_SIZE] = size
+    state.counters[STATE_HEAP_SIZE] = size
 
 
 @kernel
@@ -215,14 +209,14 @@ def _slot_push(slots: np.ndarray, j: int, size: int, value: float) -> None:
 
 
 @kernel
-def _release_slots(now: float, tasks: Tasks, j: int) -> int:
+def _release_slots(now: float, state: RouterState, j: int) -> int:
     """Drop task ``j``'s slots that are free by ``now``; return how many stay busy."""
-    slot_busy = tasks.slot_busy
-    busy = int(tasks.n_busy[j])
+    slot_busy = state.slot_busy
+    busy = int(state.n_busy[j])
     while busy > 0 and slot_busy[j, 0] <= now:
         busy -= 1
         _slot_sift_down(slot_busy, j, busy, slot_busy[j, busy])
-    tasks.n_busy[j] = busy
+    state.n_busy[j] = busy
     return busy
 
 
@@ -230,7 +224,7 @@ def _release_slots(now: float, tasks: Tasks, j: int) -> int:
 def _choose(tie: float, state: RouterState) -> int:
     """The ALB's pick: round robin; uniformly at random (weighted random with equal weights); or least
     outstanding requests, ties broken by a random rotation. ``tie`` is a uniform draw in [0, 1)."""
-    routable, count = state.targets.routable, state.tasks.outstanding
+    routable, count = state.routable, state.outstanding
     n_routable = routable.size
     algorithm = state.settings.algorithm
     if algorithm == ROUTE_ROUND_ROBIN:
@@ -253,23 +247,24 @@ def _choose(tie: float, state: RouterState) -> int:
 
 
 @kernel
-def _serve(now: float, work: float, j: int, tasks: Tasks, settings: Settings) -> tuple[float, float]:
+def _serve(now: float, work: float, j: int, state: RouterState) -> tuple[float, float]:
     """Give task ``j``'s next free slot to a request arriving at ``now``; return its (start, done) times.
 
     FCFS over ``c`` slots: with fewer than ``c`` busy the request starts at once (and every
     outstanding request is in service), else it takes the slot that frees first.
     """
+    settings = state.settings
     concurrency = settings.concurrency
     per_request_cpu = settings.cpu_fraction / settings.vcpu
-    busy = _release_slots(now, tasks, j)
+    busy = _release_slots(now, state, j)
     if busy < concurrency:
-        done = now + work * max(settings.unloaded_factor, (tasks.outstanding[j] + 1) * per_request_cpu)
-        _slot_push(tasks.slot_busy, j, busy, done)
-        tasks.n_busy[j] = busy + 1
+        done = now + work * max(settings.unloaded_factor, (state.outstanding[j] + 1) * per_request_cpu)
+        _slot_push(state.slot_busy, j, busy, done)
+        state.n_busy[j] = busy + 1
         return now, done
-    start = tasks.slot_busy[j, 0]
+    start = state.slot_busy[j, 0]
     done = start + work * max(settings.unloaded_factor, concurrency * per_request_cpu)
-    _slot_sift_down(tasks.slot_busy, j, busy, done)
+    _slot_sift_down(state.slot_busy, j, busy, done)
     return start, done
 
 
@@ -278,11 +273,11 @@ def _snapshots(state: RouterState, until: float) -> None:
     """Record requests in the system and waiting at each whole second up to ``until`` not yet recorded."""
     concurrency = state.settings.concurrency
     offset_s = state.settings.offset_s
-    alive, count, counters, sec = state.targets.alive, state.tasks.outstanding, state.counters, state.per_second
+    alive, count, counters, sec = state.alive, state.outstanding, state.counters, state.per_second
     n_sec = sec.shape[1]
     while counters[STATE_NEXT_SNAPSHOT] < n_sec and counters[STATE_NEXT_SNAPSHOT] - offset_s <= until:
         second = counters[STATE_NEXT_SNAPSHOT]
-        _complete_until(second - offset_s, state.tasks, counters)
+        _complete_until(second - offset_s, state)
         in_system = 0
         waiting = 0
         for m in range(alive.size):
@@ -336,12 +331,12 @@ def _record_routed(
 @kernel
 def _work_on(state: RouterState, requests: Requests, outcomes: Outcomes, i: int, j: int) -> int:
     """Task ``j`` takes request ``i`` (arriving now): queue it, time it, record it; return its status."""
-    settings, tasks, counters = state.settings, state.tasks, state.counters
+    settings, counters = state.settings, state.counters
     now, work = requests.arrivals[i], requests.work_s[i]
-    start, done = _serve(now, work, j, tasks, settings)
-    _heap_push(tasks.heap_t, tasks.heap_j, counters[STATE_HEAP_SIZE], done, j)
+    start, done = _serve(now, work, j, state)
+    _heap_push(state.heap_t, state.heap_j, counters[STATE_HEAP_SIZE], done, j)
     counters[STATE_HEAP_SIZE] += 1
-    tasks.outstanding[j] += 1
+    state.outstanding[j] += 1
     response_s = done - now + settings.alb_s
     outcomes.wait_s[i] = start - now
     outcomes.latency_ms[i] = response_s * 1000.0
@@ -357,16 +352,16 @@ def _route_one(state: RouterState, requests: Requests, outcomes: Outcomes, i: in
     settings, sec = state.settings, state.per_second
     now = requests.arrivals[i]
     _snapshots(state, now)
-    _complete_until(now, state.tasks, state.counters)
+    _complete_until(now, state)
     second = math.floor(now + settings.offset_s)
     if 0 <= second < sec.shape[1]:
         sec[SEC_ARRIVALS, second] += 1
     outcomes.wait_s[i] = 0.0
     outcomes.latency_ms[i] = 0.0
     code = STATUS_NO_TARGET
-    if state.targets.routable.size > 0:
+    if state.routable.size > 0:
         j = _choose(requests.ties[i], state)
-        if 0 <= settings.queue_limit <= state.tasks.outstanding[j] - settings.concurrency:
+        if 0 <= settings.queue_limit <= state.outstanding[j] - settings.concurrency:
             code = STATUS_SHED
             if 0 <= second < sec.shape[1]:  # the ALB sent it to the task, which answered 503
                 sec[SEC_ROUTED, second] += 1
@@ -382,7 +377,7 @@ def _route_one(state: RouterState, requests: Requests, outcomes: Outcomes, i: in
 def route_requests(requests: Requests, outcomes: Outcomes, begin: int, end: int, state: RouterState) -> int:
     """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
     for i in range(begin, end):
-        if state.counters[STATE_HEAP_SIZE] >= state.tasks.heap_t.shape[0]:
+        if state.counters[STATE_HEAP_SIZE] >= state.heap_t.shape[0]:
             return i
         _route_one(state, requests, outcomes, i)
     return end

@@ -75,7 +75,7 @@ def test_same_seed_same_requests_same_events(body: str, horizon_s: float) -> Non
     config = lambda_config(profile, horizon_s=horizon_s, warmup_s=300)
     fast = run_engine(profile, config, rng=np.random.default_rng(5), log_capacity=1_000_000)
     oracle = run_reference(profile, config, np.random.default_rng(5))
-    n, f = fast.state.n, fast.state.f
+    n, f = fast.state.pool.counts, fast.state.pool.float_state
     assert {name: int(n[k]) for name, k in COUNTERS.items()} == {name: getattr(oracle, name) for name in COUNTERS}
     assert f[L.F_BUSY] == pytest.approx(oracle.busy_s, rel=1e-9)
     assert f[L.F_ALIVE] == pytest.approx(oracle.alive_s, rel=1e-9)
@@ -104,7 +104,7 @@ def test_independent_seeds_agree_within_sampling_noise() -> None:
     fast, oracle = [], []
     for seed in (1, 2, 3):
         result = run_engine(profile, config, rng=np.random.default_rng(seed))
-        n = result.state.n
+        n = result.state.pool.counts
         invocations = int(n[L.N_COLD] + n[L.N_WARM])
         throttled = int(n[L.N_API_THROTTLED] + n[L.N_CONC_THROTTLED] + n[L.N_SCALE_THROTTLED])
         fast.append((n[L.N_COLD] / invocations, throttled / n[L.N_REQUESTS], result.histogram.quantile(0.99)))

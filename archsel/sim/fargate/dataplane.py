@@ -42,6 +42,10 @@ from archsel.sim.fargate.kernel import (
     STATUS_OK,
     STATUS_SHED,
     STATUS_TIMEOUT,
+    Outcomes,
+    Requests,
+    RouterState,
+    Settings,
     route_requests,
     take_snapshots,
 )
@@ -144,20 +148,17 @@ class DataPlane:
         self._kept: list[tuple[np.ndarray, ...]] | None = [] if keep_requests else None
         chunks = _request_chunks(arrivals, setup, rng)
         self._chunks = prefetched(chunks) if prefetch else chunks
-        self._shape = np.array(
-            [
-                setup.concurrency,
-                -1 if setup.queue_limit is None else setup.queue_limit,
-                setup.vcpu,
-                setup.cpu_fraction,
-                setup.unloaded_factor,
-                setup.alb_latency_s,
-                setup.idle_timeout_s,
-                _ROUTING_CODES[setup.routing],
-                setup.offset_s,
-                setup.horizon_s,
-            ],
-            dtype=np.float64,
+        self._settings = Settings(
+            concurrency=int(setup.concurrency),
+            queue_limit=-1 if setup.queue_limit is None else int(setup.queue_limit),
+            vcpu=float(setup.vcpu),
+            cpu_fraction=float(setup.cpu_fraction),
+            unloaded_factor=float(setup.unloaded_factor),
+            alb_s=float(setup.alb_latency_s),
+            idle_timeout_s=float(setup.idle_timeout_s),
+            algorithm=_ROUTING_CODES[setup.routing],
+            offset_s=float(setup.offset_s),
+            horizon_s=float(setup.horizon_s),
         )
         self._state = np.zeros(STATE_SIZE, dtype=np.int64)
         self._acc = np.zeros(ACC_SIZE)
@@ -239,17 +240,7 @@ class DataPlane:
                 self._route(end)
             if end < self._times.size:
                 break
-        take_snapshots(
-            until,
-            self._alive_arr,
-            len(self._alive),
-            self._count,
-            self._heap_t,
-            self._heap_j,
-            self._shape,
-            self._state,
-            self._sec,
-        )
+        take_snapshots(self._router_state(), until)
 
     def cpu_vcpu_seconds(self, start: float, end: float) -> float:
         """CPU work done in [start, end) (whole seconds), in vCPU-seconds."""
@@ -279,32 +270,27 @@ class DataPlane:
         self._state[STATE_OK_LATENCIES] = 0
         self._pos = 0
 
+    def _router_state(self) -> RouterState:
+        """The kernel's view of the queues now (the arrays are replaced when they grow)."""
+        return RouterState(
+            settings=self._settings,
+            routable=self._routable_arr,
+            alive=self._alive_arr,
+            slot_busy=self._slot_busy,
+            n_busy=self._n_busy,
+            outstanding=self._count,
+            heap_t=self._heap_t,
+            heap_j=self._heap_j,
+            counters=self._state,
+            totals=self._acc,
+            per_second=self._sec,
+        )
+
     def _route(self, end: int) -> None:
+        requests = Requests(self._times, self._work_s, self._ties)
+        outcomes = Outcomes(self._status, self._latency_ms, self._wait_s, self._ok_latency_ms)
         while self._pos < end:
-            self._pos = route_requests(
-                self._times,
-                self._work_s,
-                self._ties,
-                self._pos,
-                end,
-                self._routable_arr,
-                len(self._routable),
-                self._alive_arr,
-                len(self._alive),
-                self._slot_busy,
-                self._n_busy,
-                self._count,
-                self._heap_t,
-                self._heap_j,
-                self._shape,
-                self._state,
-                self._acc,
-                self._sec,
-                self._status,
-                self._latency_ms,
-                self._wait_s,
-                self._ok_latency_ms,
-            )
+            self._pos = route_requests(requests, outcomes, self._pos, end, self._router_state())
             if self._pos < end:
                 # Only more requests outstanding than ever before get here: memory follows the backlog.
                 self._heap_t = np.concatenate((self._heap_t, np.zeros_like(self._heap_t)))

@@ -6,10 +6,10 @@ between are routed in one tight numba loop over numpy arrays. State:
 - ``slot_busy[j, :n_busy[j]]``: per task slot ``j``, a min-heap of the times its busy request slots
   become free (the FCFS multi-server workload vector without its idle slots: a request starts at
   once when fewer than ``c`` slots are busy, else when the earliest busy slot frees);
-- ``count[j]``: requests outstanding at task ``j`` (in service + waiting); FCFS never leaves a slot
-  idle while a request waits, so waiting = max(0, count - c);
+- ``outstanding[j]``: requests outstanding at task ``j`` (in service + waiting); FCFS never leaves a slot
+  idle while a request waits, so waiting = max(0, outstanding - c);
 - ``heap_t``/``heap_j``: one min-heap of (completion time, task) over every outstanding request;
-  completions up to the current arrival are popped before each routing decision, so ``count`` is
+  completions up to the current arrival are popped before each routing decision, so ``outstanding`` is
   exact when the ALB compares tasks (least outstanding requests) or a task checks its queue limit.
 
 CPU contention (a simplification, fixed at the start of each request): a request that starts
@@ -20,13 +20,16 @@ term is the time ``k`` requests that each need ``cpu_fraction x duration`` of CP
 ``V`` vCPUs. Later arrivals do not slow a request already running, and earlier ones do not speed
 up when others finish.
 
-Every function here is compiled by archsel.sim.jit.kernel (no reference counting, helpers inlined,
-GIL released): the per-request loop calls small helpers at no cost.
+The arrays travel in named tuples (`RouterState`: the `Settings` and the queues' arrays;
+`Requests` and `Outcomes` per chunk); numba passes a tuple by value, and the arrays in it change in
+place. Every function here is compiled by archsel.sim.jit.kernel (no reference counting, helpers
+inlined, GIL released): the per-request loop calls small helpers at no cost.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,28 +43,91 @@ STATUS_NO_TARGET = 2
 STATUS_TIMEOUT = 3
 """The response took longer than the ALB idle timeout: the client got a 504 (the task still worked)."""
 
-# Settings vector ``shape``.
-SHAPE_CONCURRENCY, SHAPE_QUEUE_LIMIT, SHAPE_VCPU, SHAPE_CPU_FRACTION, SHAPE_UNLOADED = 0, 1, 2, 3, 4
-SHAPE_ALB_S, SHAPE_IDLE_S, SHAPE_ALGORITHM, SHAPE_OFFSET_S, SHAPE_HORIZON_S = 5, 6, 7, 8, 9
-SHAPE_SIZE = 10
-
-# ALB routing algorithms, the values of shape[SHAPE_ALGORITHM].
+# ALB routing algorithms, the values of Settings.algorithm.
 ROUTE_ROUND_ROBIN, ROUTE_LEAST_OUTSTANDING, ROUTE_RANDOM = 0, 1, 2
 
-# Integer state vector ``state``.
+# Integer scalars ``RouterState.counters`` (numba changes a scalar in place only inside an array).
 STATE_ROUND_ROBIN, STATE_NEXT_SNAPSHOT, STATE_HEAP_SIZE, STATE_OK_LATENCIES = 0, 1, 2, 3
 STATE_SIZE = 4
 
-# Accumulators ``acc`` over requests arriving in the measured window [0, horizon).
+# Accumulators ``RouterState.totals`` over requests arriving in the measured window [0, horizon).
 ACC_REQUESTS, ACC_ROUTED, ACC_WAITED, ACC_WAIT_S, ACC_AT_TASK_S = 0, 1, 2, 3, 4
 ACC_STATUS = 5
 """ACC_STATUS + status: requests that ended with each status."""
 ACC_SIZE = 9
 
-# Rows of the per-second bins ``sec`` (index = second + offset). SEC_ROUTED: requests the ALB sent to
-# a task (a 503 from a full queue included: ALBRequestCountPerTarget counts them).
+# Rows of the per-second bins ``RouterState.per_second`` (index = second + offset). SEC_ROUTED: requests
+# the ALB sent to a task (a 503 from a full queue included: ALBRequestCountPerTarget counts them).
 SEC_CPU, SEC_ROUTED, SEC_ARRIVALS, SEC_RESPONSES, SEC_IN_SYSTEM, SEC_WAITING = 0, 1, 2, 3, 4, 5
 SEC_ROWS = 6
+
+
+class Settings(NamedTuple):
+    """The service and the run, as the request path sees them (fixed for a run)."""
+
+    concurrency: int
+    """Requests a task serves at once."""
+    queue_limit: int
+    """Requests a task lets wait before it answers 503 (-1: no limit)."""
+    vcpu: float
+    cpu_fraction: float
+    unloaded_factor: float
+    alb_s: float
+    idle_timeout_s: float
+    algorithm: int
+    """One of the ROUTE_* codes."""
+    offset_s: float
+    """Warm-up length: simulated time t maps to per-second bin t + offset_s."""
+    horizon_s: float
+
+
+class RouterState(NamedTuple):
+    """Everything the routing loop reads or changes between two control events.
+
+    One level of arrays under the settings: numba types a tuple argument on every call, and each
+    nested tuple adds about 1.5 us to a call the control plane makes thousands of times a day.
+    """
+
+    settings: Settings
+    routable: np.ndarray
+    """Task slots the ALB may route to."""
+    alive: np.ndarray
+    """Task slots that exist (their requests count in the snapshots)."""
+    slot_busy: np.ndarray
+    """slot_busy[j, :n_busy[j]]: min-heap of the times task j's busy request slots free."""
+    n_busy: np.ndarray
+    outstanding: np.ndarray
+    """Requests outstanding at each task (in service + waiting)."""
+    heap_t: np.ndarray
+    """Min-heap of completion times (its size at counters[STATE_HEAP_SIZE]) ..."""
+    heap_j: np.ndarray
+    """... and the task of each."""
+    counters: np.ndarray
+    """Integer scalars at the STATE_* indices."""
+    totals: np.ndarray
+    """Measured totals at the ACC_* indices."""
+    per_second: np.ndarray
+    """Per-second bins, rows SEC_*."""
+
+
+class Requests(NamedTuple):
+    """A chunk of arrivals with their draws."""
+
+    arrivals: np.ndarray
+    work_s: np.ndarray
+    """Handler time at 1 vCPU, s."""
+    ties: np.ndarray
+    """Uniform draws in [0, 1) that break the ALB's ties."""
+
+
+class Outcomes(NamedTuple):
+    """Per-request outputs of a chunk, and the latencies of the measured successful ones."""
+
+    status: np.ndarray
+    latency_ms: np.ndarray
+    wait_s: np.ndarray
+    ok_latency_ms: np.ndarray
+    """Filled from 0 on; its length so far at counters[STATE_OK_LATENCIES]."""
 
 
 @kernel
@@ -101,14 +167,15 @@ def _heap_push(heap_t: np.ndarray, heap_j: np.ndarray, size: int, time: float, t
 
 
 @kernel
-def _complete_until(now: float, heap_t: np.ndarray, heap_j: np.ndarray, count: np.ndarray, state: np.ndarray) -> None:
+def _complete_until(now: float, state: RouterState) -> None:
     """Pop every completion at or before ``now`` and take it off its task's outstanding count."""
-    size = state[STATE_HEAP_SIZE]
+    heap_t, heap_j = state.heap_t, state.heap_j
+    size = state.counters[STATE_HEAP_SIZE]
     while size > 0 and heap_t[0] <= now:
-        count[heap_j[0]] -= 1
+        state.outstanding[heap_j[0]] -= 1
         _heap_pop(heap_t, heap_j, size)
         size -= 1
-    state[STATE_HEAP_SIZE] = size
+    state.counters[STATE_HEAP_SIZE] = size
 
 
 @kernel
@@ -142,25 +209,27 @@ def _slot_push(slots: np.ndarray, j: int, size: int, value: float) -> None:
 
 
 @kernel
-def _release_slots(now: float, slot_busy: np.ndarray, n_busy: np.ndarray, j: int) -> int:
+def _release_slots(now: float, state: RouterState, j: int) -> int:
     """Drop task ``j``'s slots that are free by ``now``; return how many stay busy."""
-    busy = int(n_busy[j])
+    slot_busy = state.slot_busy
+    busy = int(state.n_busy[j])
     while busy > 0 and slot_busy[j, 0] <= now:
         busy -= 1
         _slot_sift_down(slot_busy, j, busy, slot_busy[j, busy])
-    n_busy[j] = busy
+    state.n_busy[j] = busy
     return busy
 
 
 @kernel
-def _choose(
-    tie: float, routable: np.ndarray, n_routable: int, count: np.ndarray, algorithm: int, state: np.ndarray
-) -> int:
+def _choose(tie: float, state: RouterState) -> int:
     """The ALB's pick: round robin; uniformly at random (weighted random with equal weights); or least
     outstanding requests, ties broken by a random rotation. ``tie`` is a uniform draw in [0, 1)."""
+    routable, count = state.routable, state.outstanding
+    n_routable = routable.size
+    algorithm = state.settings.algorithm
     if algorithm == ROUTE_ROUND_ROBIN:
-        chosen = routable[state[STATE_ROUND_ROBIN] % n_routable]
-        state[STATE_ROUND_ROBIN] += 1
+        chosen = routable[state.counters[STATE_ROUND_ROBIN] % n_routable]
+        state.counters[STATE_ROUND_ROBIN] += 1
         return int(chosen)
     index = min(int(tie * n_routable), n_routable - 1)
     chosen = routable[index]
@@ -178,56 +247,46 @@ def _choose(
 
 
 @kernel
-def _serve(
-    now: float, work: float, j: int, slot_busy: np.ndarray, n_busy: np.ndarray, count: np.ndarray, shape: np.ndarray
-) -> tuple[float, float]:
+def _serve(now: float, work: float, j: int, state: RouterState) -> tuple[float, float]:
     """Give task ``j``'s next free slot to a request arriving at ``now``; return its (start, done) times.
 
     FCFS over ``c`` slots: with fewer than ``c`` busy the request starts at once (and every
     outstanding request is in service), else it takes the slot that frees first.
     """
-    concurrency = int(shape[SHAPE_CONCURRENCY])
-    per_request_cpu = shape[SHAPE_CPU_FRACTION] / shape[SHAPE_VCPU]
-    busy = _release_slots(now, slot_busy, n_busy, j)
+    settings = state.settings
+    concurrency = settings.concurrency
+    per_request_cpu = settings.cpu_fraction / settings.vcpu
+    busy = _release_slots(now, state, j)
     if busy < concurrency:
-        done = now + work * max(shape[SHAPE_UNLOADED], (count[j] + 1) * per_request_cpu)
-        _slot_push(slot_busy, j, busy, done)
-        n_busy[j] = busy + 1
+        done = now + work * max(settings.unloaded_factor, (state.outstanding[j] + 1) * per_request_cpu)
+        _slot_push(state.slot_busy, j, busy, done)
+        state.n_busy[j] = busy + 1
         return now, done
-    start = slot_busy[j, 0]
-    done = start + work * max(shape[SHAPE_UNLOADED], concurrency * per_request_cpu)
-    _slot_sift_down(slot_busy, j, busy, done)
+    start = state.slot_busy[j, 0]
+    done = start + work * max(settings.unloaded_factor, concurrency * per_request_cpu)
+    _slot_sift_down(state.slot_busy, j, busy, done)
     return start, done
 
 
 @kernel
-def _snapshots(
-    until: float,
-    alive: np.ndarray,
-    n_alive: int,
-    count: np.ndarray,
-    heap_t: np.ndarray,
-    heap_j: np.ndarray,
-    shape: np.ndarray,
-    state: np.ndarray,
-    sec: np.ndarray,
-) -> None:
+def _snapshots(state: RouterState, until: float) -> None:
     """Record requests in the system and waiting at each whole second up to ``until`` not yet recorded."""
-    concurrency = int(shape[SHAPE_CONCURRENCY])
-    offset_s = shape[SHAPE_OFFSET_S]
+    concurrency = state.settings.concurrency
+    offset_s = state.settings.offset_s
+    alive, count, counters, sec = state.alive, state.outstanding, state.counters, state.per_second
     n_sec = sec.shape[1]
-    while state[STATE_NEXT_SNAPSHOT] < n_sec and state[STATE_NEXT_SNAPSHOT] - offset_s <= until:
-        second = state[STATE_NEXT_SNAPSHOT]
-        _complete_until(second - offset_s, heap_t, heap_j, count, state)
+    while counters[STATE_NEXT_SNAPSHOT] < n_sec and counters[STATE_NEXT_SNAPSHOT] - offset_s <= until:
+        second = counters[STATE_NEXT_SNAPSHOT]
+        _complete_until(second - offset_s, state)
         in_system = 0
         waiting = 0
-        for m in range(n_alive):
+        for m in range(alive.size):
             outstanding = count[alive[m]]
             in_system += outstanding
             waiting += max(0, outstanding - concurrency)
         sec[SEC_IN_SYSTEM, second] = in_system
         sec[SEC_WAITING, second] = waiting
-        state[STATE_NEXT_SNAPSHOT] = second + 1
+        counters[STATE_NEXT_SNAPSHOT] = second + 1
 
 
 @kernel
@@ -250,103 +309,81 @@ def _spread_cpu(sec: np.ndarray, offset_s: float, start: float, done: float, wor
 
 @kernel
 def _record_routed(
-    now: float, start: float, done: float, code: int, i: int, shape: np.ndarray, state: np.ndarray,
-    acc: np.ndarray, sec: np.ndarray, latency_ms: np.ndarray, ok_latency_ms: np.ndarray,
-) -> None:  # fmt: skip
+    state: RouterState, outcomes: Outcomes, i: int, now: float, start: float, done: float, code: int
+) -> None:
     """Per-second bins and measured totals of a request a task worked on."""
-    offset_s = shape[SHAPE_OFFSET_S]
-    second = math.floor(now + offset_s)
+    sec, acc, counters = state.per_second, state.totals, state.counters
+    second = math.floor(now + state.settings.offset_s)
     if 0 <= second < sec.shape[1]:
         sec[SEC_ROUTED, second] += 1
         if code == STATUS_OK:
             sec[SEC_RESPONSES, second] += 1
-    if 0.0 <= now < shape[SHAPE_HORIZON_S]:
+    if 0.0 <= now < state.settings.horizon_s:
         acc[ACC_ROUTED] += 1
         acc[ACC_WAITED] += 1 if start > now else 0
         acc[ACC_WAIT_S] += start - now
         acc[ACC_AT_TASK_S] += done - now
         if code == STATUS_OK:
-            ok_latency_ms[state[STATE_OK_LATENCIES]] = latency_ms[i]
-            state[STATE_OK_LATENCIES] += 1
+            outcomes.ok_latency_ms[counters[STATE_OK_LATENCIES]] = outcomes.latency_ms[i]
+            counters[STATE_OK_LATENCIES] += 1
 
 
 @kernel
-def route_requests(
-    arrivals: np.ndarray,
-    work_s: np.ndarray,
-    ties: np.ndarray,
-    begin: int,
-    end: int,
-    routable: np.ndarray,
-    n_routable: int,
-    alive: np.ndarray,
-    n_alive: int,
-    slot_busy: np.ndarray,
-    n_busy: np.ndarray,
-    count: np.ndarray,
-    heap_t: np.ndarray,
-    heap_j: np.ndarray,
-    shape: np.ndarray,
-    state: np.ndarray,
-    acc: np.ndarray,
-    sec: np.ndarray,
-    status: np.ndarray,
-    latency_ms: np.ndarray,
-    wait_s: np.ndarray,
-    ok_latency_ms: np.ndarray,
-) -> int:
+def _work_on(state: RouterState, requests: Requests, outcomes: Outcomes, i: int, j: int) -> int:
+    """Task ``j`` takes request ``i`` (arriving now): queue it, time it, record it; return its status."""
+    settings, counters = state.settings, state.counters
+    now, work = requests.arrivals[i], requests.work_s[i]
+    start, done = _serve(now, work, j, state)
+    _heap_push(state.heap_t, state.heap_j, counters[STATE_HEAP_SIZE], done, j)
+    counters[STATE_HEAP_SIZE] += 1
+    state.outstanding[j] += 1
+    response_s = done - now + settings.alb_s
+    outcomes.wait_s[i] = start - now
+    outcomes.latency_ms[i] = response_s * 1000.0
+    code = STATUS_TIMEOUT if response_s > settings.idle_timeout_s else STATUS_OK
+    _spread_cpu(state.per_second, settings.offset_s, start, done, settings.cpu_fraction * work)
+    _record_routed(state, outcomes, i, now, start, done, code)
+    return code
+
+
+@kernel
+def _route_one(state: RouterState, requests: Requests, outcomes: Outcomes, i: int) -> None:
+    """Bring the queues up to request ``i``'s arrival, route it and record its status."""
+    settings, sec = state.settings, state.per_second
+    now = requests.arrivals[i]
+    _snapshots(state, now)
+    _complete_until(now, state)
+    second = math.floor(now + settings.offset_s)
+    if 0 <= second < sec.shape[1]:
+        sec[SEC_ARRIVALS, second] += 1
+    outcomes.wait_s[i] = 0.0
+    outcomes.latency_ms[i] = 0.0
+    code = STATUS_NO_TARGET
+    if state.routable.size > 0:
+        j = _choose(requests.ties[i], state)
+        if 0 <= settings.queue_limit <= state.outstanding[j] - settings.concurrency:
+            code = STATUS_SHED
+            if 0 <= second < sec.shape[1]:  # the ALB sent it to the task, which answered 503
+                sec[SEC_ROUTED, second] += 1
+        else:
+            code = _work_on(state, requests, outcomes, i, j)
+    outcomes.status[i] = code
+    if 0.0 <= now < settings.horizon_s:
+        state.totals[ACC_REQUESTS] += 1
+        state.totals[ACC_STATUS + code] += 1
+
+
+@kernel
+def route_requests(requests: Requests, outcomes: Outcomes, begin: int, end: int, state: RouterState) -> int:
     """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
-    concurrency = int(shape[SHAPE_CONCURRENCY])
-    queue_limit = int(shape[SHAPE_QUEUE_LIMIT])
-    algorithm = int(shape[SHAPE_ALGORITHM])
-    offset_s = shape[SHAPE_OFFSET_S]
     for i in range(begin, end):
-        if state[STATE_HEAP_SIZE] >= heap_t.shape[0]:
+        if state.counters[STATE_HEAP_SIZE] >= state.heap_t.shape[0]:
             return i
-        now = arrivals[i]
-        _snapshots(now, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
-        _complete_until(now, heap_t, heap_j, count, state)
-        second = math.floor(now + offset_s)
-        if 0 <= second < sec.shape[1]:
-            sec[SEC_ARRIVALS, second] += 1
-        wait_s[i] = 0.0
-        latency_ms[i] = 0.0
-        code = STATUS_NO_TARGET
-        if n_routable > 0:
-            j = _choose(ties[i], routable, n_routable, count, algorithm, state)
-            if 0 <= queue_limit <= count[j] - concurrency:
-                code = STATUS_SHED
-                if 0 <= second < sec.shape[1]:  # the ALB sent it to the task, which answered 503
-                    sec[SEC_ROUTED, second] += 1
-            else:
-                start, done = _serve(now, work_s[i], j, slot_busy, n_busy, count, shape)
-                _heap_push(heap_t, heap_j, state[STATE_HEAP_SIZE], done, j)
-                state[STATE_HEAP_SIZE] += 1
-                count[j] += 1
-                response_s = done - now + shape[SHAPE_ALB_S]
-                wait_s[i] = start - now
-                latency_ms[i] = response_s * 1000.0
-                code = STATUS_TIMEOUT if response_s > shape[SHAPE_IDLE_S] else STATUS_OK
-                _spread_cpu(sec, offset_s, start, done, shape[SHAPE_CPU_FRACTION] * work_s[i])
-                _record_routed(now, start, done, code, i, shape, state, acc, sec, latency_ms, ok_latency_ms)
-        status[i] = code
-        if 0.0 <= now < shape[SHAPE_HORIZON_S]:
-            acc[ACC_REQUESTS] += 1
-            acc[ACC_STATUS + code] += 1
+        _route_one(state, requests, outcomes, i)
     return end
 
 
 @kernel
-def take_snapshots(
-    until: float,
-    alive: np.ndarray,
-    n_alive: int,
-    count: np.ndarray,
-    heap_t: np.ndarray,
-    heap_j: np.ndarray,
-    shape: np.ndarray,
-    state: np.ndarray,
-    sec: np.ndarray,
-) -> None:
+def take_snapshots(state: RouterState, until: float) -> None:
     """Record requests in the system at every whole second up to ``until`` not yet recorded."""
-    _snapshots(until, alive, n_alive, count, heap_t, heap_j, shape, state, sec)
+    _snapshots(state, until)

@@ -17,7 +17,7 @@ import simpy
 from archsel.sim.arrivals import RequestChunk
 from archsel.sim.lambda_.config import LambdaConfig
 from archsel.sim.lambda_.inputs import ColdBlock
-from archsel.sim.lambda_.kernel import add_event, advance, run_arrivals
+from archsel.sim.lambda_.kernel import ChunkInputs, Latencies, add_event, advance, run_arrivals
 from archsel.sim.lambda_.layout import (
     INF,
     K_PC_CONFIGURED,
@@ -29,6 +29,7 @@ from archsel.sim.lambda_.layout import (
     N_PC_CONFIGURED,
     N_PC_READY,
     KernelState,
+    fold_routes,
     new_state,
 )
 from archsel.sim.measure import LatencyHistogram
@@ -71,31 +72,27 @@ class _Engine:
 
     def run(self, chunk: RequestChunk, start: int, stop: int) -> None:
         """Hand arrivals [start, stop) of ``chunk`` to the kernel."""
-        latency = np.empty(stop - start)
-        latency_route = np.empty(stop - start, dtype=np.int64)
+        latencies = Latencies(ms=np.empty(stop - start), route=np.empty(stop - start, dtype=np.int64))
         route = chunk.route if chunk.route is not None else self._route_zero(chunk.size)
         written = 0
         while start < stop:
-            handled, written = run_arrivals(
-                chunk.time_s[start:stop],
-                chunk.duration_s[start:stop],
-                chunk.keep_alive_s[start:stop],
-                chunk.api_s[start:stop],
-                route[start:stop],
-                self.block.init_s.reshape(-1, self.block.age.size),
-                self.block.age,
-                latency,
-                latency_route,
-                written,
-                *self.state.arrays(),
+            inputs = ChunkInputs(
+                time_s=chunk.time_s[start:stop],
+                duration_s=chunk.duration_s[start:stop],
+                keep_alive_s=chunk.keep_alive_s[start:stop],
+                api_s=chunk.api_s[start:stop],
+                route=route[start:stop],
+                cold_init_s=self.block.init_s.reshape(-1, self.block.age.size),
+                cold_age=self.block.age,
             )
+            handled, written = run_arrivals(inputs, latencies, written, self.state)
             start += handled
             if start < stop:  # the block of cold-start draws is used up
                 self.block = next(self.cold)
-                self.state.n[N_COLD_POS] = 0
-        self.histogram.add(latency[:written])
+                self.state.pool.counts[N_COLD_POS] = 0
+        self.histogram.add(latencies.ms[:written])
         if self.route_histograms:
-            self._add_by_route(latency[:written], latency_route[:written])
+            self._add_by_route(latencies.ms[:written], latencies.route[:written])
 
     def _route_zero(self, size: int) -> np.ndarray:
         """Route 0 for every arrival (no routes listed), from a reused buffer."""
@@ -111,44 +108,44 @@ class _Engine:
 
     def advance(self, time: float) -> None:
         """Apply completions and expiries due by ``time``."""
-        advance(time, *self.state.arrays())
+        advance(self.state, time)
 
     def note_max(self) -> None:
         """Environments alive now count toward the maximum (called when measurement starts)."""
-        n = self.state.n
+        n = self.state.pool.counts
         n[N_MAX_ENVIRONMENTS] = max(n[N_MAX_ENVIRONMENTS], n[N_ALIVE] + n[N_FUNCTIONS] * n[N_PC_READY])
 
     def configure(self, time: float, count: int) -> None:
         """Provisioned concurrency configured to ``count``; a decrease frees environments at once."""
         self.advance(time)
-        self.state.n[N_PC_CONFIGURED] = count
+        self.state.pool.counts[N_PC_CONFIGURED] = count
         self.configured.append((time, count))
         self._log(time, K_PC_CONFIGURED, count)
-        if count < self.state.n[N_PC_READY]:
+        if count < self.state.pool.counts[N_PC_READY]:
             self.make_ready(time, count)
 
     def allocated(self, time: float, count: int) -> None:
         """An allocation of ``count`` environments completes (never above what is configured now)."""
-        n = self.state.n
+        n = self.state.pool.counts
         target = max(int(n[N_PC_READY]), min(count, int(n[N_PC_CONFIGURED])))
         if target != n[N_PC_READY]:
             self.make_ready(time, target)
 
     def make_ready(self, time: float, count: int) -> None:
         self.advance(time)
-        self.state.n[N_PC_READY] = count
+        self.state.pool.counts[N_PC_READY] = count
         self.ready.append((time, count))
         self._log(time, K_PC_READY, count)
         if time >= 0:
             self.note_max()
 
     def _log(self, time: float, kind: int, count: int) -> None:
-        if self.state.log_t.size:
-            add_event(self.state.n, self.state.log_t, self.state.log_i, time, kind, -1, count)
+        if self.state.records.log_time.size:
+            add_event(self.state, time, kind, count)
 
     def result(self) -> EngineResult:
         self.advance(INF)
-        self.state.fold_routes()
+        fold_routes(self.state)
         return EngineResult(
             self.config,
             self.state,

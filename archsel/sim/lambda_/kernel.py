@@ -6,10 +6,10 @@ Keep-alive expiry is lazy: each idle environment carries its expiry time, and wh
 before an arrival is applied, in time order, when that arrival is handled. No SimPy event and
 no Python object exists per request.
 
-Routes and functions (request.routes, lambda.layout): each arrival carries its route, each route
+Routes and functions (request.routes, layout.py): each arrival carries its route, each route
 belongs to a function; a function has its own idle list, in-flight counts and (current scaling
 rule) token bucket, while the API bucket, the expiry heap and the account limit are shared.
-Per-arrival counters are kept per route (rt_i) and added up when the run ends.
+Per-arrival counters are kept per route (records.route_counts) and added up when the run ends.
 
 Conventions (shared with the reference model in tests/validation): at equal times a completion
 comes before an expiry, both before a control change, all before an arrival; an idle
@@ -21,11 +21,13 @@ lifetime is drawn uniformly in (0, max_lifetime], so retirements do not all fall
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
+
+import numpy as np
 
 from archsel.sim.lambda_ import layout as L
-from archsel.sim.lambda_.admit import on_demand, refill, reject
-from archsel.sim.lambda_.layout import jit
+from archsel.sim.lambda_.admit import Arrival, Placement, on_demand, refill, reject
+from archsel.sim.lambda_.layout import KernelState, jit
 from archsel.sim.lambda_.pool import (
     add_cover,
     add_interval,
@@ -39,311 +41,233 @@ from archsel.sim.lambda_.pool import (
 )
 
 
+class ChunkInputs(NamedTuple):
+    """The arrivals of one kernel call with their per-request draws, and the current cold-start draws."""
+
+    time_s: np.ndarray
+    duration_s: np.ndarray
+    keep_alive_s: np.ndarray
+    api_s: np.ndarray
+    route: np.ndarray
+    cold_init_s: np.ndarray
+    """INIT durations: one row, or one row per function."""
+    cold_age: np.ndarray
+    """Ages (0-1) of environments born during warm-up; one per cold start, like each row of ``cold_init_s``."""
+
+
+class Latencies(NamedTuple):
+    """Output buffers: the client latency (ms) and route of each successful measured request."""
+
+    ms: np.ndarray
+    route: np.ndarray
+
+
 @jit
-def _env_dies(
-    p: Any, f: Any, n: Any, env_f: Any, env_i: Any, free: Any, ts_f: Any, log: Any, slot: int, time: float, kind: int
-) -> None:
-    birth = env_f[slot, L.EF_BIRTH]
-    horizon = p[L.P_HORIZON]
-    f[L.F_ALIVE] += overlap(birth, time, horizon)
-    if p[L.P_SERIES] > 0:
-        add_interval(ts_f, L.TS_ENV_PART, L.TS_ENV_FULL, birth, time, horizon)
+def _env_dies(state: KernelState, slot: int, time: float, kind: int) -> None:
+    limits, pool = state.limits, state.pool
+    n = pool.counts
+    birth = pool.env_times[slot, L.EF_BIRTH]
+    horizon = limits.horizon_s
+    pool.float_state[L.F_ALIVE] += overlap(birth, time, horizon)
+    if limits.series_s > 0:
+        add_interval(state.records.series_time, L.TS_ENV_PART, L.TS_ENV_FULL, birth, time, horizon)
     n[L.N_ALIVE] -= 1
     if 0.0 <= time < horizon:
         n[L.N_EXPIRED if kind == L.K_EXPIRE else (L.N_RETIRED if kind == L.K_RETIRE else L.N_RESET)] += 1
-    if p[L.P_LOG] > 0:
-        log_event(n, log[0], log[1], time, kind, -1, env_i[slot, L.EI_SERIAL])
-    free[n[L.N_FREE_TOP]] = slot
+    if limits.logging:
+        log_event(n, state.records, time, kind, -1, pool.env_ints[slot, L.EI_SERIAL])
+    pool.free_slots[n[L.N_FREE_TOP]] = slot
     n[L.N_FREE_TOP] += 1
 
 
 @jit
-def _complete(
-    p: Any,
-    f: Any,
-    n: Any,
-    env_f: Any,
-    env_i: Any,
-    free: Any,
-    eh: Any,
-    ts_f: Any,
-    log: Any,
-    fn_i: Any,
-    time: float,
-    slot: int,
-    request: int,
-) -> None:
-    if p[L.P_LOG] > 0:
-        log_event(n, log[0], log[1], time, L.K_DONE, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1)
+def _complete(state: KernelState, time: float, slot: int, request: int) -> None:
+    pool = state.pool
+    n = pool.counts
+    if state.limits.logging:
+        env = pool.env_ints[slot, L.EI_SERIAL] if slot >= 0 else -1
+        log_event(n, state.records, time, L.K_DONE, request, env)
     if slot < 0:  # a provisioned environment of function -1 - slot
         n[L.N_PC_INFLIGHT] -= 1
-        fn_i[-1 - slot, L.FN_PC_INFLIGHT] -= 1
+        pool.functions[-1 - slot, L.FN_PC_INFLIGHT] -= 1
         return
     n[L.N_OD_INFLIGHT] -= 1
-    fn_i[env_i[slot, L.EI_FUNCTION], L.FN_OD_INFLIGHT] -= 1
-    if env_i[slot, L.EI_RESET] > 0:  # a function timeout resets the environment: it is not reused
-        _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RESET)
-    elif time >= env_f[slot, L.EF_RETIRE]:  # past its lifetime: retired after the request it was serving
-        _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, time, L.K_RETIRE)
+    pool.functions[pool.env_ints[slot, L.EI_FUNCTION], L.FN_OD_INFLIGHT] -= 1
+    if pool.env_ints[slot, L.EI_RESET] > 0:  # a function timeout resets the environment: it is not reused
+        _env_dies(state, slot, time, L.K_RESET)
+    elif time >= pool.env_times[slot, L.EF_RETIRE]:  # past its lifetime: retired after the request it was serving
+        _env_dies(state, slot, time, L.K_RETIRE)
     else:
-        make_idle(n, env_f, env_i, eh, fn_i, slot)
+        make_idle(pool, slot)
 
 
 @jit
-def _advance(
-    until: float,
-    p: Any,
-    f: Any,
-    n: Any,
-    env_f: Any,
-    env_i: Any,
-    free: Any,
-    bh_t: Any,
-    bh_i: Any,
-    eh: Any,
-    ts_f: Any,
-    ts_i: Any,
-    log_t: Any,
-    log_i: Any,
-    fn_i: Any,
-) -> None:
+def _advance(state: KernelState, until: float) -> None:
     """Apply every completion and expiry due at or before ``until``, in time order."""
-    log = (log_t, log_i)
+    pool = state.pool
+    n = pool.counts
     while True:
-        done = bh_t[0] if n[L.N_BH_SIZE] > 0 else L.INF
-        gone = env_f[eh[0], L.EF_EXPIRY] if n[L.N_EH_SIZE] > 0 else L.INF
+        done = pool.busy_until[0] if n[L.N_BH_SIZE] > 0 else L.INF
+        gone = pool.env_times[pool.expiry_heap[0], L.EF_EXPIRY] if n[L.N_EH_SIZE] > 0 else L.INF
         if done <= gone:
             if done > until or done == L.INF:
                 return
-            slot = bh_i[0, L.BH_SLOT]
-            request = bh_i[0, L.BH_REQUEST]
-            bh_pop(n, bh_t, bh_i)
-            _complete(p, f, n, env_f, env_i, free, eh, ts_f, log, fn_i, done, slot, request)
+            slot = pool.busy_payload[0, L.BH_SLOT]
+            request = pool.busy_payload[0, L.BH_REQUEST]
+            bh_pop(pool)
+            _complete(state, done, slot, request)
         else:
             if gone > until:
                 return
-            slot = eh[0]
-            kind = L.K_RETIRE if gone >= env_f[slot, L.EF_RETIRE] else L.K_EXPIRE
-            take_idle(n, env_f, env_i, eh, fn_i, slot)
-            _env_dies(p, f, n, env_f, env_i, free, ts_f, log, slot, gone, kind)
+            slot = pool.expiry_heap[0]
+            kind = L.K_RETIRE if gone >= pool.env_times[slot, L.EF_RETIRE] else L.K_EXPIRE
+            take_idle(pool, slot)
+            _env_dies(state, slot, gone, kind)
 
 
 @jit
-def _outcome(
-    p: Any, n: Any, log: Any, rt: Any, route: int, time: float, request: int, env: int, busy: float, raw: float
-) -> int:
+def _outcome(state: KernelState, arrival: Arrival, env: int, busy: float, raw: float) -> int:
     """Log and count how the client sees the request: 0 ok, 1 gateway timeout (504), 2 function timeout."""
-    status = 1 if busy > p[L.P_INTEGRATION] else (2 if raw > p[L.P_TIMEOUT] else 0)
-    if status == 1 and p[L.P_LOG] > 0:
-        log_event(n, log[0], log[1], time + p[L.P_INTEGRATION], L.K_GATEWAY_TIMEOUT, request, env)
-    elif status == 2 and p[L.P_LOG] > 0:
-        log_event(n, log[0], log[1], time + busy, L.K_FUNCTION_TIMEOUT, request, env)
+    limits, time = state.limits, arrival.time
+    status = 1 if busy > limits.integration_timeout_s else (2 if raw > limits.timeout_s else 0)
+    if status == 1 and limits.logging:
+        gateway_at = time + limits.integration_timeout_s
+        log_event(state.pool.counts, state.records, gateway_at, L.K_GATEWAY_TIMEOUT, arrival.request, env)
+    elif status == 2 and limits.logging:
+        log_event(state.pool.counts, state.records, time + busy, L.K_FUNCTION_TIMEOUT, arrival.request, env)
     if time >= 0.0:
-        rt[route, L.RT_OK if status == 0 else (L.RT_GATEWAY_TIMEOUTS if status == 1 else L.RT_FUNCTION_TIMEOUTS)] += 1
+        column = L.RT_OK if status == 0 else (L.RT_GATEWAY_TIMEOUTS if status == 1 else L.RT_FUNCTION_TIMEOUTS)
+        state.records.route_counts[arrival.route, column] += 1
     return status
 
 
 @jit
+def _measure_start(state: KernelState, arrival: Arrival, placement: Placement, run: float, busy: float) -> None:
+    """Peak concurrency, occupancy and billed time of an invocation that starts in [0, horizon)."""
+    n, series_count = state.pool.counts, state.records.series_count
+    time, route_counts = arrival.time, state.records.route_counts
+    concurrency = n[L.N_OD_INFLIGHT] + n[L.N_PC_INFLIGHT]
+    n[L.N_PEAK_CONCURRENCY] = max(n[L.N_PEAK_CONCURRENCY], concurrency)
+    if state.limits.series_s > 0:
+        series_count[L.TS_CONC_MAX, int(time)] = max(series_count[L.TS_CONC_MAX, int(time)], concurrency)
+    state.pool.float_state[L.F_OCCUPANCY] += busy
+    if placement.slot >= 0:
+        route_counts[arrival.route, L.RT_ONDEMAND_MS] += billed_ms(run)
+        route_counts[arrival.route, L.RT_INIT_MS] += billed_ms(placement.init_s)
+    else:
+        route_counts[arrival.route, L.RT_PROVISIONED_MS] += billed_ms(run)
+
+
+@jit
 def _start(
-    p: Any,
-    f: Any,
-    n: Any,
-    env_f: Any,
-    env_i: Any,
-    bh_t: Any,
-    bh_i: Any,
-    ts_f: Any,
-    ts_i: Any,
-    log: Any,
-    rt: Any,
-    route: int,
-    time: float,
-    request: int,
-    slot: int,
-    init_s: float,
-    extra_s: float,
-    run_s: float,
-    keep_alive: float,
+    state: KernelState, arrival: Arrival, placement: Placement, run_s: float, keep_alive: float
 ) -> tuple[int, float]:
     """Start an invocation; return its status and the client latency (s) when it succeeds."""
-    raw = extra_s + run_s
-    run = min(raw, p[L.P_TIMEOUT])
-    busy = init_s + run
+    limits, pool = state.limits, state.pool
+    slot, time = placement.slot, arrival.time
+    raw = placement.extra_s + run_s
+    run = min(raw, limits.timeout_s)
+    busy = placement.init_s + run
     end = time + busy
-    horizon = p[L.P_HORIZON]
-    bh_push(n, bh_t, bh_i, end, slot, request)
+    horizon = limits.horizon_s
+    bh_push(pool, end, slot, arrival.request)
     share = overlap(time, end, horizon)
-    f[L.F_BUSY] += share
+    pool.float_state[L.F_BUSY] += share
     if slot >= 0:
-        env_f[slot, L.EF_EXPIRY] = min(end + keep_alive, env_f[slot, L.EF_RETIRE])
-        if raw > p[L.P_TIMEOUT]:
-            env_i[slot, L.EI_RESET] = 1
+        pool.env_times[slot, L.EF_EXPIRY] = min(end + keep_alive, pool.env_times[slot, L.EF_RETIRE])
+        if raw > limits.timeout_s:
+            pool.env_ints[slot, L.EI_RESET] = 1
     else:
-        f[L.F_PC_BUSY] += share
-    if p[L.P_SERIES] > 0:
-        add_interval(ts_f, L.TS_BUSY_PART, L.TS_BUSY_FULL, time, end, horizon)
-        add_cover(ts_i, time, end, int(p[L.P_SERIES]))
-    status = _outcome(p, n, log, rt, route, time, request, env_i[slot, L.EI_SERIAL] if slot >= 0 else -1, busy, raw)
+        pool.float_state[L.F_PC_BUSY] += share
+    if limits.series_s > 0:
+        add_interval(state.records.series_time, L.TS_BUSY_PART, L.TS_BUSY_FULL, time, end, horizon)
+        add_cover(state.records.series_count, time, end, limits.series_s)
+    status = _outcome(state, arrival, pool.env_ints[slot, L.EI_SERIAL] if slot >= 0 else -1, busy, raw)
     if time >= 0.0:
-        concurrency = n[L.N_OD_INFLIGHT] + n[L.N_PC_INFLIGHT]
-        n[L.N_PEAK_CONCURRENCY] = max(n[L.N_PEAK_CONCURRENCY], concurrency)
-        if p[L.P_SERIES] > 0:
-            ts_i[L.TS_CONC_MAX, int(time)] = max(ts_i[L.TS_CONC_MAX, int(time)], concurrency)
-        f[L.F_OCCUPANCY] += busy
-        if slot >= 0:
-            rt[route, L.RT_ONDEMAND_MS] += billed_ms(run)
-            rt[route, L.RT_INIT_MS] += billed_ms(init_s)
-        else:
-            rt[route, L.RT_PROVISIONED_MS] += billed_ms(run)
+        _measure_start(state, arrival, placement, run, busy)
     return status, busy
 
 
 @jit
-def advance(
-    until: float,
-    p: Any,
-    f: Any,
-    n: Any,
-    env_f: Any,
-    env_i: Any,
-    free: Any,
-    bh_t: Any,
-    bh_i: Any,
-    eh: Any,
-    ts_f: Any,
-    ts_i: Any,
-    log_t: Any,
-    log_i: Any,
-    fn_i: Any,
-    bk_f: Any,
-    rt_i: Any,
-    route_fn: Any,
-) -> None:
+def _arrive(state: KernelState, time: float, route: int) -> Arrival:
+    """Bring the state up to ``time``, number the arrival and count it."""
+    _advance(state, time)
+    n = state.pool.counts
+    request = n[L.N_REQ_SERIAL]
+    n[L.N_REQ_SERIAL] = request + 1
+    if time >= 0.0:
+        state.records.route_counts[route, L.RT_REQUESTS] += 1
+        if state.limits.series_s > 0:
+            state.records.series_count[L.TS_ARRIVALS, int(time)] += 1
+    return Arrival(route, state.limits.route_function[route], time, request)
+
+
+@jit
+def _provisioned(state: KernelState, arrival: Arrival) -> Placement:
+    """Serve the arrival on one of its function's ready provisioned environments."""
+    state.pool.counts[L.N_PC_INFLIGHT] += 1
+    state.pool.functions[arrival.function, L.FN_PC_INFLIGHT] += 1
+    if arrival.time >= 0.0:
+        state.records.route_counts[arrival.route, L.RT_PROVISIONED] += 1
+    if state.limits.logging:
+        log_event(state.pool.counts, state.records, arrival.time, L.K_PROVISIONED, arrival.request, -1)
+    return Placement(-1 - arrival.function, 0.0, 0.0)
+
+
+@jit
+def _on_demand(state: KernelState, chunk: ChunkInputs, arrival: Arrival) -> Placement:
+    """Serve the arrival on an on-demand environment (slot -1: throttled), with the next cold-start draws."""
+    n = state.pool.counts
+    position = n[L.N_COLD_POS]
+    row = arrival.function if chunk.cold_init_s.shape[0] > 1 else 0  # one row of INIT draws per function
+    placement = on_demand(state, arrival, chunk.cold_init_s[row, position], chunk.cold_age[position])
+    if placement.slot >= 0:
+        n[L.N_OD_INFLIGHT] += 1
+        state.pool.functions[arrival.function, L.FN_OD_INFLIGHT] += 1
+        if arrival.time >= 0.0 and n[L.N_PC_READY] > 0:
+            state.records.route_counts[arrival.route, L.RT_SPILLOVER] += 1
+    return placement
+
+
+@jit
+def advance(state: KernelState, until: float) -> None:
     """Apply every completion and expiry due at or before ``until``, in time order."""
-    _advance(until, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i, fn_i)
+    _advance(state, until)
 
 
 @jit
-def add_event(n: Any, log_t: Any, log_i: Any, time: float, kind: int, request: int, env: int) -> None:
-    """Append a control-plane event to the log."""
-    log_event(n, log_t, log_i, time, kind, request, env)
+def add_event(state: KernelState, time: float, kind: int, count: int) -> None:
+    """Append a control-plane event (a provisioned count) to the log."""
+    log_event(state.pool.counts, state.records, time, kind, -1, count)
 
 
 @jit
-def run_arrivals(
-    times: Any,
-    duration: Any,
-    keep_alive: Any,
-    api: Any,
-    route: Any,
-    cold_init: Any,
-    cold_age: Any,
-    latency: Any,
-    latency_route: Any,
-    written: int,
-    p: Any,
-    f: Any,
-    n: Any,
-    env_f: Any,
-    env_i: Any,
-    free: Any,
-    bh_t: Any,
-    bh_i: Any,
-    eh: Any,
-    ts_f: Any,
-    ts_i: Any,
-    log_t: Any,
-    log_i: Any,
-    fn_i: Any,
-    bk_f: Any,
-    rt_i: Any,
-    route_fn: Any,
-) -> tuple[int, int]:
-    """Handle arrivals in order; successful latencies (ms) go to ``latency`` from ``written`` on,
-    their routes to ``latency_route``.
+def run_arrivals(chunk: ChunkInputs, latencies: Latencies, written: int, state: KernelState) -> tuple[int, int]:
+    """Handle arrivals in order; successful latencies (ms) and their routes go to ``latencies``
+    from ``written`` on.
 
-    ``cold_init`` holds one row of INIT draws, or one per function. Returns (arrivals handled,
-    latencies written). Stops early, before touching the next arrival, when the block of
-    cold-start draws is used up (the caller passes a fresh one).
+    Returns (arrivals handled, latencies written). Stops early, before touching the next arrival,
+    when the block of cold-start draws is used up (the caller passes a fresh one).
     """
-    log = (log_t, log_i)
-    per_function_init = cold_init.shape[0] > 1
-    for i in range(times.size):
-        if n[L.N_COLD_POS] >= cold_age.size:
+    limits, pool = state.limits, state.pool
+    for i in range(chunk.time_s.size):
+        if pool.counts[L.N_COLD_POS] >= chunk.cold_age.size:
             return i, written
-        time = times[i]
-        _advance(time, p, f, n, env_f, env_i, free, bh_t, bh_i, eh, ts_f, ts_i, log_t, log_i, fn_i)
-        request = n[L.N_REQ_SERIAL]
-        n[L.N_REQ_SERIAL] = request + 1
-        r = route[i]
-        function = route_fn[r]
-        if time >= 0.0:
-            rt_i[r, L.RT_REQUESTS] += 1
-            if p[L.P_SERIES] > 0:
-                ts_i[L.TS_ARRIVALS, int(time)] += 1
-        if not refill(f, L.F_API_TOKENS, L.F_API_LAST, p[L.P_API_RATE], p[L.P_API_CAP], time):
-            reject(p, n, ts_i, log, rt_i, r, time, request, L.K_API_THROTTLE, L.RT_API_THROTTLED)
+        arrival = _arrive(state, chunk.time_s[i], chunk.route[i])
+        if not refill(
+            pool.float_state, L.F_API_TOKENS, L.F_API_LAST, limits.api_rate_per_s, limits.api_burst, arrival.time
+        ):
+            reject(state, arrival, L.K_API_THROTTLE, L.RT_API_THROTTLED)
             continue
-        if fn_i[function, L.FN_PC_INFLIGHT] < n[L.N_PC_READY]:
-            n[L.N_PC_INFLIGHT] += 1
-            fn_i[function, L.FN_PC_INFLIGHT] += 1
-            if time >= 0.0:
-                rt_i[r, L.RT_PROVISIONED] += 1
-            if p[L.P_LOG] > 0:
-                log_event(n, log_t, log_i, time, L.K_PROVISIONED, request, -1)
-            slot, init_s, extra_s = -1 - function, 0.0, 0.0
+        if pool.functions[arrival.function, L.FN_PC_INFLIGHT] < pool.counts[L.N_PC_READY]:
+            placement = _provisioned(state, arrival)
         else:
-            position = n[L.N_COLD_POS]
-            init = cold_init[function, position] if per_function_init else cold_init[0, position]
-            slot, init_s, extra_s = on_demand(
-                p,
-                f,
-                n,
-                env_f,
-                env_i,
-                free,
-                eh,
-                ts_i,
-                log,
-                fn_i,
-                bk_f,
-                rt_i,
-                r,
-                function,
-                time,
-                request,
-                init,
-                cold_age[position],
-            )
-            if slot < 0:
+            placement = _on_demand(state, chunk, arrival)
+            if placement.slot < 0:
                 continue
-            n[L.N_OD_INFLIGHT] += 1
-            fn_i[function, L.FN_OD_INFLIGHT] += 1
-            if time >= 0.0 and n[L.N_PC_READY] > 0:
-                rt_i[r, L.RT_SPILLOVER] += 1
-        status, busy = _start(
-            p,
-            f,
-            n,
-            env_f,
-            env_i,
-            bh_t,
-            bh_i,
-            ts_f,
-            ts_i,
-            log,
-            rt_i,
-            r,
-            time,
-            request,
-            slot,
-            init_s,
-            extra_s,
-            duration[i],
-            keep_alive[i],
-        )
-        if status == 0 and time >= 0.0:
-            latency[written] = (api[i] + busy) * 1_000.0
-            latency_route[written] = r
+        status, busy = _start(state, arrival, placement, chunk.duration_s[i], chunk.keep_alive_s[i])
+        if status == 0 and arrival.time >= 0.0:
+            latencies.ms[written] = (chunk.api_s[i] + busy) * 1_000.0
+            latencies.route[written] = arrival.route
             written += 1
-    return times.size, written
+    return chunk.time_s.size, written

@@ -13,11 +13,11 @@ measured about 30 % faster for the kernel as a whole).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from archsel.sim.lambda_.layout import (
+    BH_REQUEST,
+    BH_SLOT,
     EF_EXPIRY,
     EI_FUNCTION,
     EI_HEAP_POS,
@@ -28,20 +28,22 @@ from archsel.sim.lambda_.layout import (
     N_EH_SIZE,
     N_LOG_SIZE,
     TS_COVER,
+    Pool,
+    Records,
     jit,
 )
 
 
 @jit
-def log_event(n: Any, log_t: Any, log_i: Any, time: float, kind: int, request: int, env: int) -> None:
-    """Append one event if the log has room (its size still counts, to detect overflow)."""
-    k = n[N_LOG_SIZE]
-    if k < log_t.size:
-        log_t[k] = time
-        log_i[k, 0] = kind
-        log_i[k, 1] = request
-        log_i[k, 2] = env
-    n[N_LOG_SIZE] = k + 1
+def log_event(counts: np.ndarray, records: Records, time: float, kind: int, request: int, env: int) -> None:
+    """Append one event if the log has room (its size, counts[N_LOG_SIZE], still counts, to detect overflow)."""
+    k = counts[N_LOG_SIZE]
+    if k < records.log_time.size:
+        records.log_time[k] = time
+        records.log_ints[k, 0] = kind
+        records.log_ints[k, 1] = request
+        records.log_ints[k, 2] = env
+    counts[N_LOG_SIZE] = k + 1
 
 
 @jit
@@ -56,7 +58,7 @@ def billed_ms(seconds: float) -> int:
 
 
 @jit
-def add_interval(ts_f: Any, part: int, full: int, start: float, end: float, horizon: float) -> None:
+def add_interval(series_time: np.ndarray, part: int, full: int, start: float, end: float, horizon: float) -> None:
     """Add the indicator of [start, end) within [0, horizon) to per-second time integrals."""
     start = max(start, 0.0)
     end = min(end, horizon)
@@ -65,53 +67,56 @@ def add_interval(ts_f: Any, part: int, full: int, start: float, end: float, hori
     first = int(start)
     last = int(end)
     if first == last:
-        ts_f[part, first] += end - start
+        series_time[part, first] += end - start
         return
-    ts_f[part, first] += first + 1 - start
-    ts_f[full, first + 1] += 1.0
-    ts_f[full, last] -= 1.0
+    series_time[part, first] += first + 1 - start
+    series_time[full, first + 1] += 1.0
+    series_time[full, last] -= 1.0
     if end > last:
-        ts_f[part, last] += end - last
+        series_time[part, last] += end - last
 
 
 @jit
-def add_cover(ts_i: Any, start: float, end: float, seconds: int) -> None:
+def add_cover(series_count: np.ndarray, start: float, end: float, seconds: int) -> None:
     """Count [start, end) at each whole second k it covers (start <= k < end)."""
     first = min(max(int(np.ceil(start)), 0), seconds)
     last = min(max(int(np.ceil(end)), 0), seconds)
     if first < last:
-        ts_i[TS_COVER, first] += 1
-        ts_i[TS_COVER, last] -= 1
+        series_count[TS_COVER, first] += 1
+        series_count[TS_COVER, last] -= 1
 
 
 # ----------------------------------------------------------------------------- heaps and the idle list
 
 
 @jit
-def bh_push(n: Any, bh_t: Any, bh_i: Any, time: float, slot: int, request: int) -> None:
-    pos = n[N_BH_SIZE]
-    n[N_BH_SIZE] = pos + 1
+def bh_push(pool: Pool, time: float, slot: int, request: int) -> None:
+    """Add a request in flight until ``time`` to the busy heap."""
+    bh_t, bh_i = pool.busy_until, pool.busy_payload
+    pos = pool.counts[N_BH_SIZE]
+    pool.counts[N_BH_SIZE] = pos + 1
     while pos > 0:
         parent = (pos - 1) >> 2
         if bh_t[parent] <= time:
             break
         bh_t[pos] = bh_t[parent]
-        bh_i[pos, 0] = bh_i[parent, 0]
-        bh_i[pos, 1] = bh_i[parent, 1]
+        bh_i[pos, BH_SLOT] = bh_i[parent, BH_SLOT]
+        bh_i[pos, BH_REQUEST] = bh_i[parent, BH_REQUEST]
         pos = parent
     bh_t[pos] = time
-    bh_i[pos, 0] = slot
-    bh_i[pos, 1] = request
+    bh_i[pos, BH_SLOT] = slot
+    bh_i[pos, BH_REQUEST] = request
 
 
 @jit
-def bh_pop(n: Any, bh_t: Any, bh_i: Any) -> None:
-    """Remove the earliest completion (the caller has read bh_t[0], bh_i[0])."""
-    size = n[N_BH_SIZE] - 1
-    n[N_BH_SIZE] = size
+def bh_pop(pool: Pool) -> None:
+    """Remove the earliest completion (the caller has read busy_until[0], busy_payload[0])."""
+    bh_t, bh_i = pool.busy_until, pool.busy_payload
+    size = pool.counts[N_BH_SIZE] - 1
+    pool.counts[N_BH_SIZE] = size
     time = bh_t[size]
-    slot = bh_i[size, 0]
-    request = bh_i[size, 1]
+    slot = bh_i[size, BH_SLOT]
+    request = bh_i[size, BH_REQUEST]
     pos = 0
     while True:
         first = 4 * pos + 1
@@ -127,22 +132,22 @@ def bh_pop(n: Any, bh_t: Any, bh_i: Any) -> None:
         if time <= best_t:
             break
         bh_t[pos] = best_t
-        bh_i[pos, 0] = bh_i[best, 0]
-        bh_i[pos, 1] = bh_i[best, 1]
+        bh_i[pos, BH_SLOT] = bh_i[best, BH_SLOT]
+        bh_i[pos, BH_REQUEST] = bh_i[best, BH_REQUEST]
         pos = best
     bh_t[pos] = time
-    bh_i[pos, 0] = slot
-    bh_i[pos, 1] = request
+    bh_i[pos, BH_SLOT] = slot
+    bh_i[pos, BH_REQUEST] = request
 
 
 @jit
-def _eh_place(eh: Any, env_i: Any, pos: int, slot: int) -> None:
+def _eh_place(eh: np.ndarray, env_i: np.ndarray, pos: int, slot: int) -> None:
     eh[pos] = slot
     env_i[slot, EI_HEAP_POS] = pos
 
 
 @jit
-def _eh_sift(eh: Any, size: int, env_f: Any, env_i: Any, pos: int) -> None:
+def _eh_sift(eh: np.ndarray, size: int, env_f: np.ndarray, env_i: np.ndarray, pos: int) -> None:
     """Restore the (4-ary) expiry heap around ``pos``: up, then down."""
     slot = eh[pos]
     key = env_f[slot, EF_EXPIRY]
@@ -171,8 +176,9 @@ def _eh_sift(eh: Any, size: int, env_f: Any, env_i: Any, pos: int) -> None:
 
 
 @jit
-def make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, fn_i: Any, slot: int) -> None:
+def make_idle(pool: Pool, slot: int) -> None:
     """Put ``slot`` at the head of its function's idle list (most recently used) and in the expiry heap."""
+    env_i, fn_i, eh = pool.env_ints, pool.functions, pool.expiry_heap
     function = env_i[slot, EI_FUNCTION]
     head = fn_i[function, FN_IDLE_HEAD]
     env_i[slot, EI_PREV] = -1
@@ -180,27 +186,28 @@ def make_idle(n: Any, env_f: Any, env_i: Any, eh: Any, fn_i: Any, slot: int) -> 
     if head >= 0:
         env_i[head, EI_PREV] = slot
     fn_i[function, FN_IDLE_HEAD] = slot
-    size = n[N_EH_SIZE]
-    n[N_EH_SIZE] = size + 1
+    size = pool.counts[N_EH_SIZE]
+    pool.counts[N_EH_SIZE] = size + 1
     _eh_place(eh, env_i, size, slot)
-    _eh_sift(eh, size + 1, env_f, env_i, size)
+    _eh_sift(eh, size + 1, pool.env_times, env_i, size)
 
 
 @jit
-def take_idle(n: Any, env_f: Any, env_i: Any, eh: Any, fn_i: Any, slot: int) -> None:
+def take_idle(pool: Pool, slot: int) -> None:
     """Remove ``slot`` from its function's idle list and from the expiry heap."""
+    env_i, eh = pool.env_ints, pool.expiry_heap
     prev = env_i[slot, EI_PREV]
     nxt = env_i[slot, EI_NEXT]
     if prev >= 0:
         env_i[prev, EI_NEXT] = nxt
     else:
-        fn_i[env_i[slot, EI_FUNCTION], FN_IDLE_HEAD] = nxt
+        pool.functions[env_i[slot, EI_FUNCTION], FN_IDLE_HEAD] = nxt
     if nxt >= 0:
         env_i[nxt, EI_PREV] = prev
     pos = env_i[slot, EI_HEAP_POS]
-    size = n[N_EH_SIZE] - 1
-    n[N_EH_SIZE] = size
+    size = pool.counts[N_EH_SIZE] - 1
+    pool.counts[N_EH_SIZE] = size
     env_i[slot, EI_HEAP_POS] = -1
     if pos < size:
         _eh_place(eh, env_i, pos, eh[size])
-        _eh_sift(eh, size, env_f, env_i, pos)
+        _eh_sift(eh, size, pool.env_times, env_i, pos)

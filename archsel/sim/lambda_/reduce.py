@@ -62,14 +62,15 @@ class LambdaEvent:
 def events(result: EngineResult) -> tuple[LambdaEvent, ...]:
     """The event log in time order (ties keep the order the model produced them), up to the horizon."""
     state = result.state
-    size = int(state.n[L.N_LOG_SIZE])
-    if size > state.log_t.size:
-        raise OverflowError(f"event log overflow: {size} events for capacity {state.log_t.size}")
-    times = state.log_t[:size]
+    log = state.records
+    size = int(state.pool.counts[L.N_LOG_SIZE])
+    if size > log.log_time.size:
+        raise OverflowError(f"event log overflow: {size} events for capacity {log.log_time.size}")
+    times = log.log_time[:size]
     order = np.argsort(times, kind="stable")
     return tuple(
         LambdaEvent(
-            float(times[k]), EVENT_NAMES[int(state.log_i[k, 0])], int(state.log_i[k, 1]), int(state.log_i[k, 2])
+            float(times[k]), EVENT_NAMES[int(log.log_ints[k, 0])], int(log.log_ints[k, 1]), int(log.log_ints[k, 2])
         )
         for k in order
         if times[k] < result.config.horizon_s
@@ -121,8 +122,8 @@ def _breaks(steps: tuple[Step, ...], seconds: int) -> np.ndarray:
 def timeseries(result: EngineResult) -> TimeSeries:
     """Per-second arrivals, concurrency (mean, max), environments (mean), cold starts, throttles."""
     state = result.state
-    seconds = int(state.p[L.P_SERIES])
-    ts_f, ts_i = state.ts_f[:, : seconds + 1], state.ts_i[:, : seconds + 1]
+    seconds = state.limits.series_s
+    ts_f, ts_i = state.records.series_time[:, : seconds + 1], state.records.series_count[:, : seconds + 1]
     busy = ts_f[L.TS_BUSY_PART] + np.cumsum(ts_f[L.TS_BUSY_FULL])
     alive = ts_f[L.TS_ENV_PART] + np.cumsum(ts_f[L.TS_ENV_FULL])
     conc_max = np.maximum(ts_i[L.TS_CONC_MAX], np.cumsum(ts_i[L.TS_COVER]))
@@ -141,7 +142,7 @@ def timeseries(result: EngineResult) -> TimeSeries:
 
 def _functions(result: EngineResult) -> int:
     """Functions in the run: each holds the provisioned steps (the schedule applies to each)."""
-    return int(result.state.n[L.N_FUNCTIONS])
+    return int(result.state.pool.counts[L.N_FUNCTIONS])
 
 
 def _usage(profile: WorkloadProfile, result: EngineResult, scale: float) -> LambdaUsage:
@@ -151,7 +152,9 @@ def _usage(profile: WorkloadProfile, result: EngineResult, scale: float) -> Lamb
     configured_s = provisioned_billed_s(result.configured_steps, result.config.horizon_s)
     provisioned = [0.0] * len(plan.routes)
     for function in plan.functions:
-        served = [int(_invocations(result.state.rt_i[index], ROUTE_INVOCATIONS)) for index in function.routes]
+        served = [
+            int(_invocations(result.state.records.route_counts[index], ROUTE_INVOCATIONS)) for index in function.routes
+        ]
         for index, seconds in zip(function.routes, allocate(round(configured_s), served), strict=True):
             provisioned[index] = float(seconds)
     routes = tuple(
@@ -170,7 +173,7 @@ def _route_usage(
     """One route's usage; its GB-s at the memory of the function serving it."""
     settings = profile.lambda_
     route, function = plan.routes[index], plan.function_of(index)
-    counts = result.state.rt_i[index]
+    counts = result.state.records.route_counts[index]
     gb = function.memory_mb / MB_PER_GB
     ondemand_s, init_s, provisioned_s = (
         float(counts[k]) / 1_000.0 for k in (L.RT_ONDEMAND_MS, L.RT_INIT_MS, L.RT_PROVISIONED_MS)
@@ -220,7 +223,7 @@ def _invocations(counts: np.ndarray, columns: tuple[int, int, int] = TOTAL_INVOC
 
 
 def _figures(result: EngineResult) -> LambdaFigures:
-    n, f = result.state.n, result.state.f
+    n, f = result.state.pool.counts, result.state.pool.float_state
     horizon = result.config.horizon_s
     invocations = _invocations(n)
     ready = _functions(result) * step_integral(result.ready_steps, 0.0, horizon)
@@ -258,7 +261,7 @@ def _figures(result: EngineResult) -> LambdaFigures:
 
 def sim_run(profile: WorkloadProfile, result: EngineResult, *, seed: int, series: bool) -> SimRun:
     """The SimRun of one finished engine run."""
-    n, f = result.state.n, result.state.f
+    n, f = result.state.pool.counts, result.state.pool.float_state
     horizon = result.config.horizon_s
     throttled = int(n[L.N_API_THROTTLED] + n[L.N_CONC_THROTTLED] + n[L.N_SCALE_THROTTLED])
     timeouts = int(n[L.N_GATEWAY_TIMEOUTS] + n[L.N_FUNCTION_TIMEOUTS])
@@ -292,7 +295,7 @@ def route_stats(profile: WorkloadProfile, result: EngineResult) -> tuple[RouteSt
     plan = route_layout(profile)
     stats = []
     for index, (route, histogram) in enumerate(zip(plan.routes, result.route_histograms, strict=True)):
-        counts = result.state.rt_i[index]
+        counts = result.state.records.route_counts[index]
         throttled = int(counts[L.RT_API_THROTTLED] + counts[L.RT_CONC_THROTTLED] + counts[L.RT_SCALE_THROTTLED])
         timeouts = int(counts[L.RT_GATEWAY_TIMEOUTS] + counts[L.RT_FUNCTION_TIMEOUTS])
         function = plan.function_of(index)

@@ -51,6 +51,12 @@ class DeployInterrupted(DeployError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class DeploySetupError(DeployError):
+    """This machine cannot reach AWS yet (no region, no credentials, endpoint unreachable): nothing was deployed."""
+
+    exit_code = ExitCode.ERROR
+
+
 class ConfirmationRequired(UsageError):
     """A change needs a yes, and there is no terminal to ask on and no --yes."""
 
@@ -316,6 +322,8 @@ class DeployOptions:
     stack_name: str | None = None
     yes: bool = False
     dry_run: bool = False
+    remote: bool = False
+    """With dry_run: make (and delete) a real change set instead of rendering offline."""
     transform: TransformMode = TransformMode.auto
     image: str | None = None
     parameters: tuple[tuple[str, str], ...] = ()

@@ -14,9 +14,9 @@ from archsel.deploy import cdk
 from archsel.deploy.cfn_yaml import parse_template_text
 from archsel.deploy.models import Answers, ImageNeed, Project, ProjectKind, Template
 from archsel.deploy.package import collect_artifacts, dependency_notices
+from archsel.deploy.settings import ANSWERS_FILE, project_settings
 from archsel.errors import DeployError
 
-ANSWERS_FILE = "archsel.answers.yaml"
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 
@@ -125,9 +125,12 @@ def _cdk_project(root: Path, answers: Answers | None, synth: cdk.Synth, env: dic
 
 
 def default_stack_name(answers: Answers | None, cdk_stack: str | None, root: Path) -> str:
-    """The stack name when --stack-name is not given: answers, then the CDK stack, then the folder name."""
+    """The stack name when --stack-name is not given: answers, samconfig.toml / cdk.json, the CDK stack, the folder."""
     if answers is not None and answers.stack_name:
         return answers.stack_name
+    named = project_settings(root).stack_name
+    if named:
+        return named
     if cdk_stack:
         return cdk_stack
     if answers is not None and answers.profile_name:

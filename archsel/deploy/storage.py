@@ -17,9 +17,10 @@ LIST_PAGES_MAX = 1000
 class Storage:
     """S3 and DynamoDB calls used by deploy and destroy."""
 
-    def __init__(self, s3: Any, dynamodb: Any) -> None:
+    def __init__(self, s3: Any, dynamodb: Any, cloudfront: Any = None) -> None:
         self._s3 = s3
         self._dynamodb = dynamodb
+        self._cloudfront = cloudfront
 
     def bucket_state(self, bucket: str, account: str) -> str:
         """'ours' when the bucket exists in ``account``, 'missing' when no one has it; DeployError otherwise."""

@@ -57,6 +57,10 @@ class DeploySetupError(DeployError):
     exit_code = ExitCode.ERROR
 
 
+class BuildError(ArchselError):
+    """Code could not be built on this machine (a requirement without a wheel for Lambda, pip failed)."""
+
+
 class ConfirmationRequired(UsageError):
     """A change needs a yes, and there is no terminal to ask on and no --yes."""
 

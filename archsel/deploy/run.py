@@ -29,6 +29,7 @@ from archsel.errors import DeployError, PricingError, UsageError
 
 if TYPE_CHECKING:
     from archsel.deploy.apply import Runtime
+    from archsel.deploy.build import Installer
     from archsel.deploy.cdk import Synth
     from archsel.deploy.cfn import Connection
     from archsel.pricing.table import PriceTable
@@ -47,6 +48,8 @@ class Edges:
     env: Mapping[str, str] | None = None
     synth: Synth | None = None
     """Runs the CDK app."""
+    installer: Installer | None = None
+    """Installs a function's requirements (pip)."""
 
 
 def real_clock(*, timeout_s: float, local: bool) -> Clock:
@@ -117,7 +120,7 @@ def run_deploy(
         return _offline_dry_run(project_dir, target, options, ui, edges, settings)
     connection = _connect(target, edges, settings)
     cdk_env = {"CDK_DEFAULT_REGION": connection.region, "CDK_DEFAULT_ACCOUNT": connection.account}
-    project = load_project(project_dir, synth=edges.synth, env=cdk_env)
+    project = load_project(project_dir, synth=edges.synth, env=cdk_env, installer=edges.installer)
     for notice in project.notices:
         ui.notice(notice)
     stack_name = check_stack_name(options.stack_name or project.default_stack_name)
@@ -139,7 +142,7 @@ def _offline_dry_run(
     if where.notice:
         ui.notice(where.notice)
     cdk_env = {"CDK_DEFAULT_REGION": where.region, "CDK_DEFAULT_ACCOUNT": PLACEHOLDER_ACCOUNT}
-    project = load_project(project_dir, synth=edges.synth, env=cdk_env)
+    project = load_project(project_dir, synth=edges.synth, env=cdk_env, installer=edges.installer)
     for notice in project.notices:
         ui.notice(notice)
     stack_name = check_stack_name(options.stack_name or project.default_stack_name)

@@ -346,6 +346,19 @@ class DestroyOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class FrontendReport:
+    """What publishing the front end did, for the deploy output."""
+
+    bucket: str
+    uploaded: tuple[str, ...]
+    unchanged: int
+    left_in_bucket: int
+    """Objects in the bucket that the built folder no longer has (kept)."""
+    invalidation_id: str | None
+    invalidated: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DeployResult:
     """How a deploy ended."""
 
@@ -355,6 +368,7 @@ class DeployResult:
     outputs: tuple[StackOutput, ...] = ()
     change_set: ChangeSetView | None = None
     notices: tuple[str, ...] = ()
+    frontend: FrontendReport | None = None
 
 
 @dataclass(frozen=True, slots=True)

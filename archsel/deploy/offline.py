@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from archsel.deploy.frontend import frontend_folder, site_files
 from archsel.deploy.models import (
     Artifact,
     AwsTarget,
@@ -72,6 +73,12 @@ def show_offline(plan: StackPlan, ui: DeployUI) -> DeployResult:
     for artifact in _distinct(plan.project.artifacts):
         ui.notice(
             f"packaged {artifact.logical_id} ({artifact.source.name}): {_size(artifact)}, sha256 {artifact.sha256[:12]}"
+        )
+    folder = frontend_folder(plan.project.root)
+    if folder is not None:
+        count = len(site_files(folder))
+        ui.notice(
+            f"front end {folder}: {count} file(s) to upload to the stack's bucket, then a CloudFront invalidation"
         )
     view = ChangeSetView(plan.stack_name, "dry run, offline", offline_rows(plan), plan.monthly_usd, plan.summary)
     ui.show_changes(view)

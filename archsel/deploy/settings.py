@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from archsel.errors import DeployError
+from archsel.deploy.models import DeploySetupError
 
 SAMCONFIG = "samconfig.toml"
 CDK_JSON = "cdk.json"
@@ -55,7 +55,7 @@ def _samconfig(path: Path) -> tuple[str | None, str | None]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise DeployError(f"{path}: cannot read ({error})", hint="fix or remove the file") from error
+        raise DeploySetupError(f"{path}: cannot read ({error})", hint="fix or remove the file") from error
     tables = [_table(document, keys) for keys in SAM_SECTIONS]
     return _first(tables, ("region",)), _first(tables, ("stack_name",))
 
@@ -64,7 +64,7 @@ def _cdk_json(path: Path) -> tuple[str | None, str | None]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DeployError(f"{path}: cannot read ({error})", hint="fix the JSON") from error
+        raise DeploySetupError(f"{path}: cannot read ({error})", hint="fix the JSON") from error
     context = document.get("context") if isinstance(document, dict) else None
     tables = [context] if isinstance(context, dict) else []
     return _first(tables, CDK_REGION_KEYS), _first(tables, CDK_STACK_KEYS)
@@ -74,7 +74,7 @@ def _answers(path: Path) -> tuple[str | None, str | None]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise DeployError(f"{path}: cannot read the answers file ({error})") from error
+        raise DeploySetupError(f"{path}: cannot read the answers file ({error})") from error
     if not isinstance(document, dict):
         return None, None
     parameters = document.get("parameters")

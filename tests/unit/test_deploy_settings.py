@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from archsel.deploy.models import DeploySetupError
 from archsel.deploy.settings import project_settings
-from archsel.errors import DeployError
+from archsel.errors import ExitCode
 
 SAMCONFIG = """
 version = 0.1
@@ -40,5 +41,6 @@ def test_a_folder_without_settings_names_nothing(tmp_path: Path) -> None:
 
 def test_a_broken_samconfig_is_named(tmp_path: Path) -> None:
     (tmp_path / "samconfig.toml").write_text("[default\n")
-    with pytest.raises(DeployError, match=r"samconfig\.toml: cannot read"):
+    with pytest.raises(DeploySetupError, match=r"samconfig\.toml: cannot read") as caught:
         project_settings(tmp_path)
+    assert caught.value.exit_code is ExitCode.ERROR

@@ -17,7 +17,10 @@ StackOpt = Annotated[
 RegionOpt = Annotated[
     str | None,
     typer.Option(
-        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile).", show_default=False
+        "--region",
+        help="AWS region (default: the project's samconfig.toml / cdk.json / answers file, AWS_REGION, "
+        "AWS_DEFAULT_REGION, the AWS profile).",
+        show_default=False,
     ),
 ]
 AwsProfileOpt = Annotated[str | None, typer.Option("--profile", help="AWS named profile.", show_default=False)]
@@ -40,7 +43,12 @@ def deploy(
     profile: AwsProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     yes: YesOpt = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Create the change set, show it, delete it.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Build, package and show what would be created and its cost; no AWS call.")
+    ] = False,
+    remote: Annotated[
+        bool, typer.Option("--remote", help="With --dry-run: create a real change set, show it, delete it.")
+    ] = False,
     transform: Annotated[
         TransformMode, typer.Option("--transform", help="Who expands AWS::Serverless: auto, cloudformation or local.")
     ] = TransformMode.auto,
@@ -58,7 +66,8 @@ def deploy(
 ) -> None:
     """Deploy a scaffolded project through a CloudFormation change set: package, review, confirm, execute.
 
-    Exits 0 when deployed or when there are no changes, 2 without a terminal to confirm on and
+    Exits 0 when deployed or when there are no changes, 1 for a setup problem (no region, no
+    credentials, endpoint unreachable), 2 without a terminal to confirm on and
     no --yes, 4 when the stack fails (the first failing resource and the next command are named),
     130 on Ctrl-C (the stack operation goes on).
     """
@@ -70,6 +79,7 @@ def deploy(
         stack_name=stack_name,
         yes=yes,
         dry_run=dry_run,
+        remote=remote,
         transform=transform,
         image=image,
         parameters=_key_values(parameter or []),

@@ -23,6 +23,7 @@ from archsel.deploy.models import (
     DeployResult,
     DeployUI,
     EventSink,
+    FrontendReport,
     StackOutput,
     Template,
     TransformMode,
@@ -84,7 +85,8 @@ def deploy(plan: StackPlan, rt: Runtime) -> DeployResult:
     if has_no_changes(reviewed.state):
         discard(reviewed, rt)
         rt.ui.notice(f"no changes: stack {plan.stack_name} already matches the project")
-        return DeployResult(plan.stack_name, "no-changes")
+        stack_id = plan.existing.stack_id if plan.existing is not None else plan.stack_name
+        return DeployResult(plan.stack_name, "no-changes", frontend=_publish_frontend(plan, stack_id, rt))
     view = _view(plan, reviewed)
     rt.ui.show_changes(view)
     if plan.options.dry_run:
@@ -289,7 +291,16 @@ def _execute(plan: StackPlan, reviewed: Reviewed, view: ChangeSetView, rt: Runti
         write_outputs(plan.options.outputs_file, outputs)
         rt.ui.notice(f"wrote {plan.options.outputs_file}")
     outcome = "created" if reviewed.change_set_type == "CREATE" else "updated"
-    return DeployResult(plan.stack_name, outcome, outputs=outputs, change_set=view)
+    frontend = _publish_frontend(plan, stack_id, rt)
+    return DeployResult(plan.stack_name, outcome, outputs=outputs, change_set=view, frontend=frontend)
+
+
+def _publish_frontend(plan: StackPlan, stack_id: str, rt: Runtime) -> FrontendReport | None:
+    """Sync the built front end to the stack's bucket and invalidate CloudFront (after the stack is up)."""
+    from archsel.deploy.frontend import publish_frontend
+
+    root, account = plan.project.root, plan.staging.account
+    return publish_frontend(root, stack_id, rt.cfn, rt.storage, account, rt.ui, rt.stamp())
 
 
 def write_outputs(path: Path, outputs: tuple[StackOutput, ...]) -> None:

@@ -62,7 +62,10 @@ def _code_hint(code: str) -> str | None:
             "(other tools calling the same API at once make this likelier)"
         )
     if code in AUTH_CODES:
-        return "the credentials were rejected: check the profile (--profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        return (
+            "the AWS credentials were rejected: check the AWS profile (--profile, AWS_PROFILE) "
+            "or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        )
     if code in ("AccessDenied", "AccessDeniedException"):
         return "the identity in use lacks this permission; use a role allowed to deploy CloudFormation stacks"
     return None
@@ -80,7 +83,10 @@ def _botocore_hint(error: Exception) -> str | None:
 
 
 NO_CREDENTIALS_HINT = (
-    "configure credentials: `aws configure` (or `aws sso login --profile NAME` and --profile NAME), "
+    "configure AWS credentials: `aws configure` (or `aws sso login --profile NAME` and --profile NAME), "
     "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 )
-NO_REGION_HINT = "pass --region, set AWS_REGION, or set a region in the profile (`aws configure set region us-east-1`)"
+NO_REGION_HINT = (
+    "pass --region, set `region` in the project's samconfig.toml, set AWS_REGION, "
+    "or set a region in your AWS profile (`aws configure set region us-east-1`)"
+)

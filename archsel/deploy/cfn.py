@@ -18,6 +18,7 @@ from archsel.deploy.models import (
     AwsTarget,
     ChangeSetRequest,
     ChangeSetState,
+    DeploySetupError,
     ResourceChange,
     StackEvent,
     StackOutput,
@@ -28,6 +29,8 @@ from archsel.deploy.storage import Storage
 from archsel.errors import DeployError
 
 RETRY_CONFIG = {"mode": "adaptive", "max_attempts": 10}
+IDENTITY_CHECK = {"connect_timeout": 2, "read_timeout": 5, "retries": {"mode": "standard", "total_max_attempts": 2}}
+"""The first call (STS) fails fast: a wrong endpoint, no network or bad keys are setup problems, not load."""
 EVENT_PAGES_MAX = 20
 
 
@@ -42,11 +45,13 @@ class Connection:
     endpoint_url: str | None
 
 
-def resolve_region(target: AwsTarget, env: Mapping[str, str], profile_region: str | None) -> str:
-    """--region, then AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region; DeployError if none."""
-    region = target.region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or profile_region
+def resolve_region(
+    target: AwsTarget, env: Mapping[str, str], profile_region: str | None, project_region: str | None = None
+) -> str:
+    """--region, the project's region, AWS_REGION, AWS_DEFAULT_REGION, the AWS profile's; DeploySetupError if none."""
+    region = target.region or project_region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or profile_region
     if not region:
-        raise DeployError("no AWS region is set", hint=NO_REGION_HINT)
+        raise DeploySetupError("no AWS region is set", hint=NO_REGION_HINT)
     return region
 
 
@@ -55,8 +60,12 @@ def resolve_endpoint(target: AwsTarget, env: Mapping[str, str]) -> str | None:
     return target.endpoint_url or env.get("AWS_ENDPOINT_URL") or None
 
 
-def connect(target: AwsTarget, env: Mapping[str, str]) -> Connection:
-    """A Connection for ``target``: region and credentials resolved, the account looked up once."""
+def connect(target: AwsTarget, env: Mapping[str, str], project_region: str | None = None) -> Connection:
+    """A Connection for ``target``: region and credentials resolved, the account looked up once.
+
+    Every problem found here (no region, no credentials, keys rejected, endpoint unreachable) is a
+    DeploySetupError: nothing was deployed, and the fix is on this machine.
+    """
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
@@ -64,23 +73,27 @@ def connect(target: AwsTarget, env: Mapping[str, str]) -> Connection:
     try:
         session = boto3.session.Session(profile_name=target.profile)
     except BotoCoreError as error:
-        raise DeployError(
-            f"AWS profile {target.profile!r}: {error}", hint="list profiles: `aws configure list-profiles`"
+        raise DeploySetupError(
+            f"AWS profile {target.profile!r}: {error}", hint="list AWS profiles: `aws configure list-profiles`"
         ) from error
-    region = resolve_region(target, env, session.region_name)
+    region = resolve_region(target, env, session.region_name, project_region)
     if session.get_credentials() is None:
-        raise DeployError("no AWS credentials found", hint=NO_CREDENTIALS_HINT)
+        raise DeploySetupError("no AWS credentials found", hint=NO_CREDENTIALS_HINT)
     endpoint = resolve_endpoint(target, env)
     config = Config(
         retries=RETRY_CONFIG, user_agent_extra="archsel", s3={"addressing_style": "path"} if endpoint else {}
     )
 
-    def client(service: str) -> Any:
-        return session.client(service, region_name=region, endpoint_url=endpoint, config=config)
+    def client(service: str, settings: Config = config) -> Any:
+        return session.client(service, region_name=region, endpoint_url=endpoint, config=settings)
 
-    cloudformation = CloudFormation(client("cloudformation"), client("sts"))
-    storage = Storage(client("s3"), client("dynamodb"))
-    return Connection(cloudformation, storage, region, cloudformation.account_id(), endpoint)
+    cloudformation = CloudFormation(client("cloudformation"), client("sts", config.merge(Config(**IDENTITY_CHECK))))
+    storage = Storage(client("s3"), client("dynamodb"), client("cloudfront"))
+    try:
+        account = cloudformation.account_id()
+    except DeployError as error:
+        raise DeploySetupError(error.message, hint=error.hint) from error
+    return Connection(cloudformation, storage, region, account, endpoint)
 
 
 class CloudFormation:

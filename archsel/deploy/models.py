@@ -51,6 +51,16 @@ class DeployInterrupted(DeployError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class DeploySetupError(DeployError):
+    """This machine cannot reach AWS yet (no region, no credentials, endpoint unreachable): nothing was deployed."""
+
+    exit_code = ExitCode.ERROR
+
+
+class BuildError(ArchselError):
+    """Code could not be built on this machine (a requirement without a wheel for Lambda, pip failed)."""
+
+
 class ConfirmationRequired(UsageError):
     """A change needs a yes, and there is no terminal to ask on and no --yes."""
 
@@ -316,6 +326,8 @@ class DeployOptions:
     stack_name: str | None = None
     yes: bool = False
     dry_run: bool = False
+    remote: bool = False
+    """With dry_run: make (and delete) a real change set instead of rendering offline."""
     transform: TransformMode = TransformMode.auto
     image: str | None = None
     parameters: tuple[tuple[str, str], ...] = ()
@@ -334,6 +346,19 @@ class DestroyOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class FrontendReport:
+    """What publishing the front end did, for the deploy output."""
+
+    bucket: str
+    uploaded: tuple[str, ...]
+    unchanged: int
+    left_in_bucket: int
+    """Objects in the bucket that the built folder no longer has (kept)."""
+    invalidation_id: str | None
+    invalidated: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DeployResult:
     """How a deploy ended."""
 
@@ -343,6 +368,7 @@ class DeployResult:
     outputs: tuple[StackOutput, ...] = ()
     change_set: ChangeSetView | None = None
     notices: tuple[str, ...] = ()
+    frontend: FrontendReport | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ from archsel.errors import DeployError
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """The earliest time a zip entry can hold; used for every entry so the bytes do not depend on mtimes."""
-SKIPPED_NAMES = frozenset({"__pycache__", ".git", ".DS_Store", ".aws-sam", ".venv", "cdk.out", ".pytest_cache"})
+SKIPPED_NAMES = frozenset(
+    {"__pycache__", ".git", ".DS_Store", ".aws-sam", ".archsel", ".venv", "cdk.out", ".pytest_cache"}
+)
 
 # (resource type, property) whose value may be a local path; the second flag says whether the
 # packaged form is an "s3://bucket/key" string (SAM) or an {S3Bucket, S3Key} mapping (plain CFN).
@@ -34,10 +36,19 @@ CODE_PROPERTIES: tuple[tuple[str, str, bool], ...] = (
 
 def zip_tree(folder: Path) -> bytes:
     """The deterministic zip of every file under ``folder`` (caches and VCS folders left out)."""
+    return zip_trees((folder,))
+
+
+def zip_trees(folders: tuple[Path, ...]) -> bytes:
+    """One deterministic zip of several folders laid over each other (a later folder's file wins)."""
+    entries: dict[str, Path] = {}
+    for folder in folders:
+        entries.update((path.relative_to(folder).as_posix(), path) for path in _files(folder))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in _files(folder):
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_ZIP_TIME)
+        for name in sorted(entries):
+            path = entries[name]
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix, so the mode bits below mean the same on every host
             mode = 0o755 if os.access(path, os.X_OK) else 0o644
@@ -77,7 +88,7 @@ def local_code_paths(template: Template, root: Path) -> tuple[tuple[str, str, Pa
             value = resource.properties.get(prop)
             if resource.type == rtype and _is_local(value):
                 found.append((resource.logical_id, prop, root / str(value)))
-    globals_code = _globals_function(template).get("CodeUri")
+    globals_code = globals_function(template).get("CodeUri")
     if _is_local(globals_code):
         found.append(("Globals", "CodeUri", root / str(globals_code)))
     return tuple(found)
@@ -93,7 +104,7 @@ def dependency_notices(artifacts: tuple[Artifact, ...]) -> tuple[str, ...]:
     notices = []
     for folder in dict.fromkeys(a.source for a in artifacts if a.source.is_dir()):
         requirements = folder / "requirements.txt"
-        if requirements.is_file() and _lists_packages(requirements):
+        if requirements.is_file() and lists_packages(requirements):
             notices.append(
                 f"{requirements}: archsel packages {folder.name}/ as it is and does not install these dependencies "
                 "(vendor them into the folder, use a layer, or build with `sam build`)"
@@ -101,7 +112,8 @@ def dependency_notices(artifacts: tuple[Artifact, ...]) -> tuple[str, ...]:
     return tuple(notices)
 
 
-def _lists_packages(path: Path) -> bool:
+def lists_packages(path: Path) -> bool:
+    """Whether a requirements.txt names anything beyond boto3/botocore."""
     lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
     # boto3/botocore are in every Lambda Python runtime already
     return any(line and not line.lower().startswith(("boto3", "botocore")) for line in lines)
@@ -111,7 +123,8 @@ def _is_local(value: object) -> bool:
     return isinstance(value, str) and bool(value) and not value.startswith(("s3://", "https://", "http://"))
 
 
-def _globals_function(template: Template) -> Mapping[str, Any]:
+def globals_function(template: Template) -> Mapping[str, Any]:
+    """The SAM Globals.Function section (empty when absent)."""
     section = template.body.get("Globals") or {}
     function = section.get("Function") if isinstance(section, Mapping) else None
     return function if isinstance(function, Mapping) else {}

@@ -11,12 +11,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from archsel.deploy import cdk
+from archsel.deploy.build import Installer, apply_build, plan_build
 from archsel.deploy.cfn_yaml import parse_template_text
 from archsel.deploy.models import Answers, ImageNeed, Project, ProjectKind, Template
-from archsel.deploy.package import collect_artifacts, dependency_notices
+from archsel.deploy.package import dependency_notices
+from archsel.deploy.settings import ANSWERS_FILE, project_settings
 from archsel.errors import DeployError
 
-ANSWERS_FILE = "archsel.answers.yaml"
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 
@@ -74,14 +75,20 @@ def _scalar(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def load_project(root: Path, *, synth: cdk.Synth | None = None, env: dict[str, str] | None = None) -> Project:
-    """Read ``root``: a SAM or CloudFormation template, or a CDK app (synthesized with ``synth``)."""
+def load_project(
+    root: Path,
+    *,
+    synth: cdk.Synth | None = None,
+    env: dict[str, str] | None = None,
+    installer: Installer | None = None,
+) -> Project:
+    """Read ``root``: a SAM or CloudFormation template (code built with ``installer``), or a CDK app (``synth``)."""
     if not root.is_dir():
         raise DeployError(f"{root}: no such folder", hint="pass the folder `archsel scaffold --out` wrote")
     answers = read_answers(root / ANSWERS_FILE)
     template_path = next((root / name for name in TEMPLATE_NAMES if (root / name).is_file()), None)
     if template_path is not None:
-        return _template_project(root, template_path, answers)
+        return _template_project(root, template_path, answers, installer)
     if (root / "cdk.json").is_file():
         return _cdk_project(root, answers, synth or cdk.run_synth, env or {})
     raise DeployError(
@@ -90,14 +97,17 @@ def load_project(root: Path, *, synth: cdk.Synth | None = None, env: dict[str, s
     )
 
 
-def _template_project(root: Path, path: Path, answers: Answers | None) -> Project:
+def _template_project(root: Path, path: Path, answers: Answers | None, installer: Installer | None) -> Project:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DeployError(f"{path}: cannot read ({error})") from error
     template = Template(parse_template_text(text, source=str(path)))
     kind = ProjectKind.sam if template.uses_sam_transform() else ProjectKind.cloudformation
-    artifacts = collect_artifacts(template, root)
+    steps = plan_build(template, root)
+    built = apply_build(steps, root, installer)
+    artifacts = built.artifacts
+    unbuilt = tuple(a for a, step in zip(artifacts, steps, strict=True) if step.requirements is None)
     return Project(
         root=root,
         kind=kind,
@@ -106,7 +116,7 @@ def _template_project(root: Path, path: Path, answers: Answers | None) -> Projec
         default_stack_name=default_stack_name(answers, None, root),
         artifacts=artifacts,
         images=template_images(template, root),
-        notices=dependency_notices(artifacts),
+        notices=(*built.notices, *dependency_notices(unbuilt)),
     )
 
 
@@ -125,9 +135,12 @@ def _cdk_project(root: Path, answers: Answers | None, synth: cdk.Synth, env: dic
 
 
 def default_stack_name(answers: Answers | None, cdk_stack: str | None, root: Path) -> str:
-    """The stack name when --stack-name is not given: answers, then the CDK stack, then the folder name."""
+    """The stack name when --stack-name is not given: answers, samconfig.toml / cdk.json, the CDK stack, the folder."""
     if answers is not None and answers.stack_name:
         return answers.stack_name
+    named = project_settings(root).stack_name
+    if named:
+        return named
     if cdk_stack:
         return cdk_stack
     if answers is not None and answers.profile_name:

@@ -24,10 +24,12 @@ from archsel.deploy.models import (
     DestroyOptions,
     DestroyResult,
 )
-from archsel.errors import DeployError, PricingError
+from archsel.deploy.settings import ProjectSettings
+from archsel.errors import DeployError, PricingError, UsageError
 
 if TYPE_CHECKING:
     from archsel.deploy.apply import Runtime
+    from archsel.deploy.build import Installer
     from archsel.deploy.cdk import Synth
     from archsel.deploy.cfn import Connection
     from archsel.pricing.table import PriceTable
@@ -46,6 +48,8 @@ class Edges:
     env: Mapping[str, str] | None = None
     synth: Synth | None = None
     """Runs the CDK app."""
+    installer: Installer | None = None
+    """Installs a function's requirements (pip)."""
 
 
 def real_clock(*, timeout_s: float, local: bool) -> Clock:
@@ -73,10 +77,24 @@ def _require_answerable(ui: DeployUI, yes: bool, what: str) -> None:
         )
 
 
-def _connect(target: AwsTarget, edges: Edges) -> Connection:
+def _env(edges: Edges) -> Mapping[str, str]:
+    return edges.env if edges.env is not None else os.environ
+
+
+def _connect(target: AwsTarget, edges: Edges, settings: ProjectSettings) -> Connection:
     from archsel.deploy.cfn import connect
 
-    return edges.connection or connect(target, edges.env if edges.env is not None else os.environ)
+    return edges.connection or connect(target, _env(edges), settings.region)
+
+
+def _settings(project_dir: Path, target: AwsTarget, ui: DeployUI) -> ProjectSettings:
+    """The project's own region and stack name; says where the region comes from when it is used."""
+    from archsel.deploy.settings import project_settings
+
+    settings = project_settings(project_dir) if project_dir.is_dir() else ProjectSettings()
+    if settings.region and not target.region:
+        ui.notice(f"region {settings.region} (from {settings.region_source}; --region overrides it)")
+    return settings
 
 
 def _runtime(connection: Connection, ui: DeployUI, edges: Edges, timeout_s: float) -> Runtime:
@@ -94,10 +112,15 @@ def run_deploy(
     from archsel.deploy.plan import Staging, check_stack_name, plan_deploy
     from archsel.deploy.project import load_project
 
+    if options.remote and not options.dry_run:
+        raise UsageError("--remote goes with --dry-run", hint="run `archsel deploy DIR --dry-run --remote`")
     _require_answerable(ui, options.yes or options.dry_run, "deploy")
-    connection = _connect(target, edges)
+    settings = _settings(project_dir, target, ui)
+    if options.dry_run and not options.remote:
+        return _offline_dry_run(project_dir, target, options, ui, edges, settings)
+    connection = _connect(target, edges, settings)
     cdk_env = {"CDK_DEFAULT_REGION": connection.region, "CDK_DEFAULT_ACCOUNT": connection.account}
-    project = load_project(project_dir, synth=edges.synth, env=cdk_env)
+    project = load_project(project_dir, synth=edges.synth, env=cdk_env, installer=edges.installer)
     for notice in project.notices:
         ui.notice(notice)
     stack_name = check_stack_name(options.stack_name or project.default_stack_name)
@@ -105,6 +128,27 @@ def run_deploy(
     staging = Staging.of(connection.account, connection.region)
     plan = plan_deploy(project, existing, staging, replace(options, stack_name=stack_name))
     return deploy(plan, _runtime(connection, ui, edges, options.timeout_s))
+
+
+def _offline_dry_run(
+    project_dir: Path, target: AwsTarget, options: DeployOptions, ui: DeployUI, edges: Edges, settings: ProjectSettings
+) -> DeployResult:
+    """Build, package and render on this machine; show what a create would make. No AWS call."""
+    from archsel.deploy.offline import PLACEHOLDER_ACCOUNT, offline_options, offline_region, show_offline
+    from archsel.deploy.plan import Staging, check_stack_name, plan_deploy
+    from archsel.deploy.project import load_project
+
+    where = offline_region(target, settings.region, _env(edges))
+    if where.notice:
+        ui.notice(where.notice)
+    cdk_env = {"CDK_DEFAULT_REGION": where.region, "CDK_DEFAULT_ACCOUNT": PLACEHOLDER_ACCOUNT}
+    project = load_project(project_dir, synth=edges.synth, env=cdk_env, installer=edges.installer)
+    for notice in project.notices:
+        ui.notice(notice)
+    stack_name = check_stack_name(options.stack_name or project.default_stack_name)
+    staging = Staging.of(PLACEHOLDER_ACCOUNT, where.region)
+    planned = offline_options(project, replace(options, stack_name=stack_name), where.region, stack_name)
+    return show_offline(plan_deploy(project, None, staging, planned), ui)
 
 
 def run_destroy(
@@ -117,7 +161,7 @@ def run_destroy(
 
     stack_name = check_stack_name(options.stack_name or stack_name_of(project_dir))
     _require_answerable(ui, options.yes, "destroy")
-    connection = _connect(target, edges)
+    connection = _connect(target, edges, _settings(project_dir, target, ui))
     runtime = _runtime(connection, ui, edges, options.timeout_s)
     staging = Staging.of(connection.account, connection.region)
     state = connection.cloudformation.find_stack(stack_name)

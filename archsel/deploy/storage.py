@@ -1,4 +1,4 @@
-"""The typed wrapper over S3 and DynamoDB calls: the staging bucket, uploads, emptying stack buckets, sizes.
+"""The typed wrapper over S3, DynamoDB and CloudFront calls: staging, uploads, the front end, emptying buckets, sizes.
 
 Errors are wrapped by cfn.aws_call, like every other AWS call archsel makes.
 """
@@ -15,11 +15,12 @@ LIST_PAGES_MAX = 1000
 
 
 class Storage:
-    """S3 and DynamoDB calls used by deploy and destroy."""
+    """S3, DynamoDB and CloudFront calls used by deploy and destroy."""
 
-    def __init__(self, s3: Any, dynamodb: Any) -> None:
+    def __init__(self, s3: Any, dynamodb: Any, cloudfront: Any = None) -> None:
         self._s3 = s3
         self._dynamodb = dynamodb
+        self._cloudfront = cloudfront
 
     def bucket_state(self, bucket: str, account: str) -> str:
         """'ours' when the bucket exists in ``account``, 'missing' when no one has it; DeployError otherwise."""
@@ -72,6 +73,40 @@ class Storage:
             self._s3.put_object(
                 Bucket=bucket, Key=key, Body=data, ServerSideEncryption="AES256", ExpectedBucketOwner=account
             )
+
+    def object_etags(self, bucket: str, account: str, max_pages: int = 100) -> dict[str, str]:
+        """Key -> ETag of every current object in ``bucket`` (up to ``max_pages`` pages of 1,000)."""
+        etags: dict[str, str] = {}
+        kwargs: dict[str, str] = {"Bucket": bucket, "ExpectedBucketOwner": account}
+        for _ in range(max_pages):
+            with aws_call(f"S3 ListObjectsV2 ({bucket})"):
+                page = self._s3.list_objects_v2(**kwargs)
+            etags.update((item["Key"], str(item.get("ETag", ""))) for item in page.get("Contents") or ())
+            if not page.get("IsTruncated"):
+                return etags
+            kwargs["ContinuationToken"] = page["NextContinuationToken"]
+        raise DeployError(f"S3 bucket {bucket}: more than {max_pages * 1000:,} objects; not syncing the front end")
+
+    def put_site_file(
+        self, bucket: str, key: str, data: bytes, content_type: str, cache_control: str, account: str
+    ) -> None:
+        """Upload one front-end file with the headers CloudFront passes to browsers."""
+        with aws_call(f"S3 PutObject (s3://{bucket}/{key})"):
+            self._s3.put_object(
+                Bucket=bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                CacheControl=cache_control,
+                ExpectedBucketOwner=account,
+            )
+
+    def invalidate(self, distribution_id: str, paths: tuple[str, ...], reference: str) -> str:
+        """Ask CloudFront to drop ``paths`` from its caches; returns the invalidation id."""
+        batch = {"Paths": {"Quantity": len(paths), "Items": list(paths)}, "CallerReference": reference}
+        with aws_call(f"CloudFront CreateInvalidation ({distribution_id})"):
+            answer = self._cloudfront.create_invalidation(DistributionId=distribution_id, InvalidationBatch=batch)
+        return str(answer["Invalidation"]["Id"])
 
     def delete_versions(self, bucket: str, prefix: str = "") -> int:
         """Delete every object version and delete marker under ``prefix``; returns how many were deleted."""

@@ -85,7 +85,7 @@ def test_deploy_update_no_changes_and_destroy(moto_url: str, project: Path, run_
 
     template = project / "template.yaml"
     template.write_text(template.read_text().replace("Timeout: 10", "Timeout: 20"))
-    looked = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--dry-run")
+    looked = run_cli("deploy", str(project), "--endpoint-url", moto_url, "--timeout", "2", "--dry-run", "--remote")
     assert looked.exit_code == 0, looked.stderr
     assert "Modify" in looked.stdout and "ApiFunction" in looked.stdout
     assert "dry run: change set deleted, nothing deployed" in looked.stderr

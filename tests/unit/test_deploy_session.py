@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import boto3
@@ -11,9 +12,9 @@ from botocore.stub import Stubber
 
 from archsel.deploy.aws_errors import aws_call
 from archsel.deploy.cfn import connect, resolve_endpoint, resolve_region
-from archsel.deploy.models import AwsTarget
+from archsel.deploy.models import AwsTarget, DeploySetupError
 from archsel.deploy.storage import Storage
-from archsel.errors import DeployError
+from archsel.errors import DeployError, ExitCode
 
 
 @pytest.fixture
@@ -26,8 +27,10 @@ def empty_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
 
 
-def test_region_order_is_flag_then_aws_region_then_default_then_profile() -> None:
+def test_region_order_is_flag_then_project_then_aws_region_then_default_then_profile() -> None:
     env = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-2"}
+    assert resolve_region(AwsTarget(region="ap-south-1"), env, "us-west-2", "sa-east-1") == "ap-south-1"
+    assert resolve_region(AwsTarget(), env, "us-west-2", "sa-east-1") == "sa-east-1"
     assert resolve_region(AwsTarget(region="ap-south-1"), env, "us-west-2") == "ap-south-1"
     assert resolve_region(AwsTarget(), env, "us-west-2") == "eu-west-1"
     assert resolve_region(AwsTarget(), {"AWS_DEFAULT_REGION": "eu-west-2"}, "us-west-2") == "eu-west-2"
@@ -44,23 +47,48 @@ def test_endpoint_from_flag_or_environment() -> None:
 
 
 def test_missing_region_is_one_clear_error(empty_aws_env: None) -> None:
-    with pytest.raises(DeployError) as caught:
+    with pytest.raises(DeploySetupError) as caught:
         connect(AwsTarget(), {})
     assert caught.value.message == "no AWS region is set"
+    assert caught.value.exit_code is ExitCode.ERROR  # a setup problem, not a failed deployment (4)
     assert caught.value.hint is not None and "--region" in caught.value.hint and "AWS_REGION" in caught.value.hint
 
 
 def test_missing_credentials_is_one_clear_error(empty_aws_env: None) -> None:
-    with pytest.raises(DeployError) as caught:
+    with pytest.raises(DeploySetupError) as caught:
         connect(AwsTarget(region="us-east-1"), {})
     assert caught.value.message == "no AWS credentials found"
+    assert caught.value.exit_code is ExitCode.ERROR
     assert caught.value.hint is not None and "aws configure" in caught.value.hint
 
 
 def test_unknown_profile_is_named(empty_aws_env: None) -> None:
-    with pytest.raises(DeployError, match="AWS profile 'nope'") as caught:
+    with pytest.raises(DeploySetupError, match="AWS profile 'nope'") as caught:
         connect(AwsTarget(profile="nope", region="us-east-1"), {})
     assert caught.value.hint is not None and "list-profiles" in caught.value.hint
+
+
+def test_an_unreachable_endpoint_fails_in_seconds_as_a_setup_problem(
+    empty_aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "fake")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake")
+    started = time.monotonic()
+    # 192.0.2.1 is TEST-NET-1: never routed, so only the connect timeout ends the attempt
+    with pytest.raises(DeploySetupError) as caught:
+        connect(AwsTarget(region="us-east-1", endpoint_url="http://192.0.2.1:9"), {})
+    assert time.monotonic() - started < 10
+    assert caught.value.message.startswith("STS GetCallerIdentity:")
+    assert caught.value.exit_code is ExitCode.ERROR
+    assert caught.value.hint is not None and "--endpoint-url" in caught.value.hint
+
+
+def test_rejected_keys_name_the_aws_profile_not_just_the_profile() -> None:
+    error = ClientError({"Error": {"Code": "InvalidClientTokenId", "Message": "bad"}}, "GetCallerIdentity")
+    with pytest.raises(DeployError) as caught, aws_call("STS GetCallerIdentity"):
+        raise error
+    assert caught.value.hint is not None and "AWS profile" in caught.value.hint
+    assert "check the profile" not in caught.value.hint
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ CloudWatch would hold, each prefixed by its ISO-8601 timestamp as an export writ
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import heapq
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -78,11 +80,18 @@ class GeneratedLog:
     lines: list[str]
     requests: int
     cold_starts: int
+    init_ms: tuple[float, ...]
+    """The INIT durations drawn, one per cold start."""
 
     @property
     def cold_start_ratio(self) -> float:
         """Share of invocations that were cold."""
         return self.cold_starts / self.requests
+
+    def write(self, path: Path) -> Path:
+        """The lines as a gzip file, as an export to S3 leaves them."""
+        path.write_bytes(gzip.compress(("\n".join(self.lines) + "\n").encode()))
+        return path
 
 
 def _lognormal_quantile(p50: float, p95: float, q: float) -> float:
@@ -115,7 +124,7 @@ def generate(system: ReferenceSystem, seed: int = 7) -> GeneratedLog:
     idle: list[tuple[int, float]] = []  # stack of (environment, expiry); the top is the most recently used
     born: list[float] = []
     reports: list[tuple[float, str]] = []
-    cold = 0
+    cold_inits: list[float] = []
     for k, arrival in enumerate(times):
         while busy and busy[0][0] <= arrival:
             end, env = heapq.heappop(busy)
@@ -124,14 +133,15 @@ def generate(system: ReferenceSystem, seed: int = 7) -> GeneratedLog:
         env = _take_warm(idle, arrival)
         init = None
         if env is None:
-            env, init, cold = len(born), float(inits[k]), cold + 1
+            env, init = len(born), float(inits[k])
+            cold_inits.append(init)
             born.append(arrival)
         end = arrival + (durations[k] + (init or 0.0)) / 1000.0
         heapq.heappush(busy, (end, env))
         reports.append((end, _report_line(k, float(durations[k]), init, system.memory_mb, rng)))
     reports.sort()
     lines = [f"{_iso(end)} {text}" for end, text in reports]
-    return GeneratedLog(lines, int(times.size), cold)
+    return GeneratedLog(lines, int(times.size), len(cold_inits), tuple(cold_inits))
 
 
 def _take_warm(idle: list[tuple[int, float]], now: float) -> int | None:

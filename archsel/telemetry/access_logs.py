@@ -45,6 +45,8 @@ def alb_request(line: str) -> Request:
     # -1 means the load balancer never got an answer from a target (the request still arrived)
     spent = sum(t for t in times if t is not None)
     target = times[1]
+    if not math.isfinite(answered_s - spent):
+        raise MalformedLine("processing times too large to place the request in time")
     return Request(
         start_s=answered_s - spent,
         duration_ms=target * 1000.0 if target is not None else None,

@@ -91,6 +91,8 @@ def _invocation(
     report_s: float, duration: float, init: float | None, memory: int | None, used: float | None, failed: bool
 ) -> Request:
     busy_s = (duration + (init or 0.0)) / 1000.0
+    if not math.isfinite(report_s - busy_s):
+        raise MalformedLine("durations too large to place the invocation in time")
     return Request(
         start_s=report_s - busy_s,
         duration_ms=duration,

@@ -20,7 +20,7 @@ class Request:
     memory_size_mb: int | None = None
     memory_used_mb: float | None = None
     status_class: str | None = None
-    """"2xx", "4xx", "5xx" (access logs) or "error" (a Lambda invocation that failed)."""
+    """"2xx", "4xx", "5xx" (access logs), "ok" or "error" (a Lambda invocation that succeeded or failed)."""
     route: str | None = None
     """Method and path template, e.g. ``GET /items/{id}``."""
     response_bytes: int | None = None

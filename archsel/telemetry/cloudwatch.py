@@ -9,6 +9,7 @@ https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -193,14 +194,19 @@ def _call(client: CloudWatchClient, request: Mapping[str, Any]) -> dict[str, Any
     except NoCredentialsError:
         raise TelemetryError("no AWS credentials found", hint="set AWS_PROFILE or run `aws configure`") from None
     except ClientError as error:
-        raise _client_error(error.response.get("Error", {})) from None
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        raise _client_error(error.response.get("Error", {}), status) from None
     except BotoCoreError as error:
         raise TelemetryError(f"CloudWatch GetMetricData failed: {error}") from None
 
 
-def _client_error(detail: Mapping[str, Any]) -> TelemetryError:
+class ServerFailure(TelemetryError):
+    """CloudWatch answered with a server error (after the SDK's retries)."""
+
+
+def _client_error(detail: Mapping[str, Any], status: int) -> TelemetryError:
     code = str(detail.get("Code", ""))
-    message = str(detail.get("Message", ""))
+    message = str(detail.get("Message", "")).strip().splitlines()[0] if detail.get("Message") else ""
     if code in _THROTTLED:
         return TelemetryError(
             f"CloudWatch throttled GetMetricData ({code}) after the SDK's retries",
@@ -211,6 +217,8 @@ def _client_error(detail: Mapping[str, Any]) -> TelemetryError:
             f"not allowed to read CloudWatch metrics ({code}: {message})",
             hint="the caller needs cloudwatch:GetMetricData on the account (e.g. the CloudWatchReadOnlyAccess policy)",
         )
+    if status >= 500 or code in ("InternalFailure", "InternalServiceError", "ServiceUnavailable"):
+        return ServerFailure(f"CloudWatch GetMetricData failed on the server ({code})", hint="retry later")
     return TelemetryError(f"CloudWatch GetMetricData failed ({code}: {message})")
 
 
@@ -221,7 +229,8 @@ def read_metrics(
     period = period_for(days)
     end = now.replace(second=0, microsecond=0)
     start = end - dt.timedelta(days=days)
-    series = fetch(client, queries_for(target), start, end, period)
+    queries = queries_for(target)
+    series = fetch(client, [q for q in queries if not _is_percentile(q)], start, end, period)
     counts = series.get("count", {})
     if not counts or not any(counts.values()):
         raise TelemetryError(
@@ -229,7 +238,14 @@ def read_metrics(
             f"between {start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC",
             hint="check the name, the region (--region) and --days; a service without traffic has no datapoints",
         )
+    # percentiles are extended statistics: when the server cannot answer them the average stands in
+    with contextlib.suppress(ServerFailure):
+        series.update(fetch(client, [q for q in queries if _is_percentile(q)], start, end, period))
     return _measured(target, series, period, memory_mb, period_label="1-minute" if period == 60 else "5-minute")
+
+
+def _is_percentile(query: _Query) -> bool:
+    return query.stat.startswith("p")
 
 
 def _measured(

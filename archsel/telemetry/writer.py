@@ -183,11 +183,13 @@ def _lambda(measured: Measured, memory: int) -> list[str]:
 
 
 def _simulation(measured: Measured) -> list[str]:
+    # the warm-up replays the end of the window (10 minutes, or half of a shorter window)
+    warmup = min(600.0, measured.window_s / 2)
     return [
         "simulation:",
-        "  # one replay of the imported window",
+        "  # one replay of the imported window; the warm-up replays its end",
         f"  horizon: {measured.window_s:.0f}s",
-        "  warmup: 10m",
+        f"  warmup: {warmup:.0f}s",
         f"  replications: {REPLICATIONS}",
     ]
 

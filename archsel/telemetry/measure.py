@@ -95,6 +95,8 @@ class Measured:
     response_kb: float | None = None
     keep_alive: KeepAliveEstimate | None = None
     notes: tuple[str, ...] = ()
+    memory_from: str = "--memory-mb"
+    """Where ``memory_mb`` came from, for the profile's comment."""
 
     @property
     def requests(self) -> float:
@@ -158,6 +160,7 @@ def measure_logs(parsed: ParseResult, *, memory_mb: int | None = None) -> Measur
         routes_left_out=left_out,
         response_kb=float(np.mean(sizes)) / 1024.0 if sizes else None,
         keep_alive=estimate_keep_alive(requests) if source == "lambda" else None,
+        memory_from="--memory-mb" if memory_mb else "Memory Size of the invocations",
     )
 
 

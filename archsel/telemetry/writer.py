@@ -157,7 +157,7 @@ def _route(route: RouteMeasure, covered: int, factor: float) -> str:
 def _lambda(measured: Measured, memory: int) -> list[str]:
     lines = ["lambda:"]
     if measured.memory_mb is not None:
-        lines.append("  # Memory Size of the invocations" if measured.source == "lambda" else "  # --memory-mb")
+        lines.append(f"  # {measured.memory_from}")
     else:
         lines.append(f"  # not in these logs: the default {DEFAULT_MEMORY_MB} MB (give --memory-mb)")
     lines.append(f"  memory_mb: {memory}")

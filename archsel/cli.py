@@ -727,7 +727,12 @@ app.add_typer(import_app, name="import")
 ImportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Profile to write (its trace CSV goes beside it).")]
 ImportFormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (plain when piped) or json.")]
 MemoryOpt = Annotated[
-    int | None, typer.Option("--memory-mb", help="Function memory, MB, when the logs do not say.", show_default=False)
+    int | None,
+    typer.Option(
+        "--memory-mb",
+        help="Function memory, MB, when the logs do not say (REPORT lines do; access logs do not).",
+        show_default=False,
+    ),
 ]
 
 

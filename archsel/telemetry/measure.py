@@ -134,7 +134,7 @@ class Measured:
 
 
 def measure_logs(parsed: ParseResult, *, memory_mb: int | None = None) -> Measured:
-    """Summarise parsed requests (sorted by arrival) into a `Measured`."""
+    """Summarise parsed requests (sorted by arrival); ``memory_mb`` stands in when no line gives a Memory Size."""
     requests = parsed.requests
     start = math.floor(requests[0].start_s / 60.0) * 60.0
     minutes = np.floor((np.array([r.start_s for r in requests]) - start) / 60.0).astype(np.int64)
@@ -144,6 +144,7 @@ def measure_logs(parsed: ParseResult, *, memory_mb: int | None = None) -> Measur
     source = parsed.source_kind
     sizes = [r.response_bytes for r in requests if r.response_bytes is not None]
     routes, left_out = route_measures(requests)
+    logged_memory = _memory_size(requests)
     return Measured(
         source=source,
         origin=_origin(parsed),
@@ -152,7 +153,7 @@ def measure_logs(parsed: ParseResult, *, memory_mb: int | None = None) -> Measur
         duration_ms=Percentiles.of(durations),
         init_ms=Percentiles.of(inits),
         cold_starts=len(inits) if source == "lambda" else None,
-        memory_mb=memory_mb or _memory_size(requests),
+        memory_mb=logged_memory or memory_mb,
         memory_used_mb=max((r.memory_used_mb for r in requests if r.memory_used_mb is not None), default=None),
         errors=sum(1 for r in requests if r.failed) if any(r.status_class for r in requests) else None,
         peak_concurrency=float(peak_concurrency(requests)),
@@ -160,7 +161,8 @@ def measure_logs(parsed: ParseResult, *, memory_mb: int | None = None) -> Measur
         routes_left_out=left_out,
         response_kb=float(np.mean(sizes)) / 1024.0 if sizes else None,
         keep_alive=estimate_keep_alive(requests) if source == "lambda" else None,
-        memory_from="--memory-mb" if memory_mb else "Memory Size of the invocations",
+        memory_from="Memory Size of the invocations" if logged_memory else "--memory-mb",
+        notes=_memory_notes(requests),
     )
 
 
@@ -175,6 +177,14 @@ def _origin(parsed: ParseResult) -> str:
 def _memory_size(requests: Sequence[Request]) -> int | None:
     sizes = Counter(r.memory_size_mb for r in requests if r.memory_size_mb)
     return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _memory_notes(requests: Sequence[Request]) -> tuple[str, ...]:
+    sizes = Counter(r.memory_size_mb for r in requests if r.memory_size_mb)
+    if len(sizes) < 2:
+        return ()
+    listed = ", ".join(f"{size:,} MB ({count:,})" for size, count in sizes.most_common())
+    return (f"The invocations ran at several memory sizes: {listed}; the most common one is used.",)
 
 
 def route_measures(requests: Sequence[Request]) -> tuple[tuple[RouteMeasure, ...], int]:

@@ -126,7 +126,7 @@ def _read_line(line: str, where: str, tally: _Tally, when: float | None, label: 
         if is_report(text):
             _keep(tally, label or "lambda-report", report_request(text, when))
         elif is_alb(text):
-            _keep(tally, label or "alb", alb_request(text))
+            _keep(tally, "alb", alb_request(text))
         elif text.startswith("{"):
             _read_json_text(text, where, tally, when, label)
         else:

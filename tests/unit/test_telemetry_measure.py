@@ -83,3 +83,14 @@ def test_the_written_profile_loads_with_routes_and_the_duration_at_one_vcpu(tmp_
     assert "# Measured error ratio: 25.0000% of 400 requests." in text
     assert "divided by" in text and "cpu_fraction 0.5" in text
     assert profile.request.response_kb == pytest.approx(2.0)
+
+
+def test_the_logged_memory_size_wins_and_several_sizes_are_noted() -> None:
+    requests = [Request(T0 + k, 10.0, memory_size_mb=512 if k % 3 else 1024) for k in range(9)]
+    measured = measure_logs(lambda_result(requests), memory_mb=2048)
+    assert (measured.memory_mb, measured.memory_from) == (512, "Memory Size of the invocations")
+    assert measured.notes == (
+        "The invocations ran at several memory sizes: 512 MB (6), 1,024 MB (3); the most common one is used.",
+    )
+    unsized = measure_logs(lambda_result([Request(T0, 10.0)]), memory_mb=2048)
+    assert (unsized.memory_mb, unsized.memory_from) == (2048, "--memory-mb")

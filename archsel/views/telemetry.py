@@ -84,8 +84,8 @@ def show_import(report: ImportReport, fmt: str) -> None:
     for check in report.check.checks:
         table.add_row(
             check.metric,
-            "-" if check.measured is None else fmt_number(check.measured, 4),
-            fmt_number(check.simulated, 4),
+            _cell(check.metric, check.measured),
+            _cell(check.metric, check.simulated),
             "-" if check.error is None else f"{check.error:+.1%}",
         )
     console = stdout_console()
@@ -94,6 +94,16 @@ def show_import(report: ImportReport, fmt: str) -> None:
         console.print(f"disagrees: {cause}")
     for note in report.check.notes:
         console.print(f"note: {note}")
+
+
+def _cell(metric: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if metric.endswith("ratio"):
+        return f"{value:.3%}"
+    if metric.endswith("usd"):
+        return f"${value:,.2f}"
+    return fmt_number(value, 2)
 
 
 def _summary(report: ImportReport) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from archsel.telemetry.records import ParseResult, Request
 from archsel.telemetry.timestamps import BadTimestamp, epoch_ms_seconds, split_iso_prefix
 
 GZIP_MAGIC = b"\x1f\x8b"
+PAGE_START = re.compile(r'\s*\{\s*"(events|nextToken|searchedLogStreams)"')
+"""How a `filter-log-events` answer begins."""
 MAX_EXAMPLES = 5
 
 
@@ -89,16 +92,40 @@ def _read_text(text: str, source: str, tally: _Tally) -> None:
 
 
 def _whole_document(text: str) -> list[Any] | None:
-    """The events of a `filter-log-events` answer (or a JSON list of events), else None."""
+    """The events of a `filter-log-events` answer (or a JSON list of events), else None.
+
+    Answers saved page by page follow one another in the file: their events are joined.
+    """
     head = text.lstrip()[:1]
     if head not in ("{", "["):
         return None
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        return None
+        return _pages(text) if PAGE_START.match(text) else None
     events = document.get("events") if isinstance(document, dict) else document
     return events if isinstance(events, list) else None
+
+
+def _pages(text: str) -> list[Any] | None:
+    decoder = json.JSONDecoder()
+    events: list[Any] = []
+    position = 0
+    try:
+        while (position := _skip_space(text, position)) < len(text):
+            page, position = decoder.raw_decode(text, position)
+            if not isinstance(page, dict) or not isinstance(page.get("events"), list):
+                return None
+            events.extend(page["events"])
+    except (ValueError, RecursionError):
+        return None
+    return events
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 def _read_events(events: list[Any], source: str, tally: _Tally) -> None:

@@ -168,3 +168,12 @@ def test_parse_lines_counts_without_raising() -> None:
     result = parse_lines(["", "junk", "{", '{"type": "platform.report"'])
     assert result.requests == ()
     assert (result.malformed, result.ignored) == (1, 3)
+
+
+def test_filter_log_events_pages_saved_one_after_another(tmp_path: Path) -> None:
+    page = (DATA / "filter-log-events.json").read_text()
+    pages = tmp_path / "pages.json"
+    pages.write_text(page + "\n" + page.replace('"events"', '"nextToken": "f/1", "events"', 1))
+    result = read_logs([pages])
+    assert dict(result.formats) == {"cloudwatch-events": 4}
+    assert result.malformed == 2

@@ -722,7 +722,9 @@ def _print_error(message: str, hint: str | None) -> None:
 
 # ----------------------------------------------------------------------------- import (from logs and metrics)
 
-import_app = typer.Typer(help="Write a profile from a running system's logs or CloudWatch metrics, and check it.")
+import_app = typer.Typer(
+    help="Write a profile from a running system's logs or CloudWatch metrics, and check it.", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 ImportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Profile to write (its trace CSV goes beside it).")]
 ImportFormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (plain when piped) or json.")]

@@ -547,23 +547,8 @@ def fleet(recommendations: Sequence[Recommendation]) -> FleetSummary:
 # ----------------------------------------------------------------------------- import from logs and metrics
 
 if TYPE_CHECKING:
-    from archsel.telemetry.check import CheckReport
     from archsel.telemetry.cloudwatch import CloudWatchClient, CloudWatchTarget
-    from archsel.telemetry.measure import Measured
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What `archsel import` read, the profile it wrote, and the check of that profile against the measurements."""
-
-    profile_path: Path
-    trace_path: Path
-    profile: WorkloadProfile
-    measured: Measured
-    check: CheckReport
-    malformed: int = 0
-    ignored: int = 0
-    malformed_at: tuple[str, ...] = ()
+    from archsel.telemetry.importer import ImportReport
 
 
 def import_logs(
@@ -578,12 +563,12 @@ def import_logs(
 
     Malformed lines are counted, never fatal; TelemetryError (exit 3) when no line is a request.
     """
+    from archsel.telemetry.importer import write_and_check
     from archsel.telemetry.measure import measure_logs
     from archsel.telemetry.reader import read_logs
 
     parsed = read_logs(paths)
-    measured = measure_logs(parsed, memory_mb=memory_mb)
-    report = _write_and_check(measured, Path(out), function, seed)
+    report = write_and_check(measure_logs(parsed, memory_mb=memory_mb), Path(out), function, seed)
     return replace(report, malformed=parsed.malformed, ignored=parsed.ignored, malformed_at=parsed.malformed_at)
 
 
@@ -599,19 +584,10 @@ def import_cloudwatch(
 ) -> ImportReport:
     """Read CloudWatch metrics (``client``: boto3's cloudwatch client) for ``target``, write a profile and check it."""
     from archsel.telemetry.cloudwatch import read_metrics
+    from archsel.telemetry.importer import write_and_check
 
     measured = read_metrics(client, target, now=now, days=days, memory_mb=memory_mb)
-    return _write_and_check(measured, Path(out), target.name, seed)
-
-
-def _write_and_check(measured: Measured, out: Path, name: str | None, seed: int | None) -> ImportReport:
-    from archsel.telemetry.check import check_profile
-    from archsel.telemetry.writer import WriteRequest, write_profile
-
-    written = write_profile(measured, WriteRequest(out=out, name=name))
-    profile = load_profile(written.profile_path)  # what was written must load as it stands
-    check = check_profile(profile, measured, pricing_table(region=profile.region), seed=seed)
-    return ImportReport(written.profile_path, written.trace_path, profile, measured, check)
+    return write_and_check(measured, Path(out), target.name, seed)
 
 
 def cloudwatch_target(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from archsel.views.common import emit_json, fmt_number, stdout_console
 
 if TYPE_CHECKING:
-    from archsel.api import ImportReport
+    from archsel.telemetry.importer import ImportReport
     from archsel.telemetry.measure import Measured, Percentiles
 
 

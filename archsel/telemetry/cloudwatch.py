@@ -309,6 +309,9 @@ def _notes(series: Mapping[str, Mapping[dt.datetime, float]], durations: Percent
     notes = ["CloudWatch metrics carry no INIT durations: lambda.cold_start_ms keeps its default."]
     if durations is not None and durations.p95 == durations.p50:
         notes.append("No percentile statistics came back: the duration is the average (fixed).")
+    throttles = sum(series.get("throttles", {}).values())
+    if throttles:
+        notes.append(f"Lambda throttled {throttles:,.0f} invocations in the window (Throttles).")
     cpu, tasks = series.get("cpu"), series.get("tasks")
     if cpu:
         notes.append(f"ECS service CPU: mean {sum(cpu.values()) / len(cpu):.3g}% (per-period averages).")

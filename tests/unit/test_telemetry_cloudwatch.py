@@ -46,7 +46,13 @@ def test_pages_are_followed_and_percentiles_weighted_by_requests(stubbed: tuple[
     stubber.add_response("get_metric_data", {**first, "NextToken": "page-2"})
     stubber.add_response(
         "get_metric_data",
-        {"MetricDataResults": [result("count", [180.0], start=2), result("concurrency", [4.0, 9.0, 2.0])]},
+        {
+            "MetricDataResults": [
+                result("count", [180.0], start=2),
+                result("concurrency", [4.0, 9.0, 2.0]),
+                result("throttles", [0.0, 7.0, 0.0]),
+            ]
+        },
     )
     tails = [result("d_p50", [80.0, 80.0, 120.0]), result("d_p95", [300.0, 300.0, 500.0])]
     stubber.add_response("get_metric_data", {"MetricDataResults": tails})
@@ -59,6 +65,7 @@ def test_pages_are_followed_and_percentiles_weighted_by_requests(stubbed: tuple[
     assert measured.duration_ms.p50 == pytest.approx((80 * 60 + 80 * 120 + 120 * 180) / 360)
     assert measured.duration_ms.p95 == pytest.approx((300 * 180 + 500 * 180) / 360)
     assert measured.cold_starts is None  # metrics do not count INITs
+    assert "Lambda throttled 7 invocations in the window (Throttles)." in measured.notes
 
 
 def test_throttling_is_an_error_that_says_to_retry(stubbed: tuple[Any, Stubber]) -> None:

@@ -58,3 +58,9 @@ class DeployError(ArchselError):
     """A CloudFormation operation failed or was refused."""
 
     exit_code = ExitCode.DEPLOY_FAILED
+
+
+class TelemetryError(ArchselError):
+    """Logs or metrics to import cannot be read: no line parsed, no datapoint, or AWS refused the call."""
+
+    exit_code = ExitCode.INVALID_INPUT

@@ -17,6 +17,7 @@ import typer
 
 from archsel.cli.deploy_commands import deploy, destroy
 from archsel.cli.estimate_commands import cost, simulate
+from archsel.cli.import_commands import import_app
 from archsel.cli.pricing_commands import pricing_show, pricing_update
 from archsel.cli.profile_commands import init, validate
 from archsel.cli.recommend_commands import recommend, sweep
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 pricing_app = typer.Typer(help="Show or refresh the price tables.", no_args_is_help=True)
 app.add_typer(pricing_app, name="pricing")
+app.add_typer(import_app, name="import")
 
 # Registered in this order because `archsel --help` lists the commands in it.
 for command in (validate, simulate, recommend, cost, init, scaffold, deploy, destroy, sweep):

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("archsel.sim", "archsel.cost"),
     ("archsel.evaluate",),
     ("archsel.recommend",),
-    ("archsel.study", "archsel.scaffold"),
+    ("archsel.study", "archsel.scaffold", "archsel.telemetry"),
     ("archsel.deploy",),
     ("archsel.api",),
     ("archsel.views",),

@@ -11,12 +11,15 @@ import pytest
 
 from archsel.errors import ExitCode, ProfileError, UsageError
 from archsel.profile.loader import parse_profile
+from archsel.recommend.document import RecommendDocument
 from archsel.scaffold.design import (
     design_from_document,
     design_from_json,
     design_from_profile,
     design_from_recommendation,
 )
+
+REAL_RECOMMEND_JSON = Path(__file__).resolve().parent.parent / "data" / "recommend" / "saas-steady.json"
 
 PROFILE = """
 version: 1
@@ -40,29 +43,69 @@ def profile():
     return parse_profile(PROFILE)
 
 
+def result_document(architecture: str, usd: float) -> dict:
+    """A simulate result as recommend writes it (figures made up; every required key present)."""
+    return {
+        "architecture": architecture,
+        "requests": 1000,
+        "simulated_s": 86400.0,
+        "cold_starts": 3,
+        "cold_start_ratio": 0.003,
+        "throttled": 0,
+        "timeouts": 0,
+        "shed": 0,
+        "errors": 0,
+        "error_ratio": 0.0,
+        "latency_ms": {"mean": 90.0, "p50": 80.0, "p95": 300.0, "p99": 420.0, "p999": 600.0, "max": 900.0},
+        "monthly_usd": usd,
+        "always_on_usd": 0.0,
+        "usage_usd": usd,
+        "components": [],
+        "interval95": {
+            "monthly_usd": [usd, usd],
+            "p99_ms": [400.0, 440.0],
+            "cold_start_ratio": [0.002, 0.004],
+            "error_ratio": [0.0, 0.0],
+        },
+        "figures": {},
+    }
+
+
+def candidate_document(key: str, architecture: str, description: str, usd: float) -> dict:
+    return {
+        "key": key,
+        "architecture": architecture,
+        "description": description,
+        "settings": {},
+        "monthly_usd": usd,
+        "monthly_usd_interval": [usd, usd],
+        "meets_slos": True,
+        "slos": [{"name": "p99_latency_ms", "target": 500.0, "actual": 420.0, "holds": True}],
+        "result": result_document(architecture, usd),
+        "workload": profile().model_dump(mode="json", by_alias=True),
+    }
+
+
 def recommend_document(architecture: str = "lambda") -> dict:
-    workload = profile().model_dump(mode="json", by_alias=True)
-    lambda_doc = {
-        "key": "l-512",
-        "architecture": "lambda",
-        "description": "Lambda 512 MB",
-        "monthly_usd": 9.5,
-        "workload": workload,
-    }
-    fargate_doc = {
-        "key": "f-1",
-        "architecture": "fargate",
-        "description": "Fargate 1 vCPU",
-        "monthly_usd": 40.0,
-        "workload": workload,
-    }
+    lambda_doc = candidate_document("l-512", "lambda", "Lambda 512 MB", 9.5)
+    fargate_doc = candidate_document("f-1", "fargate", "Fargate 1 vCPU", 40.0)
     choice = lambda_doc if architecture == "lambda" else fargate_doc
     return {
+        "profile": "shop",
+        "region": "us-east-1",
         "pricing_as_of": "2025-06-01",
+        "seed": 1,
+        "meets_slos": True,
+        "tie": False,
         "choice": choice,
         "best": {"lambda": "l-512", "fargate": "f-1"},
         "candidates": [lambda_doc, fargate_doc],
+        "pruned": [],
+        "screened_out": [],
+        "notes": [],
         "reasons": ["cheaper", "meets the p99 objective"],
+        "break_even": {"traffic": None, "duration": None},
+        "cost_range_usd": {"low": 9.0, "expected": 9.5, "high": 10.0, "basis": "95% interval over the replications"},
     }
 
 
@@ -110,6 +153,37 @@ def test_json_without_workload_names_the_fix() -> None:
     with pytest.raises(ProfileError) as raised:
         design_from_document(document, source="old.json")
     assert "choice.workload" in raised.value.message and raised.value.hint
+
+
+def test_a_real_recommend_json_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    """What `archsel recommend --format json` wrote reads back as the model and dumps to the same bytes."""
+    text = REAL_RECOMMEND_JSON.read_text(encoding="utf-8")
+    document = RecommendDocument.model_validate_json(text)
+    assert json.dumps(document.plain(), indent=2, sort_keys=True, allow_nan=False) + "\n" == text
+    design = design_from_json(REAL_RECOMMEND_JSON)
+    assert design.architecture == document.choice.architecture
+    assert design.profile == document.choice.workload
+    assert design.summary is not None and design.summary.monthly_usd == document.choice.monthly_usd
+    assert design.summary.reasons == document.reasons
+
+
+def test_a_missing_monthly_usd_is_refused_naming_the_field_and_file(tmp_path: Path) -> None:
+    document = recommend_document()
+    del document["choice"]["monthly_usd"]
+    path = tmp_path / "rec.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ProfileError) as raised:
+        design_from_json(path)
+    assert str(path) in raised.value.message
+    assert "choice.monthly_usd is missing" in raised.value.message
+    assert raised.value.hint
+
+
+def test_a_mistyped_field_is_refused_naming_it() -> None:
+    document = recommend_document()
+    document["candidates"][1]["result"]["requests"] = "many"
+    with pytest.raises(ProfileError, match=r"candidates\.1\.result\.requests: Input should be a valid integer"):
+        design_from_document(document, source="rec.json")
 
 
 def test_not_a_recommendation(tmp_path: Path) -> None:

@@ -100,6 +100,12 @@ def design_from_document(document: object, *, source: str, architecture: str | N
     """The design in a parsed recommend JSON document; with ``architecture``, that architecture's best."""
     if not isinstance(document, dict) or not isinstance(document.get("choice"), dict):
         raise ProfileError(f"{source}: not an `archsel recommend --format json` document (no choice object)")
+    if "workload" not in document["choice"]:
+        # Said first and on its own: it is the one field scaffolding cannot do without.
+        raise ProfileError(
+            f"{source}: choice.workload is missing (written by an archsel older than scaffold support)",
+            hint="re-run `archsel recommend --format json` with this version, or scaffold from the profile",
+        )
     recommendation = read_recommend_document(document, source=source)
     choice = recommendation.choice
     picked = (

@@ -18,6 +18,8 @@ from archsel.scaffold.design import (
     design_from_profile,
     design_from_recommendation,
 )
+from tests.recommend_support import candidate_document
+from tests.recommend_support import recommend_document as full_document
 
 REAL_RECOMMEND_JSON = Path(__file__).resolve().parent.parent / "data" / "recommend" / "saas-steady.json"
 
@@ -43,70 +45,12 @@ def profile():
     return parse_profile(PROFILE)
 
 
-def result_document(architecture: str, usd: float) -> dict:
-    """A simulate result as recommend writes it (figures made up; every required key present)."""
-    return {
-        "architecture": architecture,
-        "requests": 1000,
-        "simulated_s": 86400.0,
-        "cold_starts": 3,
-        "cold_start_ratio": 0.003,
-        "throttled": 0,
-        "timeouts": 0,
-        "shed": 0,
-        "errors": 0,
-        "error_ratio": 0.0,
-        "latency_ms": {"mean": 90.0, "p50": 80.0, "p95": 300.0, "p99": 420.0, "p999": 600.0, "max": 900.0},
-        "monthly_usd": usd,
-        "always_on_usd": 0.0,
-        "usage_usd": usd,
-        "components": [],
-        "interval95": {
-            "monthly_usd": [usd, usd],
-            "p99_ms": [400.0, 440.0],
-            "cold_start_ratio": [0.002, 0.004],
-            "error_ratio": [0.0, 0.0],
-        },
-        "figures": {},
-    }
-
-
-def candidate_document(key: str, architecture: str, description: str, usd: float) -> dict:
-    return {
-        "key": key,
-        "architecture": architecture,
-        "description": description,
-        "settings": {},
-        "monthly_usd": usd,
-        "monthly_usd_interval": [usd, usd],
-        "meets_slos": True,
-        "slos": [{"name": "p99_latency_ms", "target": 500.0, "actual": 420.0, "holds": True}],
-        "result": result_document(architecture, usd),
-        "workload": profile().model_dump(mode="json", by_alias=True),
-    }
-
-
 def recommend_document(architecture: str = "lambda") -> dict:
-    lambda_doc = candidate_document("l-512", "lambda", "Lambda 512 MB", 9.5)
-    fargate_doc = candidate_document("f-1", "fargate", "Fargate 1 vCPU", 40.0)
+    workload = profile().model_dump(mode="json", by_alias=True)
+    lambda_doc = candidate_document("l-512", "lambda", "Lambda 512 MB", 9.5, workload)
+    fargate_doc = candidate_document("f-1", "fargate", "Fargate 1 vCPU", 40.0, workload)
     choice = lambda_doc if architecture == "lambda" else fargate_doc
-    return {
-        "profile": "shop",
-        "region": "us-east-1",
-        "pricing_as_of": "2025-06-01",
-        "seed": 1,
-        "meets_slos": True,
-        "tie": False,
-        "choice": choice,
-        "best": {"lambda": "l-512", "fargate": "f-1"},
-        "candidates": [lambda_doc, fargate_doc],
-        "pruned": [],
-        "screened_out": [],
-        "notes": [],
-        "reasons": ["cheaper", "meets the p99 objective"],
-        "break_even": {"traffic": None, "duration": None},
-        "cost_range_usd": {"low": 9.0, "expected": 9.5, "high": 10.0, "basis": "95% interval over the replications"},
-    }
+    return full_document([lambda_doc, fargate_doc], choice, ["cheaper", "meets the p99 objective"], "2025-06-01")
 
 
 def test_design_from_profile_keeps_the_profile() -> None:

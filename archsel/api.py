@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from archsel.evaluate.runner import SimulationReport
     from archsel.pricing.update import PricingClient, UpdatePlan
     from archsel.recommend import Recommendation
+    from archsel.recommend.plan import RecommendPlan
     from archsel.sim.result import SimRun
     from archsel.study.fleet import FleetSummary
     from archsel.study.sweep import SweepPlan, SweepResult
@@ -148,23 +149,35 @@ def recommend(
     on_done: Callable[[object], None] | None = None,
     scheduler: str | None = None,
     executor: Executor | None = None,
+    plan: RecommendPlan | None = None,
+    on_more: Callable[[int], None] | None = None,
 ) -> Recommendation:
     """Simulate every candidate design for ``profile`` and choose one.
 
+    ``plan`` (from `plan_recommendation`, e.g. to size a progress bar first) is run as it is; its
+    profile and seed stand for ``profile`` and ``seed``. ``on_done`` is called once per finished
+    run, and ``on_more`` once, with the most runs tuning may add, when some design needs tuning.
     The runs go to ``executor`` if given (left open, for several profiles), else to the Dask
     cluster at ``scheduler`` (or ``DASK_SCHEDULER_ADDRESS``), else to a local process pool.
     """
     from archsel.evaluate.executors import executor_for
-    from archsel.pricing.table import load_prices
-    from archsel.recommend import recommend as run_recommendation
+    from archsel.recommend.decide import run_plan
 
-    prices = load_prices(profile.region)
+    planned = plan if plan is not None else plan_recommendation(profile, seed=seed)
     chosen = executor if executor is not None else executor_for(scheduler=scheduler, jobs=jobs)
     try:
-        return run_recommendation(profile, prices, executor=chosen, seed=seed, on_done=on_done)
+        return run_plan(planned, executor=chosen, on_done=on_done, on_more=on_more)
     finally:
         if executor is None:
             chosen.close()
+
+
+def plan_recommendation(profile: WorkloadProfile, *, seed: int | None = None) -> RecommendPlan:
+    """What `recommend` will simulate (candidates, pruned, screened) and how many runs; nothing runs."""
+    from archsel.pricing.table import load_prices
+    from archsel.recommend.plan import plan_recommendation as make_plan
+
+    return make_plan(profile, load_prices(profile.region), seed=seed)
 
 
 def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
@@ -189,22 +202,8 @@ def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
 
 
 def estimate_recommend_units(profile: WorkloadProfile) -> int:
-    """How many simulation runs `recommend` starts with (for the progress bar; tuning may add a few)."""
-    from archsel.recommend.candidates import fargate_candidates, lambda_candidates
-    from archsel.recommend.decide import fit_to_budget
-
-    fitted, per_architecture, _ = fit_to_budget(profile)
-    if profile.request.routes:  # `screen` also keeps the cheapest design of each layout: ask it
-        from archsel.pricing.table import load_prices
-        from archsel.recommend.decide import screen
-
-        candidates = [*lambda_candidates(fitted)[0], *fargate_candidates(fitted)[0]]
-        kept, _ = screen(candidates, load_prices(profile.region), per_architecture)
-        return len({c.simulation_key for c in kept}) * fitted.simulation.replications
-    groups = 0
-    for candidates, _ in (lambda_candidates(profile), fargate_candidates(profile)):
-        groups += min(len({c.simulation_key for c in candidates}), per_architecture)
-    return groups * fitted.simulation.replications
+    """How many simulation runs `recommend` starts with: its plan's count (tuning may add some, announced)."""
+    return plan_recommendation(profile).units
 
 
 # ----------------------------------------------------------------------------- cost and price tables

@@ -67,14 +67,15 @@ def recommend_with_progress(
     from archsel import api
     from archsel.views.progress import progress_steps
 
-    total = api.estimate_recommend_units(loaded)
-    with progress_steps(total, f"recommending {loaded.name}") as step:
+    plan = api.plan_recommendation(loaded, seed=seed)
+    with progress_steps(plan.units, f"recommending {loaded.name}") as step:
         return api.recommend(
             loaded,
-            seed=seed,
+            plan=plan,
             jobs=jobs,
             executor=executor,
             on_done=lambda unit: step(str(getattr(unit, "architecture", ""))),
+            on_more=step.grow,
         )
 
 

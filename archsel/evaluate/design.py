@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archsel.profile.architecture import Architecture
+from archsel.profile.changes import with_section
 from archsel.profile.routes import route_layout
 from archsel.profile.scaling_schema import Scaling
 from archsel.profile.schema import WorkloadProfile
@@ -96,13 +97,18 @@ def scaling_label(scaling: Scaling) -> str:
 
 
 def with_lambda(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
-    """The profile with some `lambda:` settings changed."""
-    return profile.model_copy(update={"lambda_": profile.lambda_.model_copy(update=changes)})
+    """The profile with some `lambda:` settings changed, validated like a parsed profile."""
+    return with_section(profile, "lambda_", **changes)
 
 
 def with_fargate(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
-    """The profile with some `fargate:` settings changed."""
-    return profile.model_copy(update={"fargate": profile.fargate.model_copy(update=changes)})
+    """The profile with some `fargate:` settings changed, validated like a parsed profile."""
+    return with_section(profile, "fargate", **changes)
+
+
+def with_simulation(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
+    """The profile with some `simulation:` settings changed (e.g. fewer replications), validated."""
+    return with_section(profile, "simulation", **changes)
 
 
 def layout_label(profile: WorkloadProfile) -> str:

@@ -46,12 +46,6 @@ def _policy_key(scaling: Scaling) -> str:
     return f"{scaling.target:g}"
 
 
-def with_scaling(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
-    """The profile with some `fargate.scaling` settings changed."""
-    scaling = profile.fargate.scaling.model_copy(update=changes)
-    return with_fargate(profile, scaling=scaling)
-
-
 def lambda_key(profile: WorkloadProfile) -> str:
     """Stable id of a Lambda design (with routes, the layout is part of it)."""
     s = profile.lambda_
@@ -88,7 +82,10 @@ def lambda_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[P
     candidates: list[Candidate] = []
     pruned: list[Pruned] = []
     for layout in layouts:
-        blocker = layout_blocker(with_lambda(profile, layout=layout))
+        # Checked on a copy without concurrency settings: the schema itself refuses a layout whose
+        # per-function reservations overrun the account, and this says why in the pruned list instead.
+        probe = with_lambda(profile, layout=layout, provisioned_concurrency=0, reserved_concurrency=None)
+        blocker = layout_blocker(profile, len(probe.function_routes))
         if blocker is not None:
             pruned.append(Pruned(Architecture.LAMBDA, f"Lambda, layout {layout}", blocker))
             continue
@@ -101,10 +98,9 @@ def lambda_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[P
     return candidates, pruned
 
 
-def layout_blocker(profile: WorkloadProfile) -> str | None:
-    """Why the profile's Lambda layout cannot be configured (reserved concurrency for each function), or None."""
+def layout_blocker(profile: WorkloadProfile, functions: int) -> str | None:
+    """Why a layout of ``functions`` functions cannot be configured (reserved concurrency for each), or None."""
     settings = profile.lambda_
-    functions = len(profile.function_routes)
     reserved = settings.reserved_concurrency
     if reserved is not None and functions > 1 and reserved * functions > settings.account_concurrency - 100:
         return (

@@ -5,28 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from archsel.cost.engine import estimate, usage_from_profile
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
-from archsel.evaluate.design import Candidate, with_fargate, with_lambda
+from archsel.evaluate.design import Candidate, with_fargate, with_lambda, with_simulation
 from archsel.evaluate.executors import Executor, InProcessExecutor, SimUnit
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
-from archsel.profile.traffic import summarize
 from archsel.recommend.breakeven import BreakEven, break_even
-from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates, lambda_layouts
+from archsel.recommend.candidates import Pruned
+from archsel.recommend.plan import (
+    SENSITIVITY_FACTORS,
+    TUNED_PER_ARCHITECTURE,
+    OnMoreUnits,
+    RecommendPlan,
+    plan_recommendation,
+)
 from archsel.recommend.reasons import explain
-from archsel.recommend.tuning import tune
-from archsel.sim.result import SimOptions
-
-# Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
-TUNED_PER_ARCHITECTURE = 1
-# Distinct behaviours simulated per architecture, chosen by the no-simulation estimate; bounds the run time.
-SIMULATED_PER_ARCHITECTURE = 2
-# Simulated arrivals one recommendation may spend (about 30 s on two cores at ~2.5 M requests/s each).
-# A busy profile gets fewer replications, then fewer designs: at tens of millions of requests a
-# run, one run's own statistics are already tight, so volume stands in for replications.
-REQUEST_BUDGET = 8e7
+from archsel.recommend.tuning import max_trials, search_range, tune
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,118 +69,66 @@ def recommend(
     executor: Executor | None = None,
     seed: int | None = None,
     on_done: Callable[[SimUnit], None] | None = None,
+    on_more: OnMoreUnits | None = None,
 ) -> Recommendation:
     """Evaluate every candidate design for ``profile`` and choose one."""
-    chosen_seed = profile.simulation.seed if seed is None else seed
-    profile, per_architecture, notes = fit_to_budget(profile)
-    options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup)
-    context = EvaluationContext(prices, executor or InProcessExecutor(), chosen_seed, options, on_done)
-    lambdas, pruned_lambda = lambda_candidates(profile)
-    fargates, pruned_fargate = fargate_candidates(profile)
-    kept, screened = screen([*lambdas, *fargates], prices, per_architecture)
-    evaluations = evaluate(kept, context)
-    evaluations += _tuned(evaluations, context)
+    plan = plan_recommendation(profile, prices, seed=seed)
+    return run_plan(plan, executor=executor, on_done=on_done, on_more=on_more)
+
+
+def run_plan(
+    plan: RecommendPlan,
+    *,
+    executor: Executor | None = None,
+    on_done: Callable[[SimUnit], None] | None = None,
+    on_more: OnMoreUnits | None = None,
+) -> Recommendation:
+    """Simulate the plan's designs, tune the ones that miss their objectives, choose and explain.
+
+    ``on_done`` is called once per finished run: `plan.units` of them, plus the tuning runs that
+    ``on_more`` announces (once, before tuning, with their most) when some design needs tuning.
+    """
+    context = EvaluationContext(plan.prices, executor or InProcessExecutor(), plan.seed, plan.options, on_done)
+    evaluations = evaluate(plan.kept, context)
+    evaluations += _tuned(evaluations, context, on_more)
     best = tuple(
         e for e in (_best(evaluations, Architecture.LAMBDA), _best(evaluations, Architecture.FARGATE)) if e is not None
     )
     choice, tie = choose(best)
     lambda_best, fargate_best = (_best(list(best), arch) for arch in ARCHITECTURES)
-    flip = break_even(lambda_best, fargate_best, prices) if lambda_best and fargate_best else None
-    cost_range = sensitivity(choice, context)
-    pruned = (*pruned_lambda, *pruned_fargate)
+    flip = break_even(lambda_best, fargate_best, plan.prices) if lambda_best and fargate_best else None
+    cost_range = sensitivity(choice, context, plan.sensitivity)
     return Recommendation(
-        profile=profile,
-        prices=prices,
-        seed=chosen_seed,
+        profile=plan.profile,
+        prices=plan.prices,
+        seed=plan.seed,
         choice=choice,
         meets_slos=choice.meets_slos,
         tie=tie,
         best=best,
         evaluations=tuple(evaluations),
-        pruned=pruned,
-        screened=screened,
-        notes=notes,
-        reasons=explain(choice, best, flip, tie, pruned, tuple(evaluations)),
+        pruned=plan.pruned,
+        screened=plan.screened,
+        notes=plan.notes,
+        reasons=explain(choice, best, flip, tie, plan.pruned, tuple(evaluations)),
         break_even=flip,
         cost_range=cost_range,
     )
 
 
-def fit_to_budget(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
-    """The profile with replications cut to fit REQUEST_BUDGET, the designs to simulate per architecture, notes."""
-    per_run = summarize(profile).mean_rps * profile.simulation.horizon
-    # with routes, at least one design of each Lambda layout is simulated (see `screen`)
-    groups = SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))
-    replications = profile.simulation.replications
-    fitted = max(1, min(replications, int(REQUEST_BUDGET // max(per_run * groups, 1.0))))
-    per_architecture = SIMULATED_PER_ARCHITECTURE
-    if per_run * groups * fitted > REQUEST_BUDGET:
-        per_architecture = 1
-    notes = []
-    if fitted < replications:
-        notes.append(
-            f"{per_run / 1e6:,.1f} M requests per simulated run: replications cut from {replications} to {fitted} "
-            "to fit the time budget (the volume keeps each run's statistics tight)"
-        )
-        simulation = profile.simulation.model_copy(update={"replications": fitted})
-        profile = profile.model_copy(update={"simulation": simulation})
-    if per_architecture < SIMULATED_PER_ARCHITECTURE:
-        notes.append("only the design with the lowest estimated cost of each architecture was simulated")
-    return profile, per_architecture, tuple(notes)
-
-
-def screen(
-    candidates: list[Candidate], prices: PriceTable, per_architecture: int = SIMULATED_PER_ARCHITECTURE
-) -> tuple[list[Candidate], tuple[Pruned, ...]]:
-    """Keep the designs whose behaviour group is among the cheapest by the no-simulation estimate.
-
-    Candidates that differ only in CPU architecture share a group (one simulation), so keeping a
-    group keeps both its arm64 and x86_64 prices. With routes, the cheapest group of each Lambda
-    layout is kept too: the estimate cannot see cold starts, which is what layouts trade for GB-s.
-    """
-    estimated = {c.key: _estimated_usd(c, prices) for c in candidates}
-    kept_groups: set[str] = set()
-    for architecture in ARCHITECTURES:
-        groups: dict[str, float] = {}
-        layouts: dict[str, str] = {}
-        for c in candidates:
-            if c.architecture == architecture:
-                groups[c.simulation_key] = min(groups.get(c.simulation_key, float("inf")), estimated[c.key])
-                if c.profile.request.routes:
-                    layouts[c.simulation_key] = c.profile.lambda_.layout
-        ranked = sorted(groups, key=lambda key: (groups[key], key))
-        kept_groups.update(ranked[:per_architecture])
-        for layout in dict.fromkeys(layouts.values()):
-            kept_groups.add(next(key for key in ranked if layouts.get(key) == layout))
-    kept = [c for c in candidates if c.simulation_key in kept_groups]
-    screened = tuple(
-        Pruned(
-            c.architecture, c.describe(), f"screened out: estimated ${estimated[c.key]:,.2f} a month without simulation"
-        )
-        for c in candidates
-        if c.simulation_key not in kept_groups
-    )
-    return kept, screened
-
-
-def _estimated_usd(candidate: Candidate, prices: PriceTable) -> float:
-    profile = candidate.profile
-    return float(estimate(profile, usage_from_profile(profile, candidate.architecture), prices).monthly_usd)
-
-
-def sensitivity(choice: Evaluation, context: EvaluationContext) -> CostRange:
+def sensitivity(choice: Evaluation, context: EvaluationContext, rerun: bool) -> CostRange:
     """The choice's cost over its replications' 95% interval and the platform assumptions that move it.
 
     Lambda: the idle keep-alive halved and doubled (cold starts and their billed INIT). Fargate: the
     task start time halved and doubled (how late capacity arrives, so how much runs). One replication
-    each; skipped, and said so, when one run is larger than a quarter of the request budget.
+    each; skipped (``rerun`` false, decided by the plan), and said so, when one run is larger than a
+    quarter of the request budget.
     """
     interval = choice.result.monthly_usd()
     low, high = max(interval.low, 0.0), interval.high
     basis = "95% interval over the replications"
-    profile = choice.candidate.profile
-    if summarize(profile).mean_rps * profile.simulation.horizon <= REQUEST_BUDGET / 4:
-        for factor in (0.5, 2.0):
+    if rerun:
+        for factor in SENSITIVITY_FACTORS:
             variant = _assumption_variant(choice.candidate, factor)
             cost = evaluate([variant], context)[0].monthly_usd
             low, high = min(low, cost), max(high, cost)
@@ -196,30 +139,36 @@ def sensitivity(choice: Evaluation, context: EvaluationContext) -> CostRange:
 
 def _assumption_variant(candidate: Candidate, factor: float) -> Candidate:
     profile = candidate.profile
-    simulation = profile.simulation.model_copy(update={"replications": 1})
     if candidate.architecture == Architecture.LAMBDA:
         changed = with_lambda(profile, keep_alive_s=profile.lambda_.keep_alive_s.scaled(factor))
     else:
         changed = with_fargate(profile, task_start_s=profile.fargate.task_start_s.scaled(factor))
-    changed = changed.model_copy(update={"simulation": simulation})
+    changed = with_simulation(changed, replications=1)
     return replace(candidate, key=f"{candidate.key}-assumption{factor:g}", profile=changed)
 
 
-def _tuned(evaluations: list[Evaluation], context: EvaluationContext) -> list[Evaluation]:
+def _tuned(evaluations: list[Evaluation], context: EvaluationContext, on_more: OnMoreUnits | None) -> list[Evaluation]:
     """Fixes for the cheapest designs of each architecture that miss latency or error objectives."""
+    targets = [e for architecture in ARCHITECTURES for e in _tuning_targets(evaluations, architecture)]
+    if on_more is not None:
+        replications = targets[0].candidate.profile.simulation.replications if targets else 0
+        trials = sum(max_trials(counts) for e in targets if (counts := search_range(e)) is not None)
+        if trials:
+            on_more(trials * replications)
     tuned = []
-    for architecture in ARCHITECTURES:
-        failing = sorted(
-            (e for e in evaluations if e.candidate.architecture == architecture and not e.performance_ok),
-            key=lambda e: e.monthly_usd,
-        )
-        if any(e.performance_ok for e in evaluations if e.candidate.architecture == architecture):
-            continue  # a design of this architecture already meets the objectives without tuning
-        for evaluation in failing[:TUNED_PER_ARCHITECTURE]:
-            fixed = tune(evaluation, context)
-            if fixed is not None:
-                tuned.append(fixed)
+    for evaluation in targets:
+        fixed = tune(evaluation, context)
+        if fixed is not None:
+            tuned.append(fixed)
     return tuned
+
+
+def _tuning_targets(evaluations: list[Evaluation], architecture: Architecture) -> list[Evaluation]:
+    """The cheapest designs of ``architecture`` missing their objectives; none if one already meets them."""
+    own = [e for e in evaluations if e.candidate.architecture == architecture]
+    if any(e.performance_ok for e in own):
+        return []  # a design of this architecture already meets the objectives without tuning
+    return sorted(own, key=lambda e: e.monthly_usd)[:TUNED_PER_ARCHITECTURE]
 
 
 def _best(evaluations: list[Evaluation], architecture: str) -> Evaluation | None:

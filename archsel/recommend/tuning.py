@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
 
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
 from archsel.evaluate.design import Candidate, with_fargate, with_lambda
@@ -27,14 +26,43 @@ MAX_SEARCH_STEPS = 5
 
 def tune(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | None:
     """A fixed variant of ``evaluation`` (the cheapest that meets the objectives, else the best tried)."""
+    counts = search_range(evaluation)
+    if counts is None:
+        return None
+    candidate = evaluation.candidate
+    if candidate.architecture == Architecture.LAMBDA:
+
+        def variant(count: int) -> Candidate:
+            profile = with_lambda(candidate.profile, provisioned_concurrency=count)
+            return Candidate(lambda_key(profile), Architecture.LAMBDA, profile)
+
+    else:
+
+        def variant(count: int) -> Candidate:
+            profile = with_fargate(candidate.profile, min_tasks=count)
+            return Candidate(fargate_key(profile), Architecture.FARGATE, profile)
+
+    return _bisect(*counts, variant, context)
+
+
+def search_range(evaluation: Evaluation) -> tuple[int, int] | None:
+    """The counts tuning searches for ``evaluation`` (provisioned concurrency or min_tasks); None if nothing to try."""
     if evaluation.performance_ok:
         return None
     if evaluation.candidate.architecture == Architecture.LAMBDA:
-        return _tune_lambda(evaluation, context)
-    return _tune_fargate(evaluation, context)
+        return _provisioned_range(evaluation)
+    return min_tasks_range(evaluation.candidate.profile.fargate)
 
 
-def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | None:
+def max_trials(counts: tuple[int, int]) -> int:
+    """The most designs `_bisect` simulates over ``counts``: the top one, then one per halving of the range."""
+    low, high = counts
+    if low > high:
+        return 0
+    return 1 + min(MAX_SEARCH_STEPS, math.ceil(math.log2(high - low + 1)))
+
+
+def _provisioned_range(evaluation: Evaluation) -> tuple[int, int] | None:
     cold_ratio = evaluation.result.interval(lambda p: p.run.cold_start_ratio).mean
     if cold_ratio == 0:
         return None  # not a cold-start problem: provisioned concurrency cannot help
@@ -46,24 +74,7 @@ def _tune_lambda(evaluation: Evaluation, context: EvaluationContext) -> Evaluati
     # with several functions (routes) the count is configured on each: the account quota bounds their sum
     functions = len(evaluation.candidate.profile.function_routes)
     ceiling = max(1, min(ceiling, evaluation.candidate.profile.lambda_.account_concurrency // functions))
-
-    def variant(count: int) -> Candidate:
-        profile = with_lambda(evaluation.candidate.profile, provisioned_concurrency=count)
-        return Candidate(lambda_key(profile), Architecture.LAMBDA, profile)
-
-    return _bisect(1, ceiling, variant, context)
-
-
-def _tune_fargate(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | None:
-    tried = min_tasks_range(evaluation.candidate.profile.fargate)
-    if tried is None:
-        return None
-
-    def variant(count: int) -> Candidate:
-        profile = with_fargate(evaluation.candidate.profile, min_tasks=count)
-        return Candidate(fargate_key(profile), Architecture.FARGATE, profile)
-
-    return _bisect(*tried, variant, context)
+    return 1, ceiling
 
 
 def min_tasks_range(fargate: Fargate) -> tuple[int, int] | None:
@@ -101,10 +112,7 @@ def _bisect(low: int, high: int, variant: Callable[[int], Candidate], context: E
     return best
 
 
-def _evaluate_one(candidate: Candidate, context: EvaluationContext, *, quick: bool = False) -> Evaluation:
-    if quick and candidate.profile.simulation.replications > 1:
-        simulation = candidate.profile.simulation.model_copy(update={"replications": 1})
-        candidate = replace(candidate, profile=candidate.profile.model_copy(update={"simulation": simulation}))
+def _evaluate_one(candidate: Candidate, context: EvaluationContext) -> Evaluation:
     return evaluate([candidate], context)[0]
 
 

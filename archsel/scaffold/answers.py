@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from archsel.errors import ProfileError
-from archsel.scaffold.design import Design, RecommendationSummary, check_architecture, profile_from_dump
+from archsel.scaffold.design import Design, check_architecture, profile_from_dump, summary_from_record
 from archsel.scaffold.param_types import ScaffoldParams
 
 ANSWERS_FILE = "archsel.answers.yaml"
@@ -73,16 +73,8 @@ def design_from_answers(path: str | Path) -> Design:
     source = Path(path)
     document = read_answers(source)
     recorded = document.get("recommendation")
-    summary = None
-    if isinstance(recorded, dict):
-        summary = RecommendationSummary(
-            description=str(recorded["description"]),
-            monthly_usd=float(recorded["monthly_usd"]),
-            reasons=tuple(str(reason) for reason in recorded.get("reasons", ())),
-            pricing_as_of=str(recorded["pricing_as_of"]),
-            archsel_version=str(recorded["archsel_version"]),
-            recommended_architecture=check_architecture(str(recorded["recommended_architecture"])),
-        )
+    # null when the project was scaffolded straight from a profile (no recommendation to quote)
+    summary = None if recorded is None else summary_from_record(recorded, source=str(source))
     profile = profile_from_dump(document["workload"], source=f"{source}: workload")
     return Design(architecture=check_architecture(str(document["architecture"])), profile=profile, summary=summary)
 

@@ -12,14 +12,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from archsel import __version__
 from archsel.errors import ProfileError, UsageError
 from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
+from archsel.recommend.document import CandidateDocument, RecommendDocument
 
 if TYPE_CHECKING:
     from archsel.recommend import Recommendation
@@ -96,35 +98,77 @@ def design_from_document(document: object, *, source: str, architecture: str | N
     """The design in a parsed recommend JSON document; with ``architecture``, that architecture's best."""
     if not isinstance(document, dict) or not isinstance(document.get("choice"), dict):
         raise ProfileError(f"{source}: not an `archsel recommend --format json` document (no choice object)")
-    choice = cast(dict[str, Any], document["choice"])
-    picked = choice if architecture is None else _best_document(document, check_architecture(architecture), source)
-    if "workload" not in picked:
+    if "workload" not in document["choice"]:
+        # Said first and on its own: it is the one field scaffolding cannot do without.
         raise ProfileError(
             f"{source}: choice.workload is missing (written by an archsel older than scaffold support)",
             hint="re-run `archsel recommend --format json` with this version, or scaffold from the profile",
         )
+    recommendation = read_recommend_document(document, source=source)
+    choice = recommendation.choice
+    picked = (
+        choice if architecture is None else _best_document(recommendation, check_architecture(architecture), source)
+    )
     summary = RecommendationSummary(
-        description=str(picked.get("description", "")),
-        monthly_usd=float(picked.get("monthly_usd", 0.0)),
-        reasons=tuple(str(reason) for reason in document.get("reasons", [])),
-        pricing_as_of=str(document.get("pricing_as_of", "unknown")),
-        archsel_version=str(document.get("archsel_version", __version__)),
-        recommended_architecture=check_architecture(str(choice.get("architecture"))),
+        description=picked.description,
+        monthly_usd=picked.monthly_usd,
+        reasons=recommendation.reasons,
+        pricing_as_of=recommendation.pricing_as_of,
+        # The document does not record the archsel that wrote it: the scaffold names the one reading it.
+        archsel_version=__version__,
+        recommended_architecture=check_architecture(choice.architecture),
     )
-    profile = profile_from_dump(picked["workload"], source=f"{source}: workload")
-    return Design(architecture=check_architecture(str(picked.get("architecture"))), profile=profile, summary=summary)
+    return Design(architecture=check_architecture(picked.architecture), profile=picked.workload, summary=summary)
 
 
-def _best_document(document: dict[str, Any], architecture: Architecture, source: str) -> dict[str, Any]:
+def read_recommend_document(document: dict[str, Any], *, source: str) -> RecommendDocument:
+    """``document`` validated as a recommend document; a ProfileError names each missing or invalid field."""
+    try:
+        return RecommendDocument.model_validate(document)
+    except ValidationError as error:
+        raise refusal(source, "not a recommend document this archsel reads", error) from error
+
+
+def summary_from_record(recorded: object, *, source: str) -> RecommendationSummary:
+    """The recommendation summary an answers file recorded; a ProfileError names each missing or invalid field."""
+    try:
+        return TypeAdapter(RecommendationSummary).validate_python(recorded)
+    except ValidationError as error:
+        raise refusal(source, "the recorded recommendation is incomplete", error, prefix="recommendation") from error
+
+
+def refusal(source: str, what: str, error: ValidationError, *, prefix: str = "") -> ProfileError:
+    """A ProfileError listing the first problems of ``error``, each as its dotted field path."""
+    problems = [_problem(detail, prefix) for detail in error.errors()]
+    shown = "\n".join(f"  {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN])
+    more = f"\n  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+    return ProfileError(
+        f"{source}: {what} ({len(problems)} problem(s)):\n{shown}{more}",
+        hint="re-run `archsel recommend --format json` with this version, or scaffold from the profile",
+    )
+
+
+# A document from another version can miss a field in every candidate: the first few say enough.
+MAX_PROBLEMS_SHOWN = 10
+
+
+def _problem(detail: ErrorDetails, prefix: str = "") -> str:
+    """``choice.monthly_usd is missing`` or ``candidates.0.result.requests: Input should be a valid integer``."""
+    path = ".".join(str(part) for part in (prefix, *detail["loc"]) if part != "")
+    if detail["type"] == "missing":
+        return f"{path} is missing"
+    return f"{path}: {detail['msg']}"
+
+
+def _best_document(document: RecommendDocument, architecture: Architecture, source: str) -> CandidateDocument:
     """The best candidate of ``architecture``: the `best` map names its key; `candidates` holds it."""
-    key = document.get("best", {}).get(architecture)
-    for candidate in document.get("candidates", []):
-        if candidate.get("key") == key and "workload" in candidate:
-            return cast(dict[str, Any], candidate)
-    raise UsageError(
-        f"{source}: the recommendation has no {architecture} design with its settings",
-        hint="drop --arch, or re-run `archsel recommend` and scaffold from the profile with --arch",
-    )
+    candidate = document.best_candidate(architecture)
+    if candidate is None:
+        raise UsageError(
+            f"{source}: the recommendation has no {architecture} design with its settings",
+            hint="drop --arch, or re-run `archsel recommend` and scaffold from the profile with --arch",
+        )
+    return candidate
 
 
 def profile_from_dump(data: object, *, source: str) -> WorkloadProfile:

@@ -8,22 +8,38 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
+class Steps:
+    """Counts finished steps against a total that a plan gives up front and may raise once, by a known count."""
+
+    def __init__(self, total: int, show: Callable[[int, int, str], None]) -> None:
+        self.total = total
+        self.done = 0
+        self._show = show
+
+    def __call__(self, label: str) -> None:
+        """One more step finished (``label`` names it)."""
+        self.done += 1
+        # never show 25/12, even if the steps outrun the total they were given
+        self._show(self.done, max(self.total, self.done), label)
+
+    def grow(self, count: int) -> None:
+        """Add ``count`` steps to the total (e.g. the most runs recommend's tuning may add, said once)."""
+        self.total += count
+
+
 @contextmanager
-def progress_steps(total: int, description: str, *, quiet: bool = False) -> Iterator[Callable[[str], None]]:
-    """Yield a callback to call once per finished step (with a label for that step)."""
+def progress_steps(total: int, description: str, *, quiet: bool = False) -> Iterator[Steps]:
+    """Yield a `Steps` to call once per finished step (with a label for that step)."""
     if quiet or total <= 0:
-        yield lambda _label: None
+        yield Steps(total, lambda _done, _total, _label: None)
         return
     if not sys.stderr.isatty():
         started = time.monotonic()
-        done = [0]
 
-        def plain(label: str) -> None:
-            done[0] += 1
-            # Steps can outnumber the estimate (recommend's tuning adds runs): never show 25/12.
-            sys.stderr.write(f"[{done[0]}/{max(total, done[0])}] {label} ({time.monotonic() - started:.1f}s)\n")
+        def plain(done: int, of: int, label: str) -> None:
+            sys.stderr.write(f"[{done}/{of}] {label} ({time.monotonic() - started:.1f}s)\n")
 
-        yield plain
+        yield Steps(total, plain)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -33,10 +49,7 @@ def progress_steps(total: int, description: str, *, quiet: bool = False) -> Iter
     with Progress(*columns, console=stderr_console(), transient=True) as bar:
         task = bar.add_task(description, total=total)
 
-        finished = [0]
+        def advance(done: int, of: int, label: str) -> None:
+            bar.update(task, completed=done, total=of, description=f"{description}: {label}")
 
-        def advance(label: str) -> None:
-            finished[0] += 1
-            bar.update(task, advance=1, total=max(total, finished[0]), description=f"{description}: {label}")
-
-        yield advance
+        yield Steps(total, advance)

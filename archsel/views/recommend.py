@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from archsel.cost.components import to_usd
 from archsel.evaluate.candidate import Evaluation
+from archsel.evaluate.document import ResultDocument
 from archsel.recommend import Recommendation
 from archsel.recommend.breakeven import BreakEven
+from archsel.recommend.candidates import Pruned
+from archsel.recommend.document import (
+    BreakEvenDocument,
+    CandidateDocument,
+    CostRangeDocument,
+    DurationFlipDocument,
+    RecommendDocument,
+    RuledOutDocument,
+    SloDocument,
+    TrafficFlipDocument,
+)
 from archsel.sim.result import SimRun
 from archsel.views.common import console_for, write_json
 from archsel.views.html_report import render_report
@@ -16,83 +28,82 @@ from archsel.views.recommend_summary import TABLE_HEADERS, footer_lines, table_r
 from archsel.views.simulate import result_document
 
 
-def candidate_document(evaluation: Evaluation) -> dict[str, Any]:
+def candidate_document(evaluation: Evaluation) -> CandidateDocument:
     """One candidate: its settings, cost, SLO outcomes and its simulate result."""
     interval = evaluation.result.monthly_usd()
-    return {
-        "key": evaluation.candidate.key,
-        "architecture": evaluation.candidate.architecture,
-        "description": evaluation.candidate.describe(),
-        "settings": evaluation.candidate.settings(),
-        "monthly_usd": to_usd(evaluation.result.estimate.monthly_usd),
-        "monthly_usd_interval": [round(interval.low, 2), round(interval.high, 2)],
-        "meets_slos": evaluation.meets_slos,
-        "slos": [
-            {"name": o.name, "target": o.target, "actual": round(o.actual, 6), "holds": o.holds}
-            for o in evaluation.slos
-        ],
-        "result": result_document(evaluation.result),
+    return CandidateDocument(
+        key=evaluation.candidate.key,
+        architecture=evaluation.candidate.architecture,
+        description=evaluation.candidate.describe(),
+        settings=evaluation.candidate.settings(),
+        monthly_usd=to_usd(evaluation.result.estimate.monthly_usd),
+        monthly_usd_interval=(round(interval.low, 2), round(interval.high, 2)),
+        meets_slos=evaluation.meets_slos,
+        slos=tuple(
+            SloDocument(name=o.name, target=o.target, actual=round(o.actual, 6), holds=o.holds) for o in evaluation.slos
+        ),
+        result=ResultDocument.model_validate(result_document(evaluation.result)),
         # The whole workload with this design's settings: `archsel scaffold REC.json` builds from it.
-        "workload": evaluation.candidate.profile.model_dump(mode="json", by_alias=True),
-    }
+        workload=evaluation.candidate.profile,
+    )
 
 
-def break_even_document(flip: BreakEven | None) -> dict[str, Any]:
+def break_even_document(flip: BreakEven | None) -> BreakEvenDocument:
     """The break-even figures (nulls where the cheaper side never flips in the scanned range)."""
     if flip is None:
-        return {"traffic": None, "duration": None}
+        return BreakEvenDocument(traffic=None, duration=None)
     traffic = flip.traffic
     duration = flip.duration
-    return {
-        "traffic": None
+    return BreakEvenDocument(
+        traffic=None
         if traffic is None or flip.rps is None
-        else {
-            "factor": round(traffic.factor, 6),
-            "mean_rps": round(flip.rps, 6),
-            "requests_per_month": round(flip.requests_per_month or 0.0),
-            "cheaper_below": traffic.cheaper_below,
-            "cheaper_above": traffic.cheaper_above,
-        },
-        "duration": None
+        else TrafficFlipDocument(
+            factor=round(traffic.factor, 6),
+            mean_rps=round(flip.rps, 6),
+            requests_per_month=round(flip.requests_per_month or 0.0),
+            cheaper_below=traffic.cheaper_below,
+            cheaper_above=traffic.cheaper_above,
+        ),
+        duration=None
         if duration is None
-        else {
-            "factor": round(duration.factor, 6),
-            "mean_duration_ms": round(flip.mean_duration_ms or 0.0, 3),
-            "cheaper_below": duration.cheaper_below,
-            "cheaper_above": duration.cheaper_above,
-        },
-        "method": "usage cost model calibrated to each design's simulated monthly cost at today's traffic",
-    }
+        else DurationFlipDocument(
+            factor=round(duration.factor, 6),
+            mean_duration_ms=round(flip.mean_duration_ms or 0.0, 3),
+            cheaper_below=duration.cheaper_below,
+            cheaper_above=duration.cheaper_above,
+        ),
+        method="usage cost model calibrated to each design's simulated monthly cost at today's traffic",
+    )
 
 
-def recommendation_document(rec: Recommendation) -> dict[str, Any]:
+def recommendation_document(rec: Recommendation) -> RecommendDocument:
     """The `archsel recommend --format json` document."""
-    return {
-        "profile": rec.profile.name,
-        "region": rec.profile.region,
-        "pricing_as_of": rec.prices.as_of.isoformat(),
-        "seed": rec.seed,
-        "meets_slos": rec.meets_slos,
-        "tie": rec.tie,
-        "choice": candidate_document(rec.choice),
-        "best": {e.candidate.architecture: e.candidate.key for e in rec.best},
-        "candidates": [candidate_document(e) for e in rec.evaluations],
-        "pruned": [
-            {"architecture": p.architecture, "description": p.description, "reason": p.reason} for p in rec.pruned
-        ],
-        "screened_out": [
-            {"architecture": p.architecture, "description": p.description, "reason": p.reason} for p in rec.screened
-        ],
-        "notes": list(rec.notes),
-        "reasons": list(rec.reasons),
-        "break_even": break_even_document(rec.break_even),
-        "cost_range_usd": {
-            "low": round(rec.cost_range.low, 2),
-            "expected": to_usd(rec.choice.result.estimate.monthly_usd),
-            "high": round(rec.cost_range.high, 2),
-            "basis": rec.cost_range.basis,
-        },
-    }
+    return RecommendDocument(
+        profile=rec.profile.name,
+        region=rec.profile.region,
+        pricing_as_of=rec.prices.as_of.isoformat(),
+        seed=rec.seed,
+        meets_slos=rec.meets_slos,
+        tie=rec.tie,
+        choice=candidate_document(rec.choice),
+        best={e.candidate.architecture: e.candidate.key for e in rec.best},
+        candidates=tuple(candidate_document(e) for e in rec.evaluations),
+        pruned=tuple(_ruled_out(p) for p in rec.pruned),
+        screened_out=tuple(_ruled_out(p) for p in rec.screened),
+        notes=rec.notes,
+        reasons=rec.reasons,
+        break_even=break_even_document(rec.break_even),
+        cost_range_usd=CostRangeDocument(
+            low=round(rec.cost_range.low, 2),
+            expected=to_usd(rec.choice.result.estimate.monthly_usd),
+            high=round(rec.cost_range.high, 2),
+            basis=rec.cost_range.basis,
+        ),
+    )
+
+
+def _ruled_out(pruned: Pruned) -> RuledOutDocument:
+    return RuledOutDocument(architecture=pruned.architecture, description=pruned.description, reason=pruned.reason)
 
 
 def render_recommendation(
@@ -110,7 +121,7 @@ def render_recommendation(
     """
     shown = rec.evaluations if show_all else rec.best
     if fmt == "json":
-        write_json(recommendation_document(rec), stream)
+        write_json(recommendation_document(rec).plain(), stream)
     elif fmt == "html":
         if capacity_runs is None:
             raise ValueError("the html report needs the capacity runs of the best designs")

@@ -20,6 +20,7 @@ from archsel.pricing.table import load_prices
 from archsel.profile.loader import load_profile
 from archsel.recommend import recommend
 from archsel.recommend.breakeven import scale_traffic
+from archsel.recommend.document import RecommendDocument
 from archsel.sim.result import SimOptions
 from tests.conftest import SCENARIOS, CliResult
 
@@ -138,3 +139,11 @@ def test_markdown_decision_record(run_cli: Callable[..., CliResult]) -> None:
     assert result.stdout.startswith("# Decision record: how to run `startup-mvp` on AWS")
     assert "| design | USD/month |" in result.stdout
     assert "Break-even:" in result.stdout
+
+
+@pytest.mark.parametrize("scenario", ["startup-mvp", "saas-steady", "relational-app", "flash-sale", "file-sharing"])
+def test_the_json_reads_back_as_the_document_model_unchanged(scenario: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """What recommend writes is what the model reads (no key it does not know, none missing) and dumps again."""
+    document = _recommend_json(scenario, capsys)
+    model = RecommendDocument.model_validate(document)
+    assert json.dumps(model.plain(), sort_keys=True) == json.dumps(document, sort_keys=True)

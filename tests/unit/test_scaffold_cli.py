@@ -11,6 +11,7 @@ import pytest
 from archsel.profile.loader import load_profile
 from archsel.scaffold.answers import ANSWERS_FILE
 from tests.conftest import SCENARIOS, CliResult
+from tests.recommend_support import candidate_document, recommend_document
 
 Run = Callable[..., CliResult]
 
@@ -19,27 +20,11 @@ Run = Callable[..., CliResult]
 def recommendation(tmp_path: Path) -> Path:
     """A recommend JSON document as `archsel recommend --format json` writes it (the keys scaffold reads)."""
     workload = load_profile(SCENARIOS / "startup-mvp.yaml").model_dump(mode="json", by_alias=True)
-    lam = {
-        "key": "l",
-        "architecture": "lambda",
-        "description": "Lambda 1024 MB x86_64, HTTP API",
-        "monthly_usd": 12.34,
-        "workload": workload,
-    }
-    far = {
-        "key": "f",
-        "architecture": "fargate",
-        "description": "Fargate 0.5 vCPU/1 GB",
-        "monthly_usd": 45.6,
-        "workload": workload,
-    }
-    document = {
-        "pricing_as_of": "2025-06-01",
-        "choice": lam,
-        "best": {"lambda": "l", "fargate": "f"},
-        "candidates": [lam, far],
-        "reasons": ["Lambda costs less at 3 million requests a month"],
-    }
+    lam = candidate_document("l", "lambda", "Lambda 1024 MB x86_64, HTTP API", 12.34, workload)
+    far = candidate_document("f", "fargate", "Fargate 0.5 vCPU/1 GB", 45.6, workload)
+    document = recommend_document(
+        [lam, far], lam, ["Lambda costs less at 3 million requests a month"], pricing_as_of="2025-06-01"
+    )
     path = tmp_path / "rec.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path

@@ -11,12 +11,17 @@ import pytest
 
 from archsel.errors import ExitCode, ProfileError, UsageError
 from archsel.profile.loader import parse_profile
+from archsel.recommend.document import RecommendDocument
 from archsel.scaffold.design import (
     design_from_document,
     design_from_json,
     design_from_profile,
     design_from_recommendation,
 )
+from tests.recommend_support import candidate_document
+from tests.recommend_support import recommend_document as full_document
+
+REAL_RECOMMEND_JSON = Path(__file__).resolve().parent.parent / "data" / "recommend" / "saas-steady.json"
 
 PROFILE = """
 version: 1
@@ -42,28 +47,10 @@ def profile():
 
 def recommend_document(architecture: str = "lambda") -> dict:
     workload = profile().model_dump(mode="json", by_alias=True)
-    lambda_doc = {
-        "key": "l-512",
-        "architecture": "lambda",
-        "description": "Lambda 512 MB",
-        "monthly_usd": 9.5,
-        "workload": workload,
-    }
-    fargate_doc = {
-        "key": "f-1",
-        "architecture": "fargate",
-        "description": "Fargate 1 vCPU",
-        "monthly_usd": 40.0,
-        "workload": workload,
-    }
+    lambda_doc = candidate_document("l-512", "lambda", "Lambda 512 MB", 9.5, workload)
+    fargate_doc = candidate_document("f-1", "fargate", "Fargate 1 vCPU", 40.0, workload)
     choice = lambda_doc if architecture == "lambda" else fargate_doc
-    return {
-        "pricing_as_of": "2025-06-01",
-        "choice": choice,
-        "best": {"lambda": "l-512", "fargate": "f-1"},
-        "candidates": [lambda_doc, fargate_doc],
-        "reasons": ["cheaper", "meets the p99 objective"],
-    }
+    return full_document([lambda_doc, fargate_doc], choice, ["cheaper", "meets the p99 objective"], "2025-06-01")
 
 
 def test_design_from_profile_keeps_the_profile() -> None:
@@ -110,6 +97,37 @@ def test_json_without_workload_names_the_fix() -> None:
     with pytest.raises(ProfileError) as raised:
         design_from_document(document, source="old.json")
     assert "choice.workload" in raised.value.message and raised.value.hint
+
+
+def test_a_real_recommend_json_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    """What `archsel recommend --format json` wrote reads back as the model and dumps to the same bytes."""
+    text = REAL_RECOMMEND_JSON.read_text(encoding="utf-8")
+    document = RecommendDocument.model_validate_json(text)
+    assert json.dumps(document.plain(), indent=2, sort_keys=True, allow_nan=False) + "\n" == text
+    design = design_from_json(REAL_RECOMMEND_JSON)
+    assert design.architecture == document.choice.architecture
+    assert design.profile == document.choice.workload
+    assert design.summary is not None and design.summary.monthly_usd == document.choice.monthly_usd
+    assert design.summary.reasons == document.reasons
+
+
+def test_a_missing_monthly_usd_is_refused_naming_the_field_and_file(tmp_path: Path) -> None:
+    document = recommend_document()
+    del document["choice"]["monthly_usd"]
+    path = tmp_path / "rec.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ProfileError) as raised:
+        design_from_json(path)
+    assert str(path) in raised.value.message
+    assert "choice.monthly_usd is missing" in raised.value.message
+    assert raised.value.hint
+
+
+def test_a_mistyped_field_is_refused_naming_it() -> None:
+    document = recommend_document()
+    document["candidates"][1]["result"]["requests"] = "many"
+    with pytest.raises(ProfileError, match=r"candidates\.1\.result\.requests: Input should be a valid integer"):
+        design_from_document(document, source="rec.json")
 
 
 def test_not_a_recommendation(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archsel.errors import TemplateError
+from archsel.errors import ProfileError, TemplateError
 from archsel.profile.loader import parse_profile
 from archsel.resources import templates_dir
 from archsel.scaffold.answers import ANSWERS_FILE, design_from_answers
@@ -145,6 +145,18 @@ def test_rescaffold_from_answers_renders_the_same_bytes(tmp_path: Path) -> None:
     path.write_text(by_path(files)[ANSWERS_FILE], encoding="utf-8")
     assert design_from_answers(path) == original
     assert render(design_from_answers(path), template_set) == files
+
+
+def test_answers_missing_a_recommendation_field_are_refused_naming_it(tmp_path: Path) -> None:
+    summary = RecommendationSummary("Lambda 1536 MB arm64", 12.5, ("cheaper",), "2025-06-01", "0.1.0", "lambda")
+    files = render(Design("lambda", design().profile, summary), load_template_set("lambda-sam"))
+    answers = yaml.safe_load(by_path(files)[ANSWERS_FILE])
+    del answers["recommendation"]["monthly_usd"]
+    path = tmp_path / ANSWERS_FILE
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    with pytest.raises(ProfileError) as raised:
+        design_from_answers(path)
+    assert str(path) in raised.value.message and "recommendation.monthly_usd is missing" in raised.value.message
 
 
 def test_readme_quotes_the_recommendation() -> None:

@@ -1,0 +1,119 @@
+"""The `archsel recommend --format json` document: written by the views, read back by `archsel scaffold`.
+
+One definition for both sides: the writer builds these models and dumps them; the reader
+validates the file against them, so a missing or mistyped field is an error that names it,
+never a silent default. The key names are a published contract.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import JsonValue
+
+from archsel.evaluate.document import Document, ResultDocument
+from archsel.profile.architecture import Architecture
+from archsel.profile.schema import WorkloadProfile
+
+
+class SloDocument(Document):
+    """One objective checked against the simulated mean."""
+
+    name: str
+    target: float
+    actual: float
+    holds: bool
+
+
+class CandidateDocument(Document):
+    """One design: its settings, cost, SLO outcomes, simulate result and the whole workload it ran."""
+
+    key: str
+    architecture: Architecture
+    description: str
+    settings: dict[str, JsonValue]
+    monthly_usd: float
+    monthly_usd_interval: tuple[float, float]
+    meets_slos: bool
+    slos: tuple[SloDocument, ...]
+    result: ResultDocument
+    workload: WorkloadProfile
+    """The profile with this design's settings: `archsel scaffold REC.json` builds from it."""
+
+
+class RuledOutDocument(Document):
+    """A design ruled out before simulation (pruned or screened out), and why."""
+
+    architecture: Architecture
+    description: str
+    reason: str
+
+
+class TrafficFlipDocument(Document):
+    """The traffic at which the cheaper architecture changes."""
+
+    factor: float
+    mean_rps: float
+    requests_per_month: int
+    cheaper_below: Architecture
+    cheaper_above: Architecture
+
+
+class DurationFlipDocument(Document):
+    """The mean request time at which the cheaper architecture changes."""
+
+    factor: float
+    mean_duration_ms: float
+    cheaper_below: Architecture
+    cheaper_above: Architecture
+
+
+class BreakEvenDocument(Document):
+    """Where the cheaper architecture flips; null where it does not in the scanned range."""
+
+    traffic: TrafficFlipDocument | None
+    duration: DurationFlipDocument | None
+    method: str | None = None
+    """How the flips were found; absent when there is no pair of designs to compare."""
+
+    omitted_when_none = ("method",)
+
+
+class CostRangeDocument(Document):
+    """Low / expected / high monthly cost of the choice, and what the range covers."""
+
+    low: float
+    expected: float
+    high: float
+    basis: str
+
+
+class RecommendDocument(Document):
+    """The whole recommendation."""
+
+    profile: str
+    region: str
+    pricing_as_of: str
+    seed: int
+    meets_slos: bool
+    tie: bool
+    choice: CandidateDocument
+    best: dict[Architecture, str]
+    """The key of each architecture's best design (it is among `candidates`)."""
+    candidates: tuple[CandidateDocument, ...]
+    pruned: tuple[RuledOutDocument, ...]
+    screened_out: tuple[RuledOutDocument, ...]
+    notes: tuple[str, ...]
+    reasons: tuple[str, ...]
+    break_even: BreakEvenDocument
+    cost_range_usd: CostRangeDocument
+
+    def best_candidate(self, architecture: Architecture) -> CandidateDocument | None:
+        """The best design of ``architecture``, if the recommendation has one."""
+        key = self.best.get(architecture)
+        return next((candidate for candidate in self.candidates if candidate.key == key), None)
+
+    def plain(self) -> dict[str, Any]:
+        """The document as plain JSON values (by alias: `from`, `lambda`)."""
+        dumped: dict[str, Any] = self.model_dump(mode="json", by_alias=True)
+        return dumped

@@ -193,42 +193,64 @@ def _combine(
     weights = np.array([day.kind.weight / day.days for day in days])  # month days per simulated day
     shares = np.array([day.kind.weight for day in days]) / sum(day.kind.weight for day in days)
     runs = [day.run for day in days]
-
-    def total(values: list[int], name: str = "") -> int:
-        if routes and name:  # with routes, each count is the sum of the routes' (rounded) counts
-            return sum(int(getattr(route, name)) for route in routes)
-        return round(float(np.dot(weights, values)))
-
     latency = _weighted([own[0] for own in histograms], weights)
-    routes: tuple[RouteStats, ...] = ()
     routes = tuple(
-        replace(
-            route,
-            requests=total([run.routes[index].requests for run in runs]),
-            errors=total([run.routes[index].errors for run in runs]),
-            cold_starts=total([run.routes[index].cold_starts for run in runs]),
-            throttled=total([run.routes[index].throttled for run in runs]),
-            timeouts=total([run.routes[index].timeouts for run in runs]),
-            invocations=total([run.routes[index].invocations for run in runs]),
-            latency_ms=_weighted([own[index + 1] for own in histograms], weights).stats(),
-        )
-        for index, route in enumerate(runs[0].routes)
+        _combined_route(route, index, runs, weights, histograms) for index, route in enumerate(runs[0].routes)
     )
+
+    def count(name: str) -> int:
+        return _month_count(runs, name, weights, routes)
+
     return SimRun(
         architecture=Architecture.LAMBDA,
         seed=seed,
         simulated_s=profile.seconds_per_month,
-        requests=total([run.requests for run in runs], "requests"),
-        errors=total([run.errors for run in runs], "errors"),
         latency_ms=latency.stats(),
         latency_quantiles=latency.cdf_points(),
         usage=_usage([run.usage for run in runs], shares),
-        cold_starts=total([run.cold_starts for run in runs], "cold_starts"),
-        throttled=total([run.throttled for run in runs], "throttled"),
-        timeouts=total([run.timeouts for run in runs], "timeouts"),
         instances=_instances(runs, shares),
         figures=_figures(runs, weights, shares, days),
         routes=routes,
+        requests=count("requests"),
+        errors=count("errors"),
+        cold_starts=count("cold_starts"),
+        throttled=count("throttled"),
+        timeouts=count("timeouts"),
+    )
+
+
+def _weighted_count(values: list[int], weights: np.ndarray) -> int:
+    """A count over the month: each simulated day's count times the days it stands for."""
+    return round(float(np.dot(weights, values)))
+
+
+def _month_count(runs: list[SimRun], name: str, weights: np.ndarray, routes: tuple[RouteStats, ...]) -> int:
+    """With routes, each count is the sum of the routes' (rounded) counts, so the two always agree."""
+    if routes:
+        return sum(int(getattr(route, name)) for route in routes)
+    return _weighted_count([getattr(run, name) for run in runs], weights)
+
+
+def _combined_route(
+    route: RouteStats,
+    index: int,
+    runs: list[SimRun],
+    weights: np.ndarray,
+    histograms: list[tuple[LatencyHistogram, ...]],
+) -> RouteStats:
+    def count(name: str) -> int:
+        return _weighted_count([getattr(run.routes[index], name) for run in runs], weights)
+
+    latency = _weighted([own[index + 1] for own in histograms], weights)
+    return replace(
+        route,
+        requests=count("requests"),
+        errors=count("errors"),
+        cold_starts=count("cold_starts"),
+        throttled=count("throttled"),
+        timeouts=count("timeouts"),
+        invocations=count("invocations"),
+        latency_ms=latency.stats(),
     )
 
 

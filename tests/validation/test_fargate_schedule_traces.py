@@ -26,7 +26,7 @@ from archsel.sim.result import ScalingEvent, SimOptions
 
 PARAMS = FargateParams()
 PERIOD = 60.0
-LAG = PARAMS.alarm_lag_periods * PERIOD
+LAG = PARAMS.metric_lag_periods(PERIOD) * PERIOD
 START_S, HEALTH_S, DRAIN_S = 45.0, 30.0, 120.0
 TARGET = 40.0  # CPU percent
 LOW, BUSY = 1.0, 15.0  # requests per second, 100 ms of CPU each

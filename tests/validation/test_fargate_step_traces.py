@@ -3,7 +3,7 @@
 The workload is the deterministic one of test_fargate_traces (evenly spaced arrivals, 100 ms of pure
 CPU per request on 1-vCPU tasks, a fixed task start), so each datapoint follows from the load and
 the task count, and each scaling time from the documented rules: a datapoint per period, the alarm
-acting on it one period later (FargateParams.alarm_lag_periods), ``datapoints`` breaching
+acting on it a calibrated number of periods later (FargateParams.metric_lag_periods), ``datapoints`` breaching
 datapoints in a row, the step whose band holds the (averaged) metric, and the policy cooldowns.
 
 Load: 8 req/s (2 tasks at 40 %, between the alarms), 16 req/s from minute 10 (2 tasks at 80 %:
@@ -98,7 +98,7 @@ def test_scale_out_after_datapoints_periods_and_the_lag_by_the_step_the_metric_f
     period, outcome = trace
     first = _ups_and_downs(outcome)[0][0]
     # The high periods start at the step (a boundary); the third ends 3 periods later and is acted on one period after.
-    assert first.time_s == STEP_UP + OUT_DATAPOINTS * period + PARAMS.alarm_lag_periods * period
+    assert first.time_s == STEP_UP + OUT_DATAPOINTS * period + PARAMS.metric_lag_periods(period) * period
     assert (first.from_tasks, first.to_tasks) == (2, 3)  # 80 % is 30 above 50: the [0, 40] step, +1
     assert first.reason.startswith(f"step scaling: metric 80 > 50 for {OUT_DATAPOINTS} periods, step [0, 40]: +1 task")
     new = [life for life in outcome.tasks if life.launch_s == first.time_s]
@@ -113,10 +113,14 @@ def test_the_alarm_still_in_alarm_adds_more_at_the_first_evaluation_after_the_co
     period, outcome = trace
     first, second = _ups_and_downs(outcome)[0]
     # Inside the cooldown the same +1 from the pre-scale-out count (2) adds nothing; once it ends, the
-    # alarm (3 tasks at 53 %, still above 50) is re-invoked and adds 1 to the current count.
+    # alarm (still above 50) is re-invoked and adds 1 to the current count. The metric it reports is
+    # the mean of its datapoints, the last one ``lag`` periods old: with 60-s metrics the window still
+    # holds periods before the third task ran (80 %, then part of a period), with 20-s ones only 53 %.
     assert second.time_s == _next_evaluation(first.time_s + OUT_COOLDOWN, period)
     assert (second.from_tasks, second.to_tasks) == (3, 4)
-    assert "metric 53.3 > 50" in second.reason and "during cooldown" not in second.reason
+    third_running = next(life.running_s for life in outcome.tasks if life.launch_s == first.time_s)
+    expected = _mean_cpu_of_window(second.time_s, period, third_running)
+    assert f"metric {expected:.1f} > 50" in second.reason and "during cooldown" not in second.reason
     assert len(_ups_and_downs(outcome)[0]) == 2  # 4 tasks at 40 %: the alarm returns to OK
 
 
@@ -126,7 +130,7 @@ def test_scale_in_by_the_scale_in_policy_then_again_after_its_cooldown(trace: tu
     assert len(downs) == 2
     first, second = downs
     # 4 tasks at 20 % from the step down; the 5th low period is acted on one period after it ends.
-    assert first.time_s == STEP_DOWN + IN_DATAPOINTS * period + PARAMS.alarm_lag_periods * period
+    assert first.time_s == STEP_DOWN + IN_DATAPOINTS * period + PARAMS.metric_lag_periods(period) * period
     assert (first.from_tasks, first.to_tasks) == (4, 3)  # 20 % is 10 below 30: the [-15, 0] step, -1
     assert first.reason == f"step scaling: metric 20 < 30 for {IN_DATAPOINTS} periods, step [-15, 0]: -1 task"
     # Blocked during the 120-s scale-in cooldown though still in ALARM, then -1 again (3 tasks at 27 %).
@@ -148,3 +152,14 @@ def test_the_desired_count_series_follows_the_events(trace: tuple[float, Fargate
         at = int(event.time_s)
         assert desired[at - 1] == count and desired[at] == event.to_tasks
         count = event.to_tasks
+
+
+def _mean_cpu_of_window(evaluated_s: float, period: float, third_running_s: float) -> float:
+    """CPU % averaged over the alarm's datapoints acted on at ``evaluated_s``: 2 tasks, plus a third from its start."""
+    last_end = evaluated_s - PARAMS.metric_lag_periods(period) * period
+    values = []
+    for k in range(OUT_DATAPOINTS):
+        start, end = last_end - (k + 1) * period, last_end - k * period
+        task_seconds = 2 * period + max(0.0, end - max(start, third_running_s))
+        values.append(100 * HIGH * 0.1 * period / task_seconds)
+    return float(np.mean(values))

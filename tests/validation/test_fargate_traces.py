@@ -2,7 +2,7 @@
 
 The trace workload is deterministic (evenly spaced arrivals, fixed handler time, fixed task start),
 so every datapoint and every event time follows from the documented rules:
-a datapoint per period, the alarm acting on it one period later (FargateParams.alarm_lag_periods),
+a datapoint per period, the alarm acting on it a calibrated number of periods later (FargateParams.metric_lag_periods),
 3 high datapoints to scale out, 15 low ones to scale in, start time, then the next health check.
 """
 
@@ -23,7 +23,7 @@ from archsel.sim.result import SimOptions
 
 PARAMS = FargateParams()
 PERIOD = 60.0
-LAG = PARAMS.alarm_lag_periods * PERIOD
+LAG = PARAMS.metric_lag_periods(PERIOD) * PERIOD
 START_S, HEALTH_S, DRAIN_S = 45.0, 30.0, 120.0
 LOW, HIGH = 4.0, 15.0  # requests per second; 100 ms of pure CPU each on 1-vCPU tasks
 STEP_UP, STEP_DOWN, HORIZON = 600.0, 2_400.0, 4_200.0
@@ -134,7 +134,7 @@ def _expected_trigger_window(step_s: float, period_s: float) -> tuple[float, flo
     """
     boundary = math.ceil(step_s / period_s) * period_s
     datapoints = _step_profile(60).fargate.scaling.scale_out_datapoints
-    lag = PARAMS.alarm_lag_periods * period_s
+    lag = PARAMS.metric_lag_periods(period_s) * period_s
     return boundary + (datapoints - 1) * period_s + lag, boundary + datapoints * period_s + lag
 
 
@@ -155,15 +155,44 @@ def test_load_step_scaling_delay_follows_the_mechanism(period_s: int) -> None:
         assert first.time_s + start.min <= life.in_service_s <= first.time_s + start.max + interval
 
 
-def test_twenty_second_metrics_trigger_about_three_to_four_times_sooner() -> None:
-    """60-s metrics: 3-4 minutes after the step; 20-s metrics: 1-1.3 minutes (the same rules, a third of the period)."""
-    delays = {}
-    for period_s in (60, 20):
-        profile = _step_profile(period_s)
-        step = profile.traffic.bursts[0].start
-        outcome = run_fargate(profile, rng=np.random.default_rng(3), options=SimOptions(7_200, 0))
-        delays[period_s] = outcome.run.scaling_events[0].time_s - step
-    assert 180 <= delays[60] <= 360  # "about 3 to 6 minutes after the step"
-    low_60, _ = _expected_trigger_window(1_000.0, 60)
-    _, high_20 = _expected_trigger_window(1_000.0, 20)
-    assert delays[60] / delays[20] >= (low_60 - 1_000.0) / (high_20 - 1_000.0)
+# AWS's benchmark of a load step on an ECS service with target tracking on CPU: seconds from the
+# step to the scale-out trigger and to the new tasks provisioned, with 60-s and 20-s metrics
+# (https://aws.amazon.com/blogs/aws/amazon-ecs-introduces-new-high-resolution-metrics-for-faster-service-auto-scaling/).
+AWS_STEP_TIMING_S = {60: (363.0, 386.0), 20: (86.0, 109.0)}
+# The benchmark's tasks were provisioned 23 s after the trigger in both runs: a small image. The
+# profile's default (30-90 s) is for a 413 MB image, so the comparison sets the task start to 23 s.
+BENCHMARK_TASK_START_S = 23.0
+
+
+def _timing_profile(period_s: int, step_s: float) -> WorkloadProfile:
+    clock = f"{int(step_s // 3600):02d}:{int(step_s % 3600 // 60):02d}:{int(step_s % 60):02d}"
+    return parse_profile(f"""
+version: 1
+name: step
+traffic: {{mean_rps: 10, bursts: [{{start: "{clock}", duration_s: 3000, multiplier: 4}}]}}
+request: {{duration_ms: {{fixed: 100}}, cpu_fraction: 1.0}}
+fargate:
+  vcpu: 1
+  memory_gb: 2
+  min_tasks: 2
+  max_tasks: 20
+  task_start_s: {{fixed: {BENCHMARK_TASK_START_S}}}
+  scaling: {{metric: cpu, target: 50, metric_period_s: {period_s}}}
+""")
+
+
+@pytest.mark.parametrize("period_s", [60, 20])
+def test_load_step_timing_matches_aws_benchmark_within_15_percent(period_s: int) -> None:
+    """Mean over steps at 12 offsets within the period (the benchmark's step time is not given)."""
+    triggers, provisioned = [], []
+    for k in range(12):
+        step = 1_000.0 + k * 7.3
+        outcome = run_fargate(
+            _timing_profile(period_s, step), rng=np.random.default_rng(k), options=SimOptions(3_600, 0)
+        )
+        first = outcome.run.scaling_events[0]
+        triggers.append(first.time_s - step)
+        provisioned.append(min(life.running_s for life in outcome.tasks if life.launch_s == first.time_s) - step)
+    trigger_aws, provisioned_aws = AWS_STEP_TIMING_S[period_s]
+    assert float(np.mean(triggers)) == pytest.approx(trigger_aws, rel=0.15)
+    assert float(np.mean(provisioned)) == pytest.approx(provisioned_aws, rel=0.15)

@@ -168,7 +168,7 @@ def _policy(profile: WorkloadProfile, params: FargateParams) -> ScalingPolicy:
 def _metric_setup(profile: WorkloadProfile, params: FargateParams) -> MetricSetup:
     scaling = profile.fargate.scaling
     period = float(scaling.metric_period_s) if scaling.metric == "cpu" else 60.0
-    return MetricSetup(scaling.metric, period, profile.fargate.vcpu, params.alarm_lag_periods)
+    return MetricSetup(scaling.metric, period, profile.fargate.vcpu, params.metric_lag_periods(period))
 
 
 def _task_stats(log: CountLog, horizon_s: float) -> TaskStats:

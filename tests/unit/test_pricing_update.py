@@ -77,7 +77,7 @@ def test_usagetype_names_follow_the_region_prefix_table(region: str, expected: t
 
 
 def test_cloudfront_is_global_and_data_transfer_filters_on_the_source_region() -> None:
-    cloudfront, dto = selector_for("cloudfront.dto.us_mexico_canada"), selector_for("dto.internet.us_east_1")
+    cloudfront, dto = selector_for("cloudfront.dto.us_mexico_canada"), selector_for("dto.internet")
     assert cloudfront is not None and dto is not None
     (query,) = queries_for(cloudfront, "eu-west-1")
     assert query.filters == (("usagetype", "US-DataTransfer-Out-Bytes"),)
@@ -140,7 +140,7 @@ def test_a_refresh_reads_every_selector_through_pages(folder: Path) -> None:
         assert new.tiers == old.tiers, price_id
         assert new.evidence == "price_list" and new.sku and new.usagetype, price_id
         assert new.effective == "2026-08-01" and new.published == "2026-09-18", price_id
-    dto = plan.table.price("dto.internet.us_east_1")
+    dto = plan.table.price("dto.internet")
     assert dto is not None and dto.sku == "HQEH3ZWJVT46JHRG" and dto.usagetype == "DataTransfer-Out-Bytes"
     assert plan.table.as_of == TODAY and "archsel pricing update --region us-east-1" in (plan.table.notes or "")
 
@@ -347,5 +347,5 @@ def test_a_shipped_regional_table_is_dated_sourced_and_honest(region: str) -> No
 def test_regional_values_differ_where_aws_prices_differ() -> None:
     assert first_value(load_prices("eu-central-1"), "fargate.linux_x86.vcpu") == Decimal("0.04656")
     assert first_value(load_prices("ap-southeast-1"), "nat.hour") == Decimal("0.059")
-    assert first_value(load_prices("ap-southeast-1"), "dto.internet.us_east_1") == Decimal("0.12")
+    assert first_value(load_prices("ap-southeast-1"), "dto.internet") == Decimal("0.12")
     assert load_prices("eu-west-1").price("nat.hour").missing  # type: ignore[union-attr]

@@ -36,6 +36,7 @@ Service = Literal[
     "cloudwatch_logs",
     "data_transfer",
     "efs",
+    "savings_plans",
 ]
 
 SERVICES: tuple[Service, ...] = get_args(Service)

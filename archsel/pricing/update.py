@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from archsel.errors import ArchselError
 from archsel.pricing.pricelist import Offer, PriceListFormatError, parse_product, same_ladder, without_free_first_tier
+from archsel.pricing.savings_plans import find_savings_plan_offer, savings_plan_key
 from archsel.pricing.selectors import NOT_IN_QUERY_API, Selector, selector_for, usagetype_names
 from archsel.pricing.table import Price, PriceTable, load_price_file
 from archsel.pricing.tiers import Tier
@@ -274,6 +275,8 @@ class UpdateRequest:
     has_previous: bool
     """False when ``base`` is another region's table used only for its layout."""
     today: dt.date
+    source: str = "the AWS Price List Query API"
+    """Where the prices came from, for the table's notes."""
 
 
 def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
@@ -300,11 +303,15 @@ def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
 
 def _refresh_one(request: UpdateRequest, client: PricingClient, old: Price) -> tuple[Price, Skipped | None]:
     had_value = request.has_previous and not old.missing
-    selector = selector_for(old.id)
+    plan_key = savings_plan_key(old.id)
+    selector = selector_for(old.id if plan_key is None else plan_key.base_id)
     if selector is None:
         reason = NOT_IN_QUERY_API.get(old.id, "archsel has no Price List selector for it")
         return kept_price(old, reason, today=request.today, had_value=had_value), Skipped(old.id, reason, had_value)
-    offer, reason = find_offer(client, selector, request.region)
+    if plan_key is None:
+        offer, reason = find_offer(client, selector, request.region)
+    else:
+        offer, reason = find_savings_plan_offer(client, plan_key, selector, request.region)
     if offer is not None:
         new = refreshed_price(old, offer, selector)
         held = _held_back(old, new) if had_value else None
@@ -316,7 +323,7 @@ def _refresh_one(request: UpdateRequest, client: PricingClient, old: Price) -> t
 
 def _new_table(request: UpdateRequest, prices: tuple[Price, ...], refreshed: int) -> PriceTable:
     notes = (
-        f"Refreshed from the AWS Price List Query API on {request.today.isoformat()}: {refreshed} of "
+        f"Refreshed from {request.source} on {request.today.isoformat()}: {refreshed} of "
         f"{len(prices)} prices; the others say why in their notes. Refresh again with "
         f"`archsel pricing update --region {request.region}`."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from archsel.profile.schema_base import DurationS, Frozen
@@ -37,10 +39,42 @@ class Simulation(Frozen):
         return self
 
 
+class SavingsPlan(Frozen):
+    """A Compute Savings Plan: an hourly spend committed for 1 or 3 years, billed at the plan's rates.
+
+    It discounts Lambda duration and provisioned concurrency and Fargate vCPU and memory
+    (https://aws.amazon.com/savingsplans/compute-pricing/); the commitment is paid every hour,
+    used or not.
+    """
+
+    term: Literal["1y", "3y"] = Field(description="Plan length: 1y or 3y.")
+    payment: Literal["none", "partial", "all"] = Field(
+        default="none", description="Upfront payment: none, partial or all (the commitment is counted always-on)."
+    )
+    commitment_usd_per_hour: float | None = Field(
+        default=None, gt=0, description="Hourly commitment, USD (give this or coverage)."
+    )
+    coverage: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of the design's eligible usage the commitment covers at plan rates (give this or commitment_usd_per_hour).",
+    )
+
+    @model_validator(mode="after")
+    def _one_size(self) -> SavingsPlan:
+        if (self.commitment_usd_per_hour is None) == (self.coverage is None):
+            raise ValueError("give commitment_usd_per_hour or coverage (exactly one)")
+        return self
+
+
 class PricingOptions(Frozen):
     """How prices are applied."""
 
     free_tier: bool = Field(default=False, description="Apply monthly always-free tiers.")
     hours_per_month: float = Field(
         default=730, gt=0, description="Hours in the billed month (AWS Price List convention: 730)."
+    )
+    savings_plan: SavingsPlan | None = Field(
+        default=None, description="A Compute Savings Plan applied to Lambda and Fargate compute (null: on-demand)."
     )

@@ -78,7 +78,7 @@ def savings_plan_key(price_id: str) -> PlanKey | None:
     term, _, payment = plan.partition("_")
     if prefix != PREFIX or term not in TERMS or payment not in PAYMENTS or base not in ELIGIBLE_PRICES:
         return None
-    return PlanKey(term, payment, base)  # type: ignore[arg-type]
+    return PlanKey(term, payment, base)
 
 
 @runtime_checkable

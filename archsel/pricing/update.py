@@ -176,6 +176,13 @@ def _client_error(error: Any) -> PricingUpdateError:
     return PricingUpdateError(f"the AWS Price List API failed: {code}: {message}")
 
 
+def has_credentials() -> bool:
+    """Whether boto3 finds AWS credentials (environment, profile, SSO, instance role) without asking AWS."""
+    import boto3
+
+    return boto3.session.Session().get_credentials() is not None
+
+
 def make_client(endpoint_region: str = "us-east-1") -> PricingClient:
     """boto3's `pricing` client at one of the Price List endpoints, with adaptive retries for throttling."""
     import boto3

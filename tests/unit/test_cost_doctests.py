@@ -8,9 +8,9 @@ from types import ModuleType
 import pytest
 
 from archsel.cost import billing, network
-from archsel.pricing import tiers
+from archsel.pricing import savings_plans, tiers
 
-MODULES = (billing, tiers, network)
+MODULES = (billing, tiers, network, savings_plans)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -81,3 +81,68 @@ def test_a_plan_gives_a_commitment_or_a_coverage_not_both() -> None:
         SavingsPlan(term="1y", payment="none", commitment_usd_per_hour=1.0, coverage=0.5)
     with pytest.raises(ValueError, match="exactly one"):
         SavingsPlan(term="1y")
+
+
+def _steady_fargate(plan: dict[str, Any] | None) -> Any:
+    from archsel.profile.schema import WorkloadProfile
+
+    data: dict[str, Any] = {"version": 1, "name": "steady", "traffic": {"mean_rps": 50}, "fargate": {"min_tasks": 2}}
+    if plan is not None:
+        data["pricing"] = {"savings_plan": plan}
+    return WorkloadProfile.model_validate(data)
+
+
+def _with_rates(rates: dict[str, str]) -> Any:
+    import dataclasses
+
+    from archsel.pricing.table import load_prices
+    from archsel.pricing.tiers import Tier
+
+    table = load_prices("us-east-1")
+    prices = tuple(
+        dataclasses.replace(p, tiers=(Tier(Decimal(0), None, Decimal(rates[p.id])),)) if p.id in rates else p
+        for p in table.prices
+    )
+    return dataclasses.replace(table, prices=prices)
+
+
+VCPU_RATE, MEMORY_RATE = "savings_plan.1y_none.fargate.linux_x86.vcpu", "savings_plan.1y_none.fargate.linux_x86.memory"
+
+
+def test_a_missing_plan_rate_leaves_the_usage_on_demand_and_is_reported() -> None:
+    from archsel.cost.engine import estimate, usage_from_profile
+    from archsel.profile.architecture import Architecture
+
+    profile = _steady_fargate({"term": "1y", "commitment_usd_per_hour": 0.05})
+    usage = usage_from_profile(profile, Architecture.FARGATE)
+    plain = estimate(_steady_fargate(None), usage, _with_rates({}))
+    planned = estimate(profile, usage, _with_rates({VCPU_RATE: "0.03"}))
+    assert planned.missing_prices == (MEMORY_RATE,)
+    assert planned.monthly_usd == plain.monthly_usd  # nothing applied, nothing committed
+
+
+def test_the_commitment_is_one_always_on_line_and_covers_memory_first() -> None:
+    from archsel.cost.engine import estimate, usage_from_profile
+    from archsel.profile.architecture import Architecture
+
+    profile = _steady_fargate({"term": "1y", "commitment_usd_per_hour": 0.05})
+    usage = usage_from_profile(profile, Architecture.FARGATE)
+    prices = _with_rates({VCPU_RATE: "0.03", MEMORY_RATE: "0.003"})
+    plain = estimate(_steady_fargate(None), usage, prices)
+    planned = estimate(profile, usage, prices)
+    (commitment,) = [c for c in planned.components if c.service == "savings_plans"]
+    assert commitment.always_on and commitment.monthly_usd == Decimal("0.05") * 730
+    lines = {c.price_id: c for c in plain.components}
+    vcpu, memory = lines["fargate.linux_x86.vcpu"], lines["fargate.linux_x86.memory"]
+    # memory saves 1 - 0.003/0.004445 = 32.5%, vCPU 1 - 0.03/0.04048 = 25.9%: memory is covered first
+    memory_covered = min(memory.quantity, commitment.monthly_usd / Decimal("0.003"))  # type: ignore[operator]
+    left = commitment.monthly_usd - memory_covered * Decimal("0.003")  # type: ignore[operator]
+    vcpu_covered = min(vcpu.quantity, left / Decimal("0.03"))
+    expected = (
+        plain.monthly_usd
+        - memory_covered * memory.unit_price_usd  # type: ignore[operator]
+        - vcpu_covered * vcpu.unit_price_usd  # type: ignore[operator]
+        + commitment.monthly_usd
+    )
+    assert abs(planned.monthly_usd - expected) < Decimal("0.000001")
+    assert planned.monthly_usd < plain.monthly_usd and planned.missing_prices == ()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from archsel.profile.schema_base import DurationS, Frozen
 
@@ -78,3 +78,12 @@ class PricingOptions(Frozen):
     savings_plan: SavingsPlan | None = Field(
         default=None, description="A Compute Savings Plan applied to Lambda and Fargate compute (null: on-demand)."
     )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_no_plan(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A profile without a plan dumps as it did before plans existed, so recommend documents and
+        # the profile hash that scaffolds record stay the same for it.
+        dumped: dict[str, Any] = handler(self)
+        if dumped.get("savings_plan") is None:
+            dumped.pop("savings_plan", None)
+        return dumped

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from archsel.errors import ArchselError
 from archsel.pricing.pricelist import Offer, PriceListFormatError, parse_product, same_ladder, without_free_first_tier
-from archsel.pricing.savings_plans import find_savings_plan_offer, savings_plan_key
+from archsel.pricing.savings_plans import SavingsPlanSource, find_savings_plan_offer, savings_plan_key
 from archsel.pricing.selectors import NOT_IN_QUERY_API, Selector, selector_for, usagetype_names
 from archsel.pricing.table import Price, PriceTable, load_price_file
 from archsel.pricing.tiers import Tier
@@ -297,7 +297,7 @@ def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
         prices.append(new)
         if skipped is None:
             refreshed.append(old.id)
-        elif old.id in NOT_IN_QUERY_API:
+        elif old.id in NOT_IN_QUERY_API or _plan_rate_not_in_source(old.id, client):
             not_in_api.append(skipped)
         else:
             not_refreshed.append(skipped)
@@ -306,6 +306,11 @@ def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
     return UpdatePlan(
         request.region, request.path, table, tuple(refreshed), changes, tuple(not_refreshed), tuple(not_in_api)
     )
+
+
+def _plan_rate_not_in_source(price_id: str, client: PricingClient) -> bool:
+    # The Query API's pricing service has no Savings Plans rates: for it they are like NOT_IN_QUERY_API.
+    return savings_plan_key(price_id) is not None and not isinstance(client, SavingsPlanSource)
 
 
 def _refresh_one(request: UpdateRequest, client: PricingClient, old: Price) -> tuple[Price, Skipped | None]:

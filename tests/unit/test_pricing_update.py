@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from archsel import api
 from archsel.errors import ExitCode
 from archsel.pricing.pricelist import PriceListFormatError, parse_product
+from archsel.pricing.savings_plans import savings_plan_key
 from archsel.pricing.selectors import NOT_IN_QUERY_API, SELECTORS, selector_for, usagetype_names
 from archsel.pricing.table import PriceTable, load_price_file, load_prices, staleness_warning
 from archsel.pricing.update import PricingUpdateError, UpdatePlan, UpdateRequest, plan_update, queries_for
@@ -91,7 +92,9 @@ def test_cloudfront_is_global_and_data_transfer_filters_on_the_source_region() -
 def test_every_engine_price_has_a_selector_or_a_reason() -> None:
     table = load_prices("us-east-1")
     covered = {s.price_id for s in SELECTORS} | set(NOT_IN_QUERY_API)
-    assert {p.id for p in table.prices} == covered
+    plan_rates = {p.id for p in table.prices if savings_plan_key(p.id) is not None}
+    assert len(plan_rates) == 60  # 2 terms x 3 payments x 10 eligible prices, read from the bulk files
+    assert {p.id for p in table.prices} == covered | plan_rates
 
 
 def test_a_product_reads_tiers_inf_sku_and_dates() -> None:
@@ -209,7 +212,8 @@ def test_a_missing_product_keeps_the_price_and_says_so(folder: Path) -> None:
 
 def test_cognito_and_other_prices_the_api_lacks_are_kept_and_listed(folder: Path) -> None:
     plan, _ = replayed_plan(FakePriceList(load_products("us-east-1")), folder)
-    assert {s.price_id for s in plan.not_in_api} == set(NOT_IN_QUERY_API)
+    plan_rates = {p.id for p in plan.table.prices if savings_plan_key(p.id) is not None}
+    assert {s.price_id for s in plan.not_in_api} == set(NOT_IN_QUERY_API) | plan_rates
     cognito = plan.table.price("cognito.essentials.mau")
     assert cognito is not None and cognito.tiers[0].unit_price_usd == Decimal("0.015")
     assert cognito.notes is not None and "no Lite/Essentials/Plus MAU tier dimension" in cognito.notes

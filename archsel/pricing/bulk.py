@@ -23,15 +23,21 @@ from urllib.parse import urljoin
 from archsel.pricing.update import PricingUpdateError
 
 Fetcher = Callable[[str], bytes]
-"""Downloads one URL; raises OSError when it cannot."""
+"""Downloads one URL; raises OSError when it cannot (FileTooLarge for a file over the size cap)."""
+
+
+class FileTooLarge(OSError):
+    """A file larger than archsel reads into memory."""
+
 
 PRICE_LIST_HOST = "https://pricing.us-east-1.amazonaws.com"
 OFFER_INDEX_PATH = "/offers/v1.0/aws/index.json"
 SAVINGS_PLAN_REGION_INDEX_PATH = "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/current/region_index.json"
 MAX_INDEX_PAGES = 20
 """Pages of one region index followed at most (a loop or a runaway index stops there)."""
-MAX_FILE_BYTES = 512 * 1024 * 1024
-"""Largest offer file read (EC2's full file is the only one near this; archsel reads region files)."""
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Largest offer file read. AmazonEC2's region files (where the NAT gateway prices are) can be larger:
+such a file is skipped with a note and its prices kept, rather than read into memory."""
 NEXT_PAGE_KEY = "nextPageUrl"
 """Link to the next page of a region index. AWS's documented index examples show no such key today;
 archsel follows one if an index is ever split, bounded by MAX_INDEX_PAGES."""
@@ -45,7 +51,7 @@ def http_fetcher(timeout_s: float = 120.0) -> Fetcher:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:
             body: bytes = response.read(MAX_FILE_BYTES + 1)
         if len(body) > MAX_FILE_BYTES:
-            raise OSError(f"{url}: larger than {MAX_FILE_BYTES} bytes")
+            raise FileTooLarge(f"{url}: larger than {MAX_FILE_BYTES // 2**20} MB")
         return body
 
     return fetch
@@ -88,7 +94,14 @@ class BulkPriceList:
         if version is None:
             self._note(f"{service}: no offer file for {region} in {index_url}")
             return None
-        return self.document(urljoin(index_url, version) if not version.startswith("/") else self._url(version))
+        url = urljoin(index_url, version) if not version.startswith("/") else self._url(version)
+        try:
+            return self.document(url)
+        except PricingUpdateError as error:
+            if not isinstance(error.__cause__, FileTooLarge):
+                raise
+            self._note(f"{service}: {error.__cause__}; its prices were kept (--source query asks for them one by one)")
+            return None
 
     def savings_plan_file(self, region: str) -> Mapping[str, Any] | None:
         """The Compute Savings Plans region file of ``region`` (rates for Lambda, Fargate, EC2), or None."""

@@ -132,3 +132,18 @@ def test_an_unreachable_server_is_an_update_error(tmp_path: Path) -> None:
     client = BulkPriceList(http_fetcher(timeout_s=2), base_url="http://127.0.0.1:9")
     with pytest.raises(PricingUpdateError, match="cannot download"):
         api.plan_pricing_update(region="us-west-1", client=client, today=TODAY, directory=tmp_path)
+
+
+def test_a_file_over_the_size_cap_is_skipped_with_a_note(tmp_path: Path) -> None:
+    from archsel.pricing.bulk import FileTooLarge
+
+    def fetch(url: str) -> bytes:
+        if "AmazonECS/20260901000000" in url:
+            raise FileTooLarge(f"{url}: larger than 256 MB")
+        return (BULK / url.removeprefix("https://bulk.test/")).read_bytes()
+
+    client = BulkPriceList(fetch, base_url="https://bulk.test")
+    plan = api.plan_pricing_update(region="us-west-1", client=client, today=TODAY, directory=tmp_path)
+    assert plan.table.price("fargate.linux_x86.vcpu").missing  # type: ignore[union-attr]
+    assert not plan.table.price("lambda.duration.x86").missing  # type: ignore[union-attr]
+    assert any(p.startswith("AmazonECS: ") and "larger than 256 MB" in p for p in client.problems)

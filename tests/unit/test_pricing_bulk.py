@@ -147,3 +147,24 @@ def test_a_file_over_the_size_cap_is_skipped_with_a_note(tmp_path: Path) -> None
     assert plan.table.price("fargate.linux_x86.vcpu").missing  # type: ignore[union-attr]
     assert not plan.table.price("lambda.duration.x86").missing  # type: ignore[union-attr]
     assert any(p.startswith("AmazonECS: ") and "larger than 256 MB" in p for p in client.problems)
+
+
+def test_region_index_pages_are_followed_and_a_page_loop_stops_the_update(tmp_path: Path) -> None:
+    import json
+
+    from archsel.pricing.bulk import region_versions
+
+    index = "https://bulk.test/offers/v1.0/aws/AWSLambda/current/region_index.json"
+    files = {
+        index: {"regions": {"a": {"regionCode": "a", "currentVersionUrl": "/a.json"}}, "nextPageUrl": "p2.json"},
+        "https://bulk.test/offers/v1.0/aws/AWSLambda/current/p2.json": {
+            "regions": {"b": {"regionCode": "b", "currentVersionUrl": "/b.json"}},
+            "nextPageUrl": "region_index.json",  # back to the first page
+        },
+    }
+    client = BulkPriceList(lambda url: json.dumps(files[url]).encode(), base_url="https://bulk.test")
+    with pytest.raises(PricingUpdateError, match="loop"):
+        region_versions(client, index)
+    del files["https://bulk.test/offers/v1.0/aws/AWSLambda/current/p2.json"]["nextPageUrl"]
+    fresh = BulkPriceList(lambda url: json.dumps(files[url]).encode(), base_url="https://bulk.test")
+    assert region_versions(fresh, index) == {"a": "/a.json", "b": "/b.json"}

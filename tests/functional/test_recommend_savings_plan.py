@@ -34,8 +34,8 @@ def with_plan_rates(table: PriceTable) -> PriceTable:
     return dataclasses.replace(table, prices=prices)
 
 
-def test_a_savings_plan_moves_the_flip_towards_fargate() -> None:
-    profile = load_profile(SCENARIOS / "startup-mvp.yaml")
+def test_a_savings_plan_moves_the_steady_apis_flip_towards_fargate() -> None:
+    profile = load_profile(SCENARIOS / "saas-steady.yaml")
     prices = with_plan_rates(load_prices(profile.region))
     planned = profile.model_copy(
         update={"pricing": profile.pricing.model_copy(update={"savings_plan": SavingsPlan(term="1y", coverage=1.0)})}
@@ -46,7 +46,8 @@ def test_a_savings_plan_moves_the_flip_towards_fargate() -> None:
     before, after = flips[0], flips[1]
     assert (before.cheaper_below, before.cheaper_above) == ("lambda", "fargate")  # type: ignore[union-attr]
     # Fargate's compute gets 25% off and Lambda's duration 15%: Fargate wins from less traffic
-    assert after.factor < before.factor  # type: ignore[union-attr]
+    # (measured: from about 52 req/s on demand to about 42 req/s with the plan)
+    assert after.factor < 0.9 * before.factor  # type: ignore[union-attr]
     fargate_without, fargate_with = (r.best_of("fargate") for r in (without, with_plan))  # type: ignore[arg-type]
     assert fargate_with is not None and fargate_without is not None
     assert fargate_with.monthly_usd < fargate_without.monthly_usd

@@ -32,7 +32,8 @@ SUSPICIOUS_FACTOR = Decimal(3)
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
 CREDENTIALS_HINT = (
     "give boto3 credentials of any IAM identity allowed pricing:GetProducts (AWS_PROFILE, "
-    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or `aws configure`); the price table was not changed"
+    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or `aws configure`), or read AWS's public files with --source bulk "
+    "(no account needed); the price table was not changed"
 )
 
 
@@ -179,8 +180,12 @@ def _client_error(error: Any) -> PricingUpdateError:
 def has_credentials() -> bool:
     """Whether boto3 finds AWS credentials (environment, profile, SSO, instance role) without asking AWS."""
     import boto3
+    from botocore.exceptions import BotoCoreError
 
-    return boto3.session.Session().get_credentials() is not None
+    try:
+        return boto3.session.Session().get_credentials() is not None
+    except BotoCoreError:  # a named profile that does not exist, an unreadable config: no usable credentials
+        return False
 
 
 def make_client(endpoint_region: str = "us-east-1") -> PricingClient:

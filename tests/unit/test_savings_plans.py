@@ -146,3 +146,13 @@ def test_the_commitment_is_one_always_on_line_and_covers_memory_first() -> None:
     )
     assert abs(planned.monthly_usd - expected) < Decimal("0.000001")
     assert planned.monthly_usd < plain.monthly_usd and planned.missing_prices == ()
+
+
+def test_a_plan_survives_the_profile_dump_that_recommend_and_scaffold_write() -> None:
+    from archsel.scaffold.design import profile_from_dump
+
+    planned = _steady_fargate({"term": "3y", "payment": "all", "coverage": 0.8})
+    dumped = planned.model_dump(mode="json", by_alias=True)
+    assert dumped["pricing"]["savings_plan"]["coverage"] == 0.8
+    assert profile_from_dump(dumped, source="test") == planned
+    assert "savings_plan" not in _steady_fargate(None).model_dump(mode="json", by_alias=True)["pricing"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -396,7 +397,12 @@ def scaffold(design: Design, *, iac: str, out: str | Path, options: WriteOptions
 
 
 def plan_pricing_update(
-    *, region: str, client: PricingClient, today: dt.date, directory: Path | None = None
+    *,
+    region: str,
+    client: PricingClient,
+    today: dt.date,
+    directory: Path | None = None,
+    source: str | None = None,
 ) -> UpdatePlan:
     """Ask the Price List API (``client``, boto3's `pricing` client) for ``region``'s prices.
 
@@ -413,7 +419,16 @@ def plan_pricing_update(
         request = UpdateRequest(region, path, load_price_file(path), True, today)
     else:
         request = UpdateRequest(region, path, load_prices("us-east-1"), False, today)
-    return plan_update(request, client)
+    named = source if source is not None else _source_name(client)
+    return plan_update(dataclasses.replace(request, source=named), client)
+
+
+def _source_name(client: object) -> str:
+    from archsel.pricing.bulk import BulkPriceList
+
+    if isinstance(client, BulkPriceList):
+        return "AWS's public bulk Price List offer files"
+    return "the AWS Price List Query API"
 
 
 def write_pricing_update(plan: UpdatePlan) -> Path:

@@ -61,11 +61,15 @@ def cost(
     arch: ArchOpt = ArchChoice.all,
     fmt: FormatOpt = OutputFormat.table,
     prices: PricesOpt = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 3 when the price table lacks a price the estimate needs.")
+    ] = False,
 ) -> None:
     """Monthly cost of each architecture at the profile's mean load, no simulation (like an Infracost breakdown).
 
     Lines are grouped by service; usage-based lines are marked. A price missing from the table
-    is listed, left out of the totals, and makes the command exit 3 after printing.
+    (a sparse regional table) is left out of the totals and named in one warning line on
+    stderr; the command still exits 0, or 3 with --strict.
     """
     from archsel import api
     from archsel.views import cost as cost_views
@@ -74,5 +78,11 @@ def cost(
     cost_views.render_cost(report, fmt=fmt.value, stream=sys.stdout)
     warn_if_stale(report.prices)
     error = report.missing_price_error()
-    if error is not None:
+    if error is None:
+        return
+    if strict:
         raise error
+    sys.stderr.write(
+        f"archsel: warning: {len(report.missing_prices)} prices missing from {report.prices.source_file}, "
+        f"left out of the totals: {', '.join(report.missing_prices)} (--strict makes this exit 3)\n"
+    )

@@ -12,7 +12,7 @@ from archsel.cli.options import FormatOpt, OutputFormat, PricesOpt
 from archsel.cli.output import warn_if_stale
 
 if TYPE_CHECKING:
-    from archsel.pricing.update import UpdatePlan
+    from archsel.pricing.update import PricingClient, UpdatePlan
 
 
 def pricing_show(
@@ -51,9 +51,25 @@ def pricing_update(
     endpoint_region: Annotated[
         str, typer.Option("--endpoint-region", help="Price List API endpoint: us-east-1, eu-central-1 or ap-south-1.")
     ] = "us-east-1",
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="bulk: AWS's public offer files (no account); query: the Price List Query API (credentials); "
+            "auto: query when AWS credentials are present, else bulk.",
+        ),
+    ] = "auto",
+    bulk_url: Annotated[
+        str,
+        typer.Option("--bulk-url", help="Where the bulk offer files are read from (AWS's host, or a mirror)."),
+    ] = "https://pricing.us-east-1.amazonaws.com",
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Refresh price tables from the AWS Price List Query API (boto3; needs AWS credentials).
+    """Refresh price tables from AWS's Price List: the public bulk offer files, or the Query API.
+
+    Without AWS credentials (or with --source bulk) the prices come from the public bulk offer
+    files, which need no account, including the Compute Savings Plans rates; with credentials
+    (or --source query) from the Price List Query API (boto3), which has no Savings Plans rates.
 
     Shows a table of the prices that changed (old, new, % change) and the prices it could not
     refresh (kept as they were, with the reason written into the file). The region priced is a
@@ -64,15 +80,14 @@ def pricing_update(
     import datetime as dt
 
     from archsel import api
-    from archsel.pricing.update import make_client
     from archsel.views import pricing as views_pricing
 
     regions = _update_regions(region, all_regions, directory)
     _check_endpoint_region(endpoint_region)
-    client = make_client(endpoint_region)
+    client, asking = _client(source, endpoint_region, bulk_url)
     done: list[tuple[UpdatePlan, bool]] = []
     for name in regions:
-        sys.stderr.write(f"asking the AWS Price List API for {name} prices...\n")
+        sys.stderr.write(f"asking {asking} for {name} prices...\n")
         plan = api.plan_pricing_update(region=name, client=client, today=dt.date.today(), directory=directory)
         write = not dry_run and _confirmed(plan.path, yes)
         if write:
@@ -80,8 +95,25 @@ def pricing_update(
         done.append((plan, write))
         if fmt is not OutputFormat.json:
             views_pricing.render_update(plan, fmt=fmt.value, stream=sys.stdout, written=write)
+        for problem in getattr(client, "problems", ()):
+            sys.stderr.write(f"archsel: note: {problem}\n")
     if fmt is OutputFormat.json:
         views_pricing.render_updates_json(done, stream=sys.stdout)
+
+
+def _client(source: str, endpoint_region: str, bulk_url: str) -> tuple[PricingClient, str]:
+    """The price source to ask, and how to name it."""
+    from archsel.errors import UsageError
+    from archsel.pricing.bulk import BulkPriceList, http_fetcher
+    from archsel.pricing.update import has_credentials, make_client
+
+    if source not in {"auto", "bulk", "query"}:
+        raise UsageError(f"--source must be auto, bulk or query (got {source!r})")
+    if source == "query" or (source == "auto" and has_credentials()):
+        return make_client(endpoint_region), "the AWS Price List Query API"
+    if not bulk_url.startswith(("https://", "http://")):
+        raise UsageError(f"--bulk-url must be an http(s) URL (got {bulk_url!r})")
+    return BulkPriceList(http_fetcher(), base_url=bulk_url.rstrip("/")), f"the bulk Price List files at {bulk_url}"
 
 
 def _update_regions(region: str | None, all_regions: bool, directory: Path | None) -> tuple[str, ...]:

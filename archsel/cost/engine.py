@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from archsel.billing.usage import ComputeUsage, LambdaUsage
-from archsel.cost.billing import Charge, bill
+from archsel.cost.billing import Charge, bill, decimal
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
+from archsel.cost.savings_plan import apply_savings_plan
 from archsel.cost.shared_cost import Demand, shared_charges
 from archsel.cost.usage_estimate import traffic_load, usage_from_profile
 from archsel.pricing.table import PriceTable
@@ -32,7 +33,12 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
         architecture, compute = "fargate", fargate_charges(usage)
     demand = Demand(architecture, traffic_load(profile).requests_per_month, usage.response_gb)
     charges = (*compute, *shared_charges(profile, demand))
-    return CostEstimate(architecture, price_charges(charges, prices, free_tier=profile.pricing.free_tier))
+    components = price_charges(charges, prices, free_tier=profile.pricing.free_tier)
+    plan = profile.pricing.savings_plan
+    if plan is not None:
+        hours = decimal(profile.pricing.hours_per_month)
+        components = apply_savings_plan(components, plan, prices, hours=hours)
+    return CostEstimate(architecture, components)
 
 
 def price_charges(charges: tuple[Charge, ...], prices: PriceTable, *, free_tier: bool) -> tuple[CostComponent, ...]:

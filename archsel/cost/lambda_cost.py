@@ -68,7 +68,14 @@ def usage_basis(service: str, name: str) -> str | None:
     ('ondemand_gb_seconds', 'init_gb_seconds')
     >>> usage_basis("s3", "Requests") is None
     True
+
+    A Savings Plan's commitment pays for covered duration: routes share it by GB-seconds.
+
+    >>> usage_basis("savings_plans", "Compute Savings Plan 1yr No Upfront: commitment (100% used)")
+    'ondemand_gb_seconds'
     """
+    if service == "savings_plans":
+        return "ondemand_gb_seconds"
     if service not in COMPUTE_SERVICES:
         return None
     return next((figure for prefix, figure in _BASIS if name.startswith(prefix)), None)

@@ -149,7 +149,7 @@ def data_transfer_charge(profile: WorkloadProfile, response_gb: float) -> Charge
     return Charge(
         "data_transfer",
         "Data transfer out to internet",
-        "dto.internet.us_east_1",
+        "dto.internet",
         decimal(response_gb + download_gb),
         "GB",
     )

@@ -180,7 +180,7 @@ SELECTORS: tuple[Selector, ...] = (
     ),
     Selector("cwl.storage", "AmazonCloudWatch", "TimedStorage-ByteHrs", bare_first=False, free_first_tier=True),
     Selector(
-        "dto.internet.us_east_1",
+        "dto.internet",
         "AWSDataTransfer",
         "DataTransfer-Out-Bytes",
         (("transferType", "AWS Outbound"),),

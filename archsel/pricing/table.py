@@ -36,6 +36,7 @@ Service = Literal[
     "cloudwatch_logs",
     "data_transfer",
     "efs",
+    "savings_plans",
 ]
 
 SERVICES: tuple[Service, ...] = get_args(Service)
@@ -290,11 +291,22 @@ def _describe(error: ValidationError, source: Path) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
+RENAMED_IDS: Mapping[str, str] = MappingProxyType({"dto.internet.us_east_1": "dto.internet"})
+"""Price ids an older table may still use, and their region-neutral names (read as the new name)."""
+
+
+def current_id(price_id: str) -> str:
+    """``price_id`` under its current name (tables written before a rename still load)."""
+    return RENAMED_IDS.get(price_id, price_id)
+
+
 def _to_table(model: _TableModel, source_file: str) -> PriceTable:
     groups = sorted(model.prices.items(), key=lambda item: SERVICES.index(item[0]))
     prices = tuple(_to_price(service, price) for service, entries in groups for price in entries)
     free = tuple(
-        FreeAllowance(a.id, a.item, a.applies_to, a.quantity, a.unit, a.source, a.as_of, a.evidence)
+        FreeAllowance(
+            a.id, a.item, tuple(current_id(i) for i in a.applies_to), a.quantity, a.unit, a.source, a.as_of, a.evidence
+        )
         for a in model.free_tier
     )
     return PriceTable(model.region, model.as_of, source_file, model.currency, prices, free, model.notes)
@@ -308,7 +320,7 @@ def _to_price(service: str, model: _PriceModel) -> Price:
     else:
         tiers = ()
     return Price(
-        id=model.id,
+        id=current_id(model.id),
         service=service,
         item=model.item,
         unit=model.unit,

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from archsel.errors import ArchselError
 from archsel.pricing.pricelist import Offer, PriceListFormatError, parse_product, same_ladder, without_free_first_tier
+from archsel.pricing.savings_plans import SavingsPlanSource, find_savings_plan_offer, savings_plan_key
 from archsel.pricing.selectors import NOT_IN_QUERY_API, Selector, selector_for, usagetype_names
 from archsel.pricing.table import Price, PriceTable, load_price_file
 from archsel.pricing.tiers import Tier
@@ -31,7 +32,8 @@ SUSPICIOUS_FACTOR = Decimal(3)
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
 CREDENTIALS_HINT = (
     "give boto3 credentials of any IAM identity allowed pricing:GetProducts (AWS_PROFILE, "
-    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or `aws configure`); the price table was not changed"
+    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or `aws configure`), or read AWS's public files with --source bulk "
+    "(no account needed); the price table was not changed"
 )
 
 
@@ -175,6 +177,17 @@ def _client_error(error: Any) -> PricingUpdateError:
     return PricingUpdateError(f"the AWS Price List API failed: {code}: {message}")
 
 
+def has_credentials() -> bool:
+    """Whether boto3 finds AWS credentials (environment, profile, SSO, instance role) without asking AWS."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        return boto3.session.Session().get_credentials() is not None
+    except BotoCoreError:  # a named profile that does not exist, an unreadable config: no usable credentials
+        return False
+
+
 def make_client(endpoint_region: str = "us-east-1") -> PricingClient:
     """boto3's `pricing` client at one of the Price List endpoints, with adaptive retries for throttling."""
     import boto3
@@ -274,6 +287,8 @@ class UpdateRequest:
     has_previous: bool
     """False when ``base`` is another region's table used only for its layout."""
     today: dt.date
+    source: str = "the AWS Price List Query API"
+    """Where the prices came from, for the table's notes."""
 
 
 def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
@@ -287,7 +302,7 @@ def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
         prices.append(new)
         if skipped is None:
             refreshed.append(old.id)
-        elif old.id in NOT_IN_QUERY_API:
+        elif old.id in NOT_IN_QUERY_API or _plan_rate_not_in_source(old.id, client):
             not_in_api.append(skipped)
         else:
             not_refreshed.append(skipped)
@@ -298,13 +313,22 @@ def plan_update(request: UpdateRequest, client: PricingClient) -> UpdatePlan:
     )
 
 
+def _plan_rate_not_in_source(price_id: str, client: PricingClient) -> bool:
+    # The Query API's pricing service has no Savings Plans rates: for it they are like NOT_IN_QUERY_API.
+    return savings_plan_key(price_id) is not None and not isinstance(client, SavingsPlanSource)
+
+
 def _refresh_one(request: UpdateRequest, client: PricingClient, old: Price) -> tuple[Price, Skipped | None]:
     had_value = request.has_previous and not old.missing
-    selector = selector_for(old.id)
+    plan_key = savings_plan_key(old.id)
+    selector = selector_for(old.id if plan_key is None else plan_key.base_id)
     if selector is None:
         reason = NOT_IN_QUERY_API.get(old.id, "archsel has no Price List selector for it")
         return kept_price(old, reason, today=request.today, had_value=had_value), Skipped(old.id, reason, had_value)
-    offer, reason = find_offer(client, selector, request.region)
+    if plan_key is None:
+        offer, reason = find_offer(client, selector, request.region)
+    else:
+        offer, reason = find_savings_plan_offer(client, plan_key, selector, request.region)
     if offer is not None:
         new = refreshed_price(old, offer, selector)
         held = _held_back(old, new) if had_value else None
@@ -316,7 +340,7 @@ def _refresh_one(request: UpdateRequest, client: PricingClient, old: Price) -> t
 
 def _new_table(request: UpdateRequest, prices: tuple[Price, ...], refreshed: int) -> PriceTable:
     notes = (
-        f"Refreshed from the AWS Price List Query API on {request.today.isoformat()}: {refreshed} of "
+        f"Refreshed from {request.source} on {request.today.isoformat()}: {refreshed} of "
         f"{len(prices)} prices; the others say why in their notes. Refresh again with "
         f"`archsel pricing update --region {request.region}`."
     )

@@ -49,7 +49,7 @@ def _header(table: PriceTable) -> Iterator[str]:
     yield f"# AWS unit prices archsel uses, {table.region}, {table.currency}, as of {table.as_of.isoformat()}.\n#\n"
     for line in textwrap.wrap(table.notes or "", width=96, break_on_hyphens=False, break_long_words=False):
         yield f"# {line}\n"
-    yield f"# Refresh: `archsel pricing update --region {table.region}` (needs AWS credentials).\n#\n"
+    yield f"# Refresh: `archsel pricing update --region {table.region}` (no AWS account needed: it reads the public bulk Price List files).\n#\n"
     yield LAYOUT
     yield "\n"
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any, Literal
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from archsel.profile.schema_base import DurationS, Frozen
 
@@ -37,6 +39,35 @@ class Simulation(Frozen):
         return self
 
 
+class SavingsPlan(Frozen):
+    """A Compute Savings Plan: an hourly spend committed for 1 or 3 years, billed at the plan's rates.
+
+    It discounts Lambda duration and provisioned concurrency and Fargate vCPU and memory
+    (https://aws.amazon.com/savingsplans/compute-pricing/); the commitment is paid every hour,
+    used or not.
+    """
+
+    term: Literal["1y", "3y"] = Field(description="Plan length: 1y or 3y.")
+    payment: Literal["none", "partial", "all"] = Field(
+        default="none", description="Upfront payment: none, partial or all (the commitment is counted always-on)."
+    )
+    commitment_usd_per_hour: float | None = Field(
+        default=None, gt=0, description="Hourly commitment, USD (give this or coverage)."
+    )
+    coverage: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of the design's eligible usage the commitment covers at plan rates (give this or commitment_usd_per_hour).",
+    )
+
+    @model_validator(mode="after")
+    def _one_size(self) -> SavingsPlan:
+        if (self.commitment_usd_per_hour is None) == (self.coverage is None):
+            raise ValueError("give commitment_usd_per_hour or coverage (exactly one)")
+        return self
+
+
 class PricingOptions(Frozen):
     """How prices are applied."""
 
@@ -44,3 +75,15 @@ class PricingOptions(Frozen):
     hours_per_month: float = Field(
         default=730, gt=0, description="Hours in the billed month (AWS Price List convention: 730)."
     )
+    savings_plan: SavingsPlan | None = Field(
+        default=None, description="A Compute Savings Plan applied to Lambda and Fargate compute (null: on-demand)."
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_no_plan(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A profile without a plan dumps as it did before plans existed, so recommend documents and
+        # the profile hash that scaffolds record stay the same for it.
+        dumped: dict[str, Any] = handler(self)
+        if dumped.get("savings_plan") is None:
+            dumped.pop("savings_plan", None)
+        return dumped

@@ -27,6 +27,9 @@ def explain(
     """Three to five reasons, most decisive first (with routes, the Lambda layout right after the cost)."""
     other = next((e for e in best if e.candidate.architecture != choice.candidate.architecture), None)
     reasons = [_cost_reason(choice, other, flip, tie)]
+    plan = savings_plan_reason(choice, other)
+    if plan:
+        reasons.append(plan)
     lambda_best = next((e for e in best if e.candidate.architecture == Architecture.LAMBDA), None)
     layout = layout_reason(lambda_best, evaluations) if lambda_best is not None else None
     if layout:
@@ -73,6 +76,36 @@ def _cost_reason(choice: Evaluation, other: Evaluation | None, flip: BreakEven |
             f"{flip.traffic.cheaper_above} above"
         )
     return text + "."
+
+
+def savings_plan_reason(choice: Evaluation, other: Evaluation | None) -> str | None:
+    """What the profile's Compute Savings Plan does to each design's bill (None without a plan)."""
+    plan = choice.candidate.profile.pricing.savings_plan
+    if plan is None:
+        return None
+    size = (
+        f"${plan.commitment_usd_per_hour:,g} an hour committed"
+        if plan.commitment_usd_per_hour is not None
+        else f"a commitment sized to cover {plan.coverage:.0%} of each design's eligible usage"
+    )
+    parts = [_commitment_part(e) for e in (choice, other) if e is not None]
+    effects = "; ".join(p for p in parts if p)
+    return (
+        f"Both designs are priced with a Compute Savings Plan ({plan.term}, {plan.payment} upfront, {size}): the "
+        f"commitment is billed every hour, used or not, and eligible compute beyond it on demand"
+        + (f"; {effects}" if effects else "")
+        + "; the break-even traffic is priced with the plan too."
+    )
+
+
+def _commitment_part(evaluation: Evaluation) -> str | None:
+    components = evaluation.result.estimate.components
+    line = next((c for c in components if c.service == "savings_plans" and c.monthly_usd is not None), None)
+    if line is None:
+        missing = [c.price_id for c in components if c.service == "savings_plans" and c.monthly_usd is None]
+        return f"{_name(evaluation)} stays on demand: no plan rate for {', '.join(missing)}" if missing else None
+    used = line.name[line.name.rfind("(") :].strip("()") if "(" in line.name else ""
+    return f"{_name(evaluation)} commits {_usd(to_usd(line.monthly_usd or 0))} a month ({used})"
 
 
 def _latency_reason(choice: Evaluation, other: Evaluation | None, _pruned: tuple[Pruned, ...]) -> str | None:

@@ -31,6 +31,7 @@ SERVICE_TITLES = {
     "cloudwatch_logs": "CloudWatch Logs",
     "data_transfer": "Data transfer",
     "efs": "EFS",
+    "savings_plans": "Compute Savings Plan",
 }
 ARCH_TITLES: dict[str, str] = {Architecture.LAMBDA: "API Gateway + Lambda", Architecture.FARGATE: "ALB + ECS Fargate"}
 USAGE_MARK = "*"

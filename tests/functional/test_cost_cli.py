@@ -104,7 +104,7 @@ CASES = {
             "api_calls": ("REST API requests (first 333M)",),
             "data_transfer": ("Data transfer out to internet (first 10,240)",),
         },
-        {"per_million": ("apigw.rest.requests", 0, ONE), "dto_per_gb": ("dto.internet.us_east_1", 0, ONE)},
+        {"per_million": ("apigw.rest.requests", 0, ONE), "dto_per_gb": ("dto.internet", 0, ONE)},
     ),
     "alb-1-basic-lcu": Case(
         "alb-1.yaml", "fargate", ("alb",),
@@ -276,11 +276,22 @@ def test_markdown_output(run_cli: Callable[..., Any], write_profile: Callable[..
     assert "| **Total** |" in result.stdout
 
 
-def test_a_missing_price_prints_the_estimate_then_fails(
+def test_a_missing_price_prints_the_estimate_and_names_it_in_one_warning_line(
     run_cli: Callable[..., Any], write_profile: Callable[..., Path]
 ) -> None:
     profile = write_profile("version: 1\nname: spot\ntraffic: {mean_rps: 2}\nfargate: {spot: true}\n")
     result = run_cli("cost", str(profile), "--arch", "fargate", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "missing" in line]
+    assert len(warnings) == 1 and "fargate.spot.linux_x86.vcpu, fargate.spot.linux_x86.memory" in warnings[0]
+    assert json.loads(result.stdout)["estimates"][0]["monthly_usd"] > 0  # the priced lines still add up
+
+
+def test_strict_prints_the_estimate_then_fails_on_a_missing_price(
+    run_cli: Callable[..., Any], write_profile: Callable[..., Path]
+) -> None:
+    profile = write_profile("version: 1\nname: spot\ntraffic: {mean_rps: 2}\nfargate: {spot: true}\n")
+    result = run_cli("cost", str(profile), "--arch", "fargate", "--format", "json", "--strict")
     assert result.exit_code == 3
     (estimate,) = json.loads(result.stdout)["estimates"]
     assert estimate["missing_prices"] == ["fargate.spot.linux_x86.vcpu", "fargate.spot.linux_x86.memory"]
@@ -441,3 +452,19 @@ def test_simulate_takes_a_price_table_with_the_spot_price(
     assert result.exit_code == 0, result.stderr
     (fargate,) = json.loads(result.stdout)["results"]
     assert fargate["monthly_usd"] > 0
+
+
+def test_cost_in_a_sparse_region_prices_what_it_can(
+    run_cli: Callable[..., Any], write_profile: Callable[..., Path]
+) -> None:
+    profile = write_profile("version: 1\nname: ireland\nregion: eu-west-1\ntraffic: {mean_rps: 5}\n")
+    result = run_cli("cost", str(profile), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    estimates = json.loads(result.stdout)["estimates"]
+    missing = {pid for e in estimates for pid in e["missing_prices"]}
+    assert "dto.internet" in missing and not any("us_east_1" in pid for pid in missing)
+    priced = [c for e in estimates for c in e["components"] if c["monthly_usd"] is not None]
+    assert any(c["price_id"] == "lambda.duration.x86" for c in priced)  # a sourced eu-west-1 price
+    (warning,) = [line for line in result.stderr.splitlines() if "prices missing" in line]
+    assert "eu-west-1.yaml" in warning and "dto.internet" in warning
+    assert run_cli("cost", str(profile), "--strict").exit_code == 3

@@ -142,7 +142,7 @@ def test_no_credentials_exits_1_with_the_fix_and_writes_nothing(
     aws_env: pytest.MonkeyPatch, tables: Path, run_cli: Callable[..., Any]
 ) -> None:
     before = (tables / "us-east-1.yaml").read_bytes()
-    result = run_cli("pricing", "update", "--region", "us-east-1", "--dir", str(tables), "--yes")
+    result = run_cli("pricing", "update", "--region", "us-east-1", "--dir", str(tables), "--yes", "--source", "query")
     assert result.exit_code == 1
     assert "archsel: error: no AWS credentials for the Price List API" in result.stderr
     assert "hint:" in result.stderr and "AWS_PROFILE" in result.stderr and "Traceback" not in result.stderr
@@ -187,3 +187,28 @@ def test_a_stale_table_warns_with_the_refresh_command(
         assert "`archsel pricing update --region us-east-1`" in result.stderr
     fresh = run_cli("pricing", "show")
     assert "warning" not in fresh.stderr
+
+
+def test_without_credentials_the_bulk_files_are_used(
+    aws_env: pytest.MonkeyPatch, tables: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    import functools
+    import http.server
+    import threading
+
+    bulk = Path(__file__).parents[1] / "data" / "pricelist" / "bulk"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(bulk))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        args = ("pricing", "update", "--region", "us-west-1", "--dir", str(tables), "--yes", "--bulk-url", url)
+        result = run_cli(*args)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.stderr
+    assert f"asking the bulk Price List files at {url} for us-west-1 prices" in result.stderr
+    assert "AmazonApiGateway: not in the offer index" in result.stderr
+    written = (tables / "us-west-1.yaml").read_text()
+    assert "savings_plan.1y_partial.fargate.linux_x86.vcpu" in written and "Refreshed from AWS's public bulk" in written

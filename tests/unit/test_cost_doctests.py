@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from archsel.cost import billing, network
-from archsel.pricing import tiers
+from archsel.cost import billing, lambda_cost, network
+from archsel.pricing import savings_plans, tiers
 
-MODULES = (billing, tiers, network)
+MODULES = (billing, tiers, network, savings_plans, lambda_cost)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

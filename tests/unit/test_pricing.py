@@ -126,3 +126,14 @@ def test_a_table_whose_region_differs_from_its_file_name(tmp_path: Path) -> None
     assert available_regions(directory=tmp_path) == ("us-east-1",)
     with pytest.raises(PricingError, match="says 'eu-west-1'"):
         load_prices("us-east-1", directory=tmp_path)
+
+
+def test_a_table_written_before_the_region_neutral_rename_still_loads(tmp_path: Path) -> None:
+    from archsel.pricing.table import load_price_file as load
+
+    shipped = Path(__file__).parents[2] / "pricing" / "aws" / "us-east-1.yaml"
+    old = tmp_path / "old.yaml"
+    old.write_text(shipped.read_text().replace("dto.internet", "dto.internet.us_east_1"))
+    table, current = load(old), load(shipped)
+    assert table.price("dto.internet") == current.price("dto.internet") and table.price("dto.internet") is not None
+    assert table.free_allowance("dto.internet") is not None

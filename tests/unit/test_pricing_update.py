@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from archsel import api
 from archsel.errors import ExitCode
 from archsel.pricing.pricelist import PriceListFormatError, parse_product
+from archsel.pricing.savings_plans import savings_plan_key
 from archsel.pricing.selectors import NOT_IN_QUERY_API, SELECTORS, selector_for, usagetype_names
 from archsel.pricing.table import PriceTable, load_price_file, load_prices, staleness_warning
 from archsel.pricing.update import PricingUpdateError, UpdatePlan, UpdateRequest, plan_update, queries_for
@@ -77,7 +78,7 @@ def test_usagetype_names_follow_the_region_prefix_table(region: str, expected: t
 
 
 def test_cloudfront_is_global_and_data_transfer_filters_on_the_source_region() -> None:
-    cloudfront, dto = selector_for("cloudfront.dto.us_mexico_canada"), selector_for("dto.internet.us_east_1")
+    cloudfront, dto = selector_for("cloudfront.dto.us_mexico_canada"), selector_for("dto.internet")
     assert cloudfront is not None and dto is not None
     (query,) = queries_for(cloudfront, "eu-west-1")
     assert query.filters == (("usagetype", "US-DataTransfer-Out-Bytes"),)
@@ -91,7 +92,9 @@ def test_cloudfront_is_global_and_data_transfer_filters_on_the_source_region() -
 def test_every_engine_price_has_a_selector_or_a_reason() -> None:
     table = load_prices("us-east-1")
     covered = {s.price_id for s in SELECTORS} | set(NOT_IN_QUERY_API)
-    assert {p.id for p in table.prices} == covered
+    plan_rates = {p.id for p in table.prices if savings_plan_key(p.id) is not None}
+    assert len(plan_rates) == 60  # 2 terms x 3 payments x 10 eligible prices, read from the bulk files
+    assert {p.id for p in table.prices} == covered | plan_rates
 
 
 def test_a_product_reads_tiers_inf_sku_and_dates() -> None:
@@ -140,7 +143,7 @@ def test_a_refresh_reads_every_selector_through_pages(folder: Path) -> None:
         assert new.tiers == old.tiers, price_id
         assert new.evidence == "price_list" and new.sku and new.usagetype, price_id
         assert new.effective == "2026-08-01" and new.published == "2026-09-18", price_id
-    dto = plan.table.price("dto.internet.us_east_1")
+    dto = plan.table.price("dto.internet")
     assert dto is not None and dto.sku == "HQEH3ZWJVT46JHRG" and dto.usagetype == "DataTransfer-Out-Bytes"
     assert plan.table.as_of == TODAY and "archsel pricing update --region us-east-1" in (plan.table.notes or "")
 
@@ -209,7 +212,8 @@ def test_a_missing_product_keeps_the_price_and_says_so(folder: Path) -> None:
 
 def test_cognito_and_other_prices_the_api_lacks_are_kept_and_listed(folder: Path) -> None:
     plan, _ = replayed_plan(FakePriceList(load_products("us-east-1")), folder)
-    assert {s.price_id for s in plan.not_in_api} == set(NOT_IN_QUERY_API)
+    plan_rates = {p.id for p in plan.table.prices if savings_plan_key(p.id) is not None}
+    assert {s.price_id for s in plan.not_in_api} == set(NOT_IN_QUERY_API) | plan_rates
     cognito = plan.table.price("cognito.essentials.mau")
     assert cognito is not None and cognito.tiers[0].unit_price_usd == Decimal("0.015")
     assert cognito.notes is not None and "no Lite/Essentials/Plus MAU tier dimension" in cognito.notes
@@ -347,5 +351,5 @@ def test_a_shipped_regional_table_is_dated_sourced_and_honest(region: str) -> No
 def test_regional_values_differ_where_aws_prices_differ() -> None:
     assert first_value(load_prices("eu-central-1"), "fargate.linux_x86.vcpu") == Decimal("0.04656")
     assert first_value(load_prices("ap-southeast-1"), "nat.hour") == Decimal("0.059")
-    assert first_value(load_prices("ap-southeast-1"), "dto.internet.us_east_1") == Decimal("0.12")
+    assert first_value(load_prices("ap-southeast-1"), "dto.internet") == Decimal("0.12")
     assert load_prices("eu-west-1").price("nat.hour").missing  # type: ignore[union-attr]

@@ -1,0 +1,48 @@
+"""Table layout for any width: a wide table where it fits, rows stacked as records on a narrow terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Below this many columns a comparison table of eight columns wraps every cell into a tower of
+# words; each row then reads better as a record (heading, then one "name  value" line per cell).
+NARROW_BELOW = 100
+
+# The one way a cell says "does not apply to this design" (cold starts on Fargate, tasks on Lambda).
+NOT_APPLICABLE = "n/a"
+
+
+def is_narrow(console: Console) -> bool:
+    """Whether ``console`` is too narrow for the wide comparison tables."""
+    return console.width < NARROW_BELOW
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 task', '2 tasks', '0 tasks' (``plural_form`` for irregular words)."""
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count} {word}"
+
+
+def print_records(console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print ``rows`` stacked: each row's first cell as a bold heading, then its other cells, one a line.
+
+    Names never truncate: the name column is as wide as its longest name and the values wrap at
+    spaces in what is left.
+    """
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(title, style="italic"))
+    for row in rows:
+        console.print(Text(row[0], style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            grid.add_row(header, Text(cell))
+        console.print(Padding(grid, (0, 0, 0, 2)))

@@ -11,6 +11,8 @@ from archsel.cost.engine import estimate_document
 from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
 from archsel.profile.architecture import Architecture
 from archsel.views.common import console_for, write_json
+from archsel.views.design_note import BASIS_NOTE, design_label, designs_document
+from archsel.views.layout import fit_columns, is_narrow
 
 if TYPE_CHECKING:
     from archsel.api import CostReport
@@ -91,10 +93,12 @@ def _name(component: CostComponent) -> str:
 def _footer(report: CostReport) -> list[str]:
     prices, pricing = report.prices, report.profile.pricing
     lines = [
-        f"Prices: {prices.region} as of {prices.as_of.isoformat()} ({prices.source_file}), {prices.currency}.",
+        f"Prices: {prices.region} as of {prices.as_of.isoformat()} ({prices.source_file}); unit prices and amounts "
+        f"in {prices.currency}.",
         f"Month of {pricing.hours_per_month:g} hours; free tier {'applied' if pricing.free_tier else 'not applied'}; "
         "no simulation (mean load; run `archsel simulate` for cold starts and scaling).",
         f"{USAGE_MARK} usage-based line (scales with traffic); other lines are billed whether or not requests arrive.",
+        BASIS_NOTE,
     ]
     if report.missing_prices:
         lines.append(f"Missing prices (left out of the totals): {', '.join(report.missing_prices)}.")
@@ -117,6 +121,7 @@ def cost_document(report: CostReport) -> dict[str, Any]:
         "free_tier": report.profile.pricing.free_tier,
         "simulated": False,
         "estimates": [estimate_document(e) for e in report.estimates],
+        "designs": designs_document(report.profile, (e.architecture for e in report.estimates)),
     }
 
 
@@ -135,8 +140,8 @@ def cost_markdown(report: CostReport) -> str:
     lines = [f"## {report.profile.name}: monthly cost estimate", ""]
     for estimate in report.estimates:
         lines += [
-            f"### {ARCH_TITLES.get(estimate.architecture, estimate.architecture)}: "
-            f"${money(estimate.monthly_usd)}/month",
+            f"### {ARCH_TITLES.get(estimate.architecture, estimate.architecture)} "
+            f"({design_label(report.profile, estimate.architecture)}): ${money(estimate.monthly_usd)}/month",
             "",
             "| Service | Component | Quantity | Unit | Unit price (USD) | Monthly (USD) |",
             "|---|---|---:|---|---:|---:|",
@@ -162,13 +167,14 @@ def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
 
     console = console_for(stream)
     for estimate in report.estimates:
-        title = f"{report.profile.name}: {ARCH_TITLES.get(estimate.architecture, estimate.architecture)}"
+        arch = ARCH_TITLES.get(estimate.architecture, estimate.architecture)
+        title = f"{report.profile.name}: {arch}, {design_label(report.profile, estimate.architecture)}"
         table = Table(title=title, title_justify="left", show_footer=False)
-        table.add_column("Service / component", no_wrap=True)
+        table.add_column("Service / component")
         table.add_column("Quantity", justify="right")
         table.add_column("Unit")
-        table.add_column("Unit price (USD)", justify="right")
-        table.add_column("Monthly (USD)", justify="right")
+        table.add_column("Unit price", justify="right")
+        table.add_column("USD/month", justify="right", no_wrap=True)
         for service, components in _grouped(estimate):
             table.add_row(SERVICE_TITLES.get(service, service), "", "", "", money(_subtotal(components)), style="bold")
             for c in components:
@@ -183,6 +189,7 @@ def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
         table.add_row("Always-on", "", "", "", money(estimate.always_on_usd))
         table.add_row(f"Usage-based {USAGE_MARK}", "", "", "", money(estimate.usage_usd))
         table.add_row("Total per month", "", "", "", money(estimate.monthly_usd), style="bold")
+        fit_columns(table, console.width)
         console.print(table)
         console.print()
     if len(report.estimates) > 1:
@@ -297,30 +304,32 @@ def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[Free
 def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[FreeAllowance], stream: TextIO) -> None:
     from rich.table import Table
 
+    console = console_for(stream)
+    narrow = is_narrow(console)
     table = Table(title=title, title_justify="left")
     table.add_column("Id", no_wrap=True)
-    table.add_column("Price (USD)", justify="right", no_wrap=True)
-    table.add_column("Unit", no_wrap=True)
-    table.add_column("Item", ratio=3)
-    table.add_column("Evidence", ratio=2)
-    previous_service, previous_id = "", ""
-    for price, text in rows:
+    table.add_column("Price (USD)", justify="left" if narrow else "right", no_wrap=not narrow)
+    if not narrow:  # on a narrow terminal the unit, item and evidence go under the price
+        table.add_column("Unit", no_wrap=True)
+        table.add_column("Item", ratio=3)
+        table.add_column("Evidence", ratio=2)
+    previous_service = ""
+    for price in dict.fromkeys(p for p, _ in rows):
         if price.service != previous_service:
-            sources = sorted({p.source for p, _ in rows if p.service == price.service})
             table.add_section()
-            table.add_row(SERVICE_TITLES.get(price.service, price.service), "", "", " ".join(sources), style="bold")
+            table.add_row(SERVICE_TITLES.get(price.service, price.service), *[""] * (len(table.columns) - 1), style="bold")
             previous_service = price.service
-        first = price.id != previous_id
-        previous_id = price.id
-        table.add_row(
-            price.id if first else "",
-            text,
-            price.unit if first else "",
-            price.item if first else "",
-            price.evidence if first else "",
-        )
-    console = console_for(stream)
+        tiers = "\n".join(text for p, text in rows if p is price)
+        if narrow:
+            table.add_row(price.id, f"{tiers}\n{price.unit}\n{price.item} (evidence: {price.evidence})")
+        else:
+            table.add_row(price.id, tiers, price.unit, price.item, price.evidence)
+    fit_columns(table, console.width)
     console.print(table)
+    console.print("Sources (the page each price was read from):", markup=False)
+    for service in dict.fromkeys(p.service for p, _ in rows):
+        sources = sorted({p.source for p, _ in rows if p.service == service})
+        console.print(f"  {SERVICE_TITLES.get(service, service)}: {' '.join(sources)}", markup=False)
     if free:
         console.print("Free tier (applied with pricing.free_tier: true):", markup=False)
         for a in free:

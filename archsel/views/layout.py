@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 # Below this many columns a comparison table of eight columns wraps every cell into a tower of
 # words; each row then reads better as a record (heading, then one "name  value" line per cell).
@@ -46,3 +47,36 @@ def print_records(console: Console, title: str, headers: Sequence[str], rows: Se
         for header, cell in zip(headers[1:], row[1:], strict=True):
             grid.add_row(header, Text(cell))
         console.print(Padding(grid, (0, 0, 0, 2)))
+
+
+def fit_columns(table: Table, width: int) -> None:
+    """Size ``table``'s columns for ``width`` so that no word is cut: every column at least its longest word.
+
+    Rich shrinks the widest columns first and, when that is not enough, cuts cells with an
+    ellipsis. Here each column keeps its longest word (its whole text when it must not wrap)
+    and the space left goes to the columns that want more, in proportion to what they want.
+    A table that fits, or could never fit, is left to rich.
+    """
+    texts = [[_plain(column.header), *(_plain(cell) for cell in column.cells)] for column in table.columns]
+    lines = [max((len(line) for text in column for line in text.splitlines()), default=0) for column in texts]
+    words = [
+        line if column.no_wrap else max((len(word) for text in texts[index] for word in text.split()), default=0)
+        for index, (column, line) in enumerate(zip(table.columns, lines, strict=True))
+    ]
+    padding = sum(table._get_padding_width(index) for index in range(len(table.columns)))  # noqa: SLF001
+    room = width - table._extra_width - padding  # noqa: SLF001
+    if sum(lines) <= room or sum(words) > room:
+        return
+    wants = [line - word for line, word in zip(lines, words, strict=True)]
+    spare, total_want = room - sum(words), sum(wants)
+    for column, word, want in zip(table.columns, words, wants, strict=True):
+        column.width = max(word + spare * want // total_want, 1)
+
+
+def _plain(cell: object) -> str:
+    """The text of a table cell as it prints (a string, a rich Text, else nothing measurable)."""
+    from rich.text import Text
+
+    if isinstance(cell, Text):
+        return cell.plain
+    return cell if isinstance(cell, str) else ""

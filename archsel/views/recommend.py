@@ -24,7 +24,7 @@ from archsel.recommend.document import (
 from archsel.sim.result import SimRun
 from archsel.views.common import console_for, write_json
 from archsel.views.html_report import render_report
-from archsel.views.layout import is_narrow, print_records
+from archsel.views.layout import fit_columns, is_narrow, print_records
 from archsel.views.recommend_summary import (
     TABLE_HEADERS,
     failing_objective_lines,
@@ -156,6 +156,7 @@ def _print_table(rec: Recommendation, shown: tuple[Evaluation, ...], show_all: b
             table.add_column(header, justify="left" if header in {"design", "SLOs"} else "right")
         for row in table_rows(rec, shown):
             table.add_row(*row)
+        fit_columns(table, console.width)
         console.print(table)
     for line in [*failing_objective_lines(shown), *footer_lines(rec)]:
         console.print(line, markup=False, highlight=False)

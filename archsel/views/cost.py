@@ -12,9 +12,12 @@ from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
 from archsel.profile.architecture import Architecture
 from archsel.views.common import console_for, write_json
 from archsel.views.design_note import BASIS_NOTE, design_label, designs_document
-from archsel.views.layout import fit_columns, is_narrow
+from archsel.views.layout import NOT_APPLICABLE, fit_columns, fits, is_narrow
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from archsel.api import CostReport
 
 SERVICE_TITLES = {
@@ -59,7 +62,7 @@ def quantity_text(value: Decimal) -> str:
 def unit_price_text(component: CostComponent, prices: PriceTable) -> str:
     """The unit price as the table quotes it: '0.20 per 1M', '0.0000166667', 'free'."""
     if component.unit_price_usd is None:
-        return "-"
+        return NOT_APPLICABLE
     price = prices.price(component.price_id)
     if price is None:
         return "free" if component.unit_price_usd == 0 else f"{component.unit_price_usd:f}"
@@ -302,14 +305,23 @@ def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[Free
 
 
 def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[FreeAllowance], stream: TextIO) -> None:
+    console = console_for(stream)
+    table = _price_table(title, rows, narrow=False)
+    if is_narrow(console) or not fits(table, console.width):
+        table = _price_table(title, rows, narrow=True)
+    fit_columns(table, console.width)
+    console.print(table)
+    _print_sources_and_free_tier(rows, free, console)
+
+
+def _price_table(title: str, rows: list[tuple[Price, str]], *, narrow: bool) -> Table:
+    """A row per price; ``narrow`` puts the unit, item and evidence under the price instead of beside it."""
     from rich.table import Table
 
-    console = console_for(stream)
-    narrow = is_narrow(console)
     table = Table(title=title, title_justify="left")
     table.add_column("Id", no_wrap=True)
     table.add_column("Price (USD)", justify="left" if narrow else "right", no_wrap=not narrow)
-    if not narrow:  # on a narrow terminal the unit, item and evidence go under the price
+    if not narrow:
         table.add_column("Unit", no_wrap=True)
         table.add_column("Item", ratio=3)
         table.add_column("Evidence", ratio=2)
@@ -317,15 +329,19 @@ def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[F
     for price in dict.fromkeys(p for p, _ in rows):
         if price.service != previous_service:
             table.add_section()
-            table.add_row(SERVICE_TITLES.get(price.service, price.service), *[""] * (len(table.columns) - 1), style="bold")
+            table.add_row(
+                SERVICE_TITLES.get(price.service, price.service), *[""] * (len(table.columns) - 1), style="bold"
+            )
             previous_service = price.service
         tiers = "\n".join(text for p, text in rows if p is price)
         if narrow:
             table.add_row(price.id, f"{tiers}\n{price.unit}\n{price.item} (evidence: {price.evidence})")
         else:
             table.add_row(price.id, tiers, price.unit, price.item, price.evidence)
-    fit_columns(table, console.width)
-    console.print(table)
+    return table
+
+
+def _print_sources_and_free_tier(rows: list[tuple[Price, str]], free: list[FreeAllowance], console: Console) -> None:
     console.print("Sources (the page each price was read from):", markup=False)
     for service in dict.fromkeys(p.service for p, _ in rows):
         sources = sorted({p.source for p, _ in rows if p.service == service})

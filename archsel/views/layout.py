@@ -49,6 +49,12 @@ def print_records(console: Console, title: str, headers: Sequence[str], rows: Se
         console.print(Padding(grid, (0, 0, 0, 2)))
 
 
+def fits(table: Table, width: int) -> bool:
+    """Whether ``table`` can be printed ``width`` wide with no word cut (each column at its longest word)."""
+    _, words, room = _needs(table, width)
+    return sum(words) <= room
+
+
 def fit_columns(table: Table, width: int) -> None:
     """Size ``table``'s columns for ``width`` so that no word is cut: every column at least its longest word.
 
@@ -57,20 +63,25 @@ def fit_columns(table: Table, width: int) -> None:
     and the space left goes to the columns that want more, in proportion to what they want.
     A table that fits, or could never fit, is left to rich.
     """
-    texts = [[_plain(column.header), *(_plain(cell) for cell in column.cells)] for column in table.columns]
-    lines = [max((len(line) for text in column for line in text.splitlines()), default=0) for column in texts]
-    words = [
-        line if column.no_wrap else max((len(word) for text in texts[index] for word in text.split()), default=0)
-        for index, (column, line) in enumerate(zip(table.columns, lines, strict=True))
-    ]
-    padding = sum(table._get_padding_width(index) for index in range(len(table.columns)))  # noqa: SLF001
-    room = width - table._extra_width - padding  # noqa: SLF001
+    lines, words, room = _needs(table, width)
     if sum(lines) <= room or sum(words) > room:
         return
     wants = [line - word for line, word in zip(lines, words, strict=True)]
     spare, total_want = room - sum(words), sum(wants)
     for column, word, want in zip(table.columns, words, wants, strict=True):
         column.width = max(word + spare * want // total_want, 1)
+
+
+def _needs(table: Table, width: int) -> tuple[list[int], list[int], int]:
+    """Per column its longest line and longest unbreakable word; and the room the cells have at ``width``."""
+    texts = [[_plain(column.header), *(_plain(cell) for cell in column.cells)] for column in table.columns]
+    lines = [max((len(line) for text in column for line in text.splitlines()), default=0) for column in texts]
+    words = [
+        line if column.no_wrap else max((len(word) for text in texts[index] for word in text.split()), default=0)
+        for index, (column, line) in enumerate(zip(table.columns, lines, strict=True))
+    ]
+    padding = sum(table._get_padding_width(index) for index in range(len(table.columns)))
+    return lines, words, width - table._extra_width - padding
 
 
 def _plain(cell: object) -> str:

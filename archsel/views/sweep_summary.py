@@ -7,6 +7,7 @@ from archsel.profile.architecture import Architecture
 from archsel.study.axes import format_value
 from archsel.study.sweep import ArchOutcome, Flip, SweepResult
 from archsel.views.common import fmt_number
+from archsel.views.layout import NOT_APPLICABLE
 
 TABLE_METRICS = (("USD/mo", "monthly_usd"), ("p99 ms", "p99_ms"), ("errors", "error_ratio"))
 
@@ -37,7 +38,7 @@ def summary_rows(result: SweepResult) -> list[list[str]]:
 def _cells(outcome: ArchOutcome | None, architecture: str) -> list[str]:
     count = len(TABLE_METRICS) + (1 if architecture == Architecture.LAMBDA else 0)
     if outcome is None:
-        return ["-"] * count
+        return [NOT_APPLICABLE] * count
     cells = [f"{to_usd(outcome.monthly_usd):,.2f}", fmt_number(outcome.p99_ms), f"{100 * outcome.error_ratio:.3f}%"]
     if architecture == Architecture.LAMBDA:
         cells.append(f"{100 * outcome.cold_start_ratio:.2f}%")

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.views.common import console_for, fmt_number, write_json
+from archsel.views.layout import NOT_APPLICABLE
 
 if TYPE_CHECKING:
     from archsel.telemetry.importer import ImportReport
@@ -86,7 +87,7 @@ def render_import(report: ImportReport, *, fmt: str, stream: TextIO) -> None:
             check.metric,
             _cell(check.metric, check.measured),
             _cell(check.metric, check.simulated),
-            "-" if check.error is None else f"{check.error:+.1%}",
+            NOT_APPLICABLE if check.error is None else f"{check.error:+.1%}",
         )
     console = console_for(stream)
     console.print(table)
@@ -98,7 +99,7 @@ def render_import(report: ImportReport, *, fmt: str, stream: TextIO) -> None:
 
 def _cell(metric: str, value: float | None) -> str:
     if value is None:
-        return "-"
+        return NOT_APPLICABLE
     if metric.endswith("ratio"):
         return f"{value:.3%}"
     if metric.endswith("usd"):

@@ -89,9 +89,7 @@ def renderers(folder: str, recommendations: dict[str, Any]) -> dict[str, Callabl
     }
 
 
-def _render(
-    monkeypatch: pytest.MonkeyPatch, render: Callable[[io.StringIO], None], width: int, mode: str
-) -> str:
+def _render(monkeypatch: pytest.MonkeyPatch, render: Callable[[io.StringIO], None], width: int, mode: str) -> str:
     monkeypatch.setenv("COLUMNS", str(width))
     if mode == "no-color terminal":
         monkeypatch.setenv("NO_COLOR", "1")

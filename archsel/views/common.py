@@ -109,12 +109,15 @@ def render_validation(report: ValidationReport, *, fmt: str, stream: TextIO) -> 
         return
     from rich.table import Table
 
+    from archsel.views.layout import fit_columns
+
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     for key, value in rows:
         table.add_row(key, value)
     console = console_for(stream)
+    fit_columns(table, console.width)
     console.print(table)
     for notice in report.notices:
         console.print(f"note: {notice}", markup=False)

@@ -22,7 +22,7 @@ from archsel.profile.units import format_duration
 from archsel.sim.result import RouteStats, SimRun
 from archsel.views.common import console_for, fmt_number, write_json
 from archsel.views.design_note import BASIS_NOTE, design_label, designs_document
-from archsel.views.layout import NOT_APPLICABLE, fit_columns
+from archsel.views.layout import NOT_APPLICABLE, fit_columns, plural
 
 
 def simulation_document(report: SimulationReport) -> dict[str, Any]:
@@ -237,7 +237,7 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
     horizon = format_duration(report.horizon_s)
     title = (
         f"{report.profile.name}: {horizon} simulated (after {format_duration(report.warmup_s)} warm-up), "
-        f"{report.profile.simulation.replications} replication(s), seed {report.seed}; "
+        f"{plural(report.profile.simulation.replications, 'replication')}, seed {report.seed}; "
         f"costs scaled to a {report.profile.pricing.hours_per_month:g}-hour month, "
         f"{report.profile.region} prices of {report.prices.as_of.isoformat()}"
     )

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.views.common import console_for, fmt_number, write_json
-from archsel.views.layout import NOT_APPLICABLE
+from archsel.views.layout import NOT_APPLICABLE, fit_columns
 
 if TYPE_CHECKING:
     from archsel.telemetry.importer import ImportReport
@@ -90,11 +90,12 @@ def render_import(report: ImportReport, *, fmt: str, stream: TextIO) -> None:
             NOT_APPLICABLE if check.error is None else f"{check.error:+.1%}",
         )
     console = console_for(stream)
+    fit_columns(table, console.width)
     console.print(table)
     for cause in report.check.causes:
-        console.print(f"disagrees: {cause}")
+        console.print(f"disagrees: {cause}", markup=False)
     for note in report.check.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False)
 
 
 def _cell(metric: str, value: float | None) -> str:

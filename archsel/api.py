@@ -375,6 +375,13 @@ def design_from_recommendation(recommendation: Recommendation, architecture: str
     return from_recommendation(recommendation, architecture)
 
 
+def check_scaffold_destination(out: str | Path, options: WriteOptions | None = None) -> None:
+    """Refuse ``out`` before any simulation when `scaffold` would refuse to write there (exit 2)."""
+    from archsel.scaffold.write import WriteOptions, check_destination
+
+    check_destination(Path(out), options or WriteOptions())
+
+
 def scaffold(design: Design, *, iac: str, out: str | Path, options: WriteOptions | None = None) -> ScaffoldResult:
     """Render ``design`` with the template set for its architecture and ``iac``, and write it to ``out``.
 

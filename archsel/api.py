@@ -294,7 +294,8 @@ def prices_of_service(table: PriceTable, service: str | None) -> tuple[Price, ..
 _INIT_HEADER = """\
 # Written by `archsel init --preset {preset}` from the shipped scenario of that name.
 # Edit it to describe your workload, then check it with `archsel validate {path}`.
-# Every key, its default and the default's source: docs/profile.md in the archsel repository.
+# Above each key: what it means, its unit, type and default (the default's source where it has
+# one), from the schema; the same words as docs/profile.md in the archsel repository.
 #
 """
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.cost.billing import compact
-from archsel.cost.components import CostComponent, CostEstimate
+from archsel.cost.components import CostComponent, CostEstimate, to_usd
 from archsel.cost.engine import estimate_document
 from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
 from archsel.profile.architecture import Architecture
@@ -111,6 +112,49 @@ def _footer(report: CostReport) -> list[str]:
 # ----------------------------------------------------------------------------- cost
 
 
+@dataclass(frozen=True, slots=True)
+class RouteLine:
+    """One API route's monthly requests and its share of the Lambda and API Gateway lines."""
+
+    route: str
+    function: str
+    memory_mb: int
+    requests: float
+    monthly_usd: Decimal
+
+
+def route_lines(report: CostReport) -> tuple[RouteLine, ...]:
+    """Per-route rows of the Lambda estimate (empty without routes or without a Lambda estimate)."""
+    from archsel.billing.usage import LambdaUsage
+    from archsel.cost.engine import usage_from_profile
+    from archsel.cost.route_cost import route_costs
+
+    lam = next((e for e in report.estimates if e.architecture == Architecture.LAMBDA), None)
+    if lam is None or not report.profile.request.routes:
+        return ()
+    usage = usage_from_profile(report.profile, Architecture.LAMBDA)
+    if not isinstance(usage, LambdaUsage):
+        return ()
+    costs = route_costs(lam, usage)
+    return tuple(
+        RouteLine(cost.route, cost.function, cost.memory_mb, route.api_requests, cost.monthly_usd)
+        for cost, route in zip(costs, usage.routes, strict=True)
+    )
+
+
+ROUTE_HEADERS = ("route", "function", "MB", "requests", "USD/month")
+
+
+def _route_cells(line: RouteLine) -> list[str]:
+    return [
+        line.route,
+        line.function,
+        str(line.memory_mb),
+        quantity_text(Decimal(round(line.requests))),
+        money(line.monthly_usd),
+    ]
+
+
 def cost_document(report: CostReport) -> dict[str, Any]:
     """The JSON form of `archsel cost` (the stable output keys plus pricing source and settings)."""
     return {
@@ -125,6 +169,16 @@ def cost_document(report: CostReport) -> dict[str, Any]:
         "simulated": False,
         "estimates": [estimate_document(e) for e in report.estimates],
         "designs": designs_document(report.profile, (e.architecture for e in report.estimates)),
+        "routes": [
+            {
+                "route": r.route,
+                "function": r.function,
+                "memory_mb": r.memory_mb,
+                "requests": round(r.requests),
+                "monthly_usd": to_usd(r.monthly_usd),
+            }
+            for r in route_lines(report)
+        ],
     }
 
 
@@ -161,6 +215,12 @@ def cost_markdown(report: CostReport) -> str:
             f"| **Total** | | | | | **{money(estimate.monthly_usd)}** |",
             "",
         ]
+    routes = route_lines(report)
+    if routes:
+        lines += ["### Lambda by route (its share of the Lambda and API Gateway lines)", ""]
+        lines += ["| " + " | ".join(ROUTE_HEADERS) + " |", "|---|---|---:|---:|---:|"]
+        lines += ["| " + " | ".join(_route_cells(r)) + " |" for r in routes]
+        lines.append("")
     lines += [f"- {line}" for line in _footer(report)]
     return "\n".join(lines) + "\n"
 
@@ -195,11 +255,34 @@ def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
         fit_columns(table, console.width)
         console.print(table)
         console.print()
+        if estimate.architecture == Architecture.LAMBDA:
+            _print_routes(report, console)
     if len(report.estimates) > 1:
         totals = ", ".join(f"{e.architecture} ${money(e.monthly_usd)}" for e in report.estimates)
         console.print(f"Monthly totals: {totals}", markup=False)
     for line in _footer(report):
         console.print(line, markup=False)
+
+
+def _print_routes(report: CostReport, console: Console) -> None:
+    from rich.table import Table
+
+    routes = route_lines(report)
+    if not routes:
+        return
+    layout = report.profile.lambda_.layout
+    table = Table(
+        title=f"{report.profile.name}: Lambda by route (layout {layout}): requests a month and each route's share "
+        "of the Lambda and API Gateway lines",
+        title_justify="left",
+    )
+    for header in ROUTE_HEADERS:
+        table.add_column(header, justify="left" if header in {"route", "function"} else "right")
+    for line in routes:
+        table.add_row(*_route_cells(line))
+    fit_columns(table, console.width)
+    console.print(table)
+    console.print()
 
 
 # ----------------------------------------------------------------------------- price tables

@@ -61,10 +61,14 @@ def fit_columns(table: Table, width: int) -> None:
     Rich shrinks the widest columns first and, when that is not enough, cuts cells with an
     ellipsis. Here each column keeps its longest word (its whole text when it must not wrap)
     and the space left goes to the columns that want more, in proportion to what they want.
-    A table that fits, or could never fit, is left to rich.
+    A table that fits is left as it is; one that cannot fit even so folds its longest words.
     """
     lines, words, room = _needs(table, width)
-    if sum(lines) <= room or sum(words) > room:
+    if sum(lines) <= room:
+        return
+    if sum(words) > room:  # some word must break: fold it onto the next line rather than cut it
+        for column in table.columns:
+            column.overflow = "fold"
         return
     wants = [line - word for line, word in zip(lines, words, strict=True)]
     spare, total_want = room - sum(words), sum(wants)

@@ -159,3 +159,14 @@ def test_a_no_color_terminal_uses_its_real_width(monkeypatch: pytest.MonkeyPatch
     assert common.console_for(_Stream(terminal=True)).width == 80
     monkeypatch.delenv("COLUMNS")
     assert common.console_for(_Stream(terminal=False)).width == 120
+
+
+def test_simulate_names_the_designs_it_ran(folder: str) -> None:
+    profile = api.load(_short_profile("startup-mvp", folder))
+    report = api.simulate(profile, architectures=("fargate",))
+    document = simulate.simulation_document(report)
+    design = document["designs"]["fargate"]
+    assert design["basis"] == "profile settings"
+    assert design["settings"]["vcpu"] == profile.fargate.vcpu
+    assert design["settings"]["memory_gb"] == profile.fargate.memory_gb
+    assert [result["architecture"] for result in document["results"]] == ["fargate"]

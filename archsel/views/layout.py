@@ -46,7 +46,7 @@ def print_records(console: Console, title: str, headers: Sequence[str], rows: Se
         grid.add_column(overflow="fold")
         for header, cell in zip(headers[1:], row[1:], strict=True):
             grid.add_row(header, Text(cell))
-        console.print(Padding(grid, (0, 0, 0, 2)))
+        console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
 def fits(table: Table, width: int) -> bool:

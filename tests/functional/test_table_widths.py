@@ -170,3 +170,22 @@ def test_simulate_names_the_designs_it_ran(folder: str) -> None:
     assert design["settings"]["vcpu"] == profile.fargate.vcpu
     assert design["settings"]["memory_gb"] == profile.fargate.memory_gb
     assert [result["architecture"] for result in document["results"]] == ["fargate"]
+
+
+def test_the_html_report_and_markdown_record_carry_routes_and_missed_objectives(
+    recommendations: dict[str, Any],
+) -> None:
+    from archsel.views.html_routes import routes_section
+
+    routed = recommendations["multi-route-api"]
+    section = routes_section(routed)
+    assert "By route:" in section
+    for route in routed.profile.request.routes:
+        assert f"{route.method} {route.path}" in section
+    assert routes_section(recommendations["startup-mvp"]) == ""
+    mvp = recommendations["startup-mvp"]
+    record = recommend.markdown_record(mvp, mvp.evaluations)
+    missed = [(e, o) for e in mvp.evaluations for o in e.slos if not o.holds]
+    assert missed  # the $100 budget of startup-mvp rules out every Fargate design
+    for evaluation, outcome in missed:
+        assert f"Objective missed by {evaluation.candidate.describe()}: {outcome.name} is" in record

@@ -377,10 +377,12 @@ def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[Free
     lines = [
         f"### {title}",
         "",
-        "| Service | Id | Item | Price (USD) | Unit | Evidence |",
-        "|---|---|---|---:|---|---|",
+        "| Service | Id | Item | Price (USD) | Unit | Evidence | Source |",
+        "|---|---|---|---:|---|---|---|",
     ]
-    lines += [f"| {p.service} | {p.id} | {p.item} | {text} | {p.unit} | {p.evidence} |" for p, text in rows]
+    lines += [
+        f"| {p.service} | {p.id} | {p.item} | {text} | {p.unit} | {p.evidence} | {p.source} |" for p, text in rows
+    ]
     if free:
         lines += ["", "Free tier (with `pricing.free_tier: true`):", ""]
         lines += [f"- {a.id}: {a.quantity:,f} {a.unit} a month of {', '.join(a.applies_to)}" for a in free]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -71,21 +71,53 @@ def fit_columns(table: Table, width: int) -> None:
             column.overflow = "fold"
         return
     wants = [line - word for line, word in zip(lines, words, strict=True)]
-    spare, total_want = room - sum(words), sum(wants)
-    for column, word, want in zip(table.columns, words, wants, strict=True):
-        column.width = max(word + spare * want // total_want, 1)
+    extra = _share(room - sum(words), wants)
+    for column, word, more in zip(table.columns, words, extra, strict=True):
+        column.width = max(word + more, 1)
+
+
+def _share(spare: int, wants: list[int]) -> list[int]:
+    """Split ``spare`` columns over ``wants``: the smallest wants in full first (a short cell such as
+    '76.71 / 547' then stays on one line), the rest in proportion to what is left."""
+    given = [0] * len(wants)
+    pending = sorted(range(len(wants)), key=lambda index: wants[index])
+    while pending:
+        index = pending[0]
+        even = spare // len(pending)
+        if wants[index] > even:  # every pending column wants more than an even share: split in proportion
+            total = sum(wants[i] for i in pending)
+            for i in pending:
+                given[i] = spare * wants[i] // total
+            break
+        given[index] = wants[index]
+        spare -= wants[index]
+        pending.pop(0)
+    return given
 
 
 def _needs(table: Table, width: int) -> tuple[list[int], list[int], int]:
     """Per column its longest line and longest unbreakable word; and the room the cells have at ``width``."""
-    texts = [[_plain(column.header), *(_plain(cell) for cell in column.cells)] for column in table.columns]
-    lines = [max((len(line) for text in column for line in text.splitlines()), default=0) for column in texts]
+    # A header may wrap over two lines at no cost to the rows, so it asks only for its longest word.
+    headers = [_plain(column.header) for column in table.columns]
+    cells = [[_plain(cell) for cell in column.cells] for column in table.columns]
+    lines = [
+        max(_longest(header.split()), _longest(line for text in texts for line in text.splitlines()))
+        for header, texts in zip(headers, cells, strict=True)
+    ]
+    lines = [
+        max(line, len(header)) if column.no_wrap else line
+        for column, header, line in zip(table.columns, headers, lines, strict=True)
+    ]
     words = [
-        line if column.no_wrap else max((len(word) for text in texts[index] for word in text.split()), default=0)
-        for index, (column, line) in enumerate(zip(table.columns, lines, strict=True))
+        line if column.no_wrap else max(_longest(header.split()), _longest(w for text in texts for w in text.split()))
+        for column, header, texts, line in zip(table.columns, headers, cells, lines, strict=True)
     ]
     padding = sum(table._get_padding_width(index) for index in range(len(table.columns)))
     return lines, words, width - table._extra_width - padding
+
+
+def _longest(texts: Iterable[str]) -> int:
+    return max((len(text) for text in texts), default=0)
 
 
 def _plain(cell: object) -> str:

@@ -295,7 +295,8 @@ def prices_of_service(table: PriceTable, service: str | None) -> tuple[Price, ..
 _INIT_HEADER = """\
 # Written by `archsel init --preset {preset}` from the shipped scenario of that name.
 # Edit it to describe your workload, then check it with `archsel validate {path}`.
-# Every key, its default and the default's source: docs/profile.md in the archsel repository.
+# Above each key: what it means, its unit, type and default (the default's source where it has
+# one), from the schema; the same words as docs/profile.md in the archsel repository.
 #
 """
 
@@ -374,6 +375,13 @@ def design_from_recommendation(recommendation: Recommendation, architecture: str
     from archsel.scaffold.design import design_from_recommendation as from_recommendation
 
     return from_recommendation(recommendation, architecture)
+
+
+def check_scaffold_destination(out: str | Path, options: WriteOptions | None = None) -> None:
+    """Refuse ``out`` before any simulation when `scaffold` would refuse to write there (exit 2)."""
+    from archsel.scaffold.write import WriteOptions, check_destination
+
+    check_destination(Path(out), options or WriteOptions())
 
 
 def scaffold(design: Design, *, iac: str, out: str | Path, options: WriteOptions | None = None) -> ScaffoldResult:

@@ -25,3 +25,13 @@ ensure_chromium() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 }
+
+# The CDK tests synthesize apps: aws-cdk-lib runs on jsii, which needs Node.js (`node`) on PATH.
+ensure_nodejs() {
+  if command -v node >/dev/null 2>&1; then return 0; fi
+  local sudo=""
+  if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+  echo "installing nodejs (Debian package) for the CDK tests..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs >/dev/null
+}

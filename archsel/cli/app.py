@@ -17,6 +17,7 @@ import typer
 
 from archsel.cli.deploy_commands import deploy, destroy
 from archsel.cli.estimate_commands import cost, simulate
+from archsel.cli.examples import epilog
 from archsel.cli.import_commands import import_app
 from archsel.cli.pricing_commands import pricing_show, pricing_update
 from archsel.cli.profile_commands import init, validate
@@ -39,14 +40,17 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 pricing_app = typer.Typer(help="Show or refresh the price tables.", no_args_is_help=True)
-app.add_typer(pricing_app, name="pricing")
-app.add_typer(import_app, name="import")
 
-# Registered in this order because `archsel --help` lists the commands in it.
-for command in (validate, simulate, recommend, cost, init, scaffold, deploy, destroy, sweep):
-    app.command()(command)
-pricing_app.command("show")(pricing_show)
-pricing_app.command("update")(pricing_update)
+# Registered in this order because `archsel --help` lists the commands in it: a first session's
+# order (typer lists single commands before the groups `import` and `pricing`).
+for command in (init, validate, cost, simulate, recommend, scaffold, deploy, destroy, sweep):
+    app.command(epilog=epilog(command.__name__))(command)
+pricing_app.command("show", epilog=epilog("show"))(pricing_show)
+pricing_app.command("update", epilog=epilog("update"))(pricing_update)
+for info in import_app.registered_commands:
+    info.epilog = info.epilog or epilog(info.name or "")
+app.add_typer(import_app, name="import")
+app.add_typer(pricing_app, name="pricing")
 
 
 @app.callback()

@@ -61,10 +61,23 @@ def scaffold(
     from archsel.views import scaffold as views_scaffold
 
     architecture = arch.value if arch is not None else None
+    options = WriteOptions(dry_run=dry_run, diff=diff, force=force)
+    api.check_scaffold_destination(out, options)  # before minutes of simulation, not after
+    if iac is IacChoice.cdk:
+        _warn_without_node()
     if api.is_profile_source(source):
         recommendation = recommend_with_progress(api.load(source), seed, jobs)
         design = api.design_from_recommendation(recommendation, architecture)
     else:
         design = api.scaffold_design(source, architecture=architecture)
-    options = WriteOptions(dry_run=dry_run, diff=diff, force=force)
     views_scaffold.render_scaffold(api.scaffold(design, iac=iac.value, out=out, options=options), stream=sys.stdout)
+
+
+def _warn_without_node() -> None:
+    """Say on stderr, in one line, that the CDK project cannot be synthesized or deployed without Node.js."""
+    from archsel.deploy.cdk import NODE_HINT, node_missing
+
+    if node_missing():
+        sys.stderr.write(
+            f"archsel: warning: a CDK project needs Node.js to synthesize and deploy, and `node` is not on PATH; {NODE_HINT}\n"
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -38,9 +39,27 @@ class CdkAssembly:
     notices: tuple[str, ...]
 
 
+# aws-cdk-lib is a TypeScript library run through jsii, which starts a Node.js process: a CDK app
+# written in Python still needs `node` on PATH (https://docs.aws.amazon.com/cdk/v2/guide/prerequisites.html).
+NODE_HINT = (
+    "install Node.js 18 or later: `sudo apt-get install nodejs` (Debian/Ubuntu), `brew install node` (macOS) "
+    "or https://nodejs.org/en/download"
+)
+
+
+def node_missing() -> bool:
+    """Whether `node`, which every CDK app needs (aws-cdk-lib runs on jsii), is missing from PATH."""
+    return shutil.which("node") is None
+
+
 def run_synth(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> None:
     """Run the CDK app as a subprocess (bounded in time); DeployError with its stderr on failure."""
     import os
+
+    if node_missing():
+        raise DeployError(
+            f"{cwd}: this CDK project needs Node.js to synthesize, and `node` is not on PATH", hint=NODE_HINT
+        )
 
     try:
         done = subprocess.run(

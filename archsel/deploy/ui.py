@@ -158,9 +158,11 @@ def cost_line(view: ChangeSetView) -> str:
 
 def console_ui(progress: ProgressMode | None, *, stdin: TextIO | None = None) -> ConsoleUI:
     """The UI for the real CLI: plain when piped or with NO_COLOR, interactive only when stdin is a terminal."""
-    plain_out = not sys.stdout.isatty() or "NO_COLOR" in os.environ
+    terminal_out = sys.stdout.isatty()
+    plain_out = not terminal_out or "NO_COLOR" in os.environ
+    # A terminal keeps its real width with NO_COLOR too; only a pipe or file gets a fixed one.
     stdout = Console(
-        file=sys.stdout, no_color=plain_out, highlight=False, soft_wrap=plain_out, width=160 if plain_out else None
+        file=sys.stdout, no_color=plain_out, highlight=False, soft_wrap=plain_out, width=None if terminal_out else 160
     )
     plain_err = not sys.stderr.isatty()
     stderr = Console(file=sys.stderr, highlight=False, no_color="NO_COLOR" in os.environ, soft_wrap=plain_err)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archsel.errors import ArchselError, UsageError
+from archsel.profile.annotate import annotate_profile
 from archsel.resources import scenarios_dir
 
 DEFAULT_PRESET = "startup-mvp"
@@ -81,8 +82,8 @@ def profile_target(path: Path) -> Path:
 
 
 def plan_files(preset: Preset, target: Path, *, trace: str | None, header: str) -> tuple[FileToWrite, ...]:
-    """The profile (``header`` + the scenario's text) and, for a trace preset, its CSV beside it."""
-    files = [FileToWrite(target, header + preset.path.read_text(encoding="utf-8"))]
+    """The profile (``header`` + the scenario's text, each key commented) and, for a trace preset, its CSV beside it."""
+    files = [FileToWrite(target, header + annotate_profile(preset.path.read_text(encoding="utf-8")))]
     if trace is not None and not Path(trace).is_absolute():
         source = preset.path.parent / trace
         files.append(FileToWrite(target.parent / trace, source.read_text(encoding="utf-8")))

@@ -59,6 +59,11 @@ class WriteReport:
         return sum(1 for change in self.changes if change.action == action)
 
 
+def check_destination(out_dir: Path, options: WriteOptions) -> None:
+    """Refuse ``out_dir`` now if writing would be refused later (a file, or a non-empty folder without --force)."""
+    _check_folder(out_dir, force=options.force, dry_run=options.dry_run or options.diff)
+
+
 def write_project(files: Sequence[RenderedFile], out_dir: Path, options: WriteOptions) -> WriteReport:
     """Plan the changes ``files`` make to ``out_dir`` and, unless a dry run, make them."""
     dry_run = options.dry_run or options.diff

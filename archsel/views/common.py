@@ -17,13 +17,22 @@ if TYPE_CHECKING:
 def console_for(stream: TextIO) -> Console:
     """Console for results written to ``stream``: colour only on a terminal and without NO_COLOR.
 
-    Anything but a terminal (a pipe, an --out file) gets plain text 120 columns wide, so a file
-    reads the same whichever terminal wrote it.
+    A terminal is used at its real width, with or without colour. Anything else (a pipe, an --out
+    file) gets plain text COLUMNS wide when that is set, else 120, so a file reads the same
+    whichever terminal wrote it.
     """
     from rich.console import Console
 
-    plain = not stream.isatty() or "NO_COLOR" in os.environ
-    return Console(file=stream, no_color=plain, highlight=False, width=120 if plain else None)
+    terminal = stream.isatty()
+    plain = not terminal or "NO_COLOR" in os.environ
+    width = None if terminal else _columns_or(120)
+    return Console(file=stream, no_color=plain, highlight=False, width=width, force_terminal=terminal)
+
+
+def _columns_or(default: int) -> int:
+    """The width COLUMNS asks for (a positive number), else ``default``."""
+    text = os.environ.get("COLUMNS", "")
+    return int(text) if text.isdigit() and int(text) > 0 else default
 
 
 def stderr_console() -> Console:
@@ -100,12 +109,15 @@ def render_validation(report: ValidationReport, *, fmt: str, stream: TextIO) -> 
         return
     from rich.table import Table
 
+    from archsel.views.layout import fit_columns
+
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     for key, value in rows:
         table.add_row(key, value)
     console = console_for(stream)
+    fit_columns(table, console.width)
     console.print(table)
     for notice in report.notices:
         console.print(f"note: {notice}", markup=False)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.cost.billing import compact
-from archsel.cost.components import CostComponent, CostEstimate
+from archsel.cost.components import CostComponent, CostEstimate, to_usd
 from archsel.cost.engine import estimate_document
 from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
 from archsel.profile.architecture import Architecture
 from archsel.views.common import console_for, write_json
+from archsel.views.design_note import BASIS_NOTE, design_label, designs_document
+from archsel.views.layout import NOT_APPLICABLE, fit_columns, fits, is_narrow
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from archsel.api import CostReport
 
 SERVICE_TITLES = {
@@ -58,7 +64,7 @@ def quantity_text(value: Decimal) -> str:
 def unit_price_text(component: CostComponent, prices: PriceTable) -> str:
     """The unit price as the table quotes it: '0.20 per 1M', '0.0000166667', 'free'."""
     if component.unit_price_usd is None:
-        return "-"
+        return NOT_APPLICABLE
     price = prices.price(component.price_id)
     if price is None:
         return "free" if component.unit_price_usd == 0 else f"{component.unit_price_usd:f}"
@@ -92,10 +98,12 @@ def _name(component: CostComponent) -> str:
 def _footer(report: CostReport) -> list[str]:
     prices, pricing = report.prices, report.profile.pricing
     lines = [
-        f"Prices: {prices.region} as of {prices.as_of.isoformat()} ({prices.source_file}), {prices.currency}.",
+        f"Prices: {prices.region} as of {prices.as_of.isoformat()} ({prices.source_file}); unit prices and amounts "
+        f"in {prices.currency}.",
         f"Month of {pricing.hours_per_month:g} hours; free tier {'applied' if pricing.free_tier else 'not applied'}; "
         "no simulation (mean load; run `archsel simulate` for cold starts and scaling).",
         f"{USAGE_MARK} usage-based line (scales with traffic); other lines are billed whether or not requests arrive.",
+        BASIS_NOTE,
     ]
     if report.missing_prices:
         lines.append(f"Missing prices (left out of the totals): {', '.join(report.missing_prices)}.")
@@ -103,6 +111,49 @@ def _footer(report: CostReport) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- cost
+
+
+@dataclass(frozen=True, slots=True)
+class RouteLine:
+    """One API route's monthly requests and its share of the Lambda and API Gateway lines."""
+
+    route: str
+    function: str
+    memory_mb: int
+    requests: float
+    monthly_usd: Decimal
+
+
+def route_lines(report: CostReport) -> tuple[RouteLine, ...]:
+    """Per-route rows of the Lambda estimate (empty without routes or without a Lambda estimate)."""
+    from archsel.billing.usage import LambdaUsage
+    from archsel.cost.engine import usage_from_profile
+    from archsel.cost.route_cost import route_costs
+
+    lam = next((e for e in report.estimates if e.architecture == Architecture.LAMBDA), None)
+    if lam is None or not report.profile.request.routes:
+        return ()
+    usage = usage_from_profile(report.profile, Architecture.LAMBDA)
+    if not isinstance(usage, LambdaUsage):
+        return ()
+    costs = route_costs(lam, usage)
+    return tuple(
+        RouteLine(cost.route, cost.function, cost.memory_mb, route.api_requests, cost.monthly_usd)
+        for cost, route in zip(costs, usage.routes, strict=True)
+    )
+
+
+ROUTE_HEADERS = ("route", "function", "MB", "requests", "USD/month")
+
+
+def _route_cells(line: RouteLine) -> list[str]:
+    return [
+        line.route,
+        line.function,
+        str(line.memory_mb),
+        quantity_text(Decimal(round(line.requests))),
+        money(line.monthly_usd),
+    ]
 
 
 def cost_document(report: CostReport) -> dict[str, Any]:
@@ -118,6 +169,17 @@ def cost_document(report: CostReport) -> dict[str, Any]:
         "free_tier": report.profile.pricing.free_tier,
         "simulated": False,
         "estimates": [estimate_document(e) for e in report.estimates],
+        "designs": designs_document(report.profile, (e.architecture for e in report.estimates)),
+        "routes": [
+            {
+                "route": r.route,
+                "function": r.function,
+                "memory_mb": r.memory_mb,
+                "requests": round(r.requests),
+                "monthly_usd": to_usd(r.monthly_usd),
+            }
+            for r in route_lines(report)
+        ],
     }
 
 
@@ -136,8 +198,8 @@ def cost_markdown(report: CostReport) -> str:
     lines = [f"## {report.profile.name}: monthly cost estimate", ""]
     for estimate in report.estimates:
         lines += [
-            f"### {ARCH_TITLES.get(estimate.architecture, estimate.architecture)}: "
-            f"${money(estimate.monthly_usd)}/month",
+            f"### {ARCH_TITLES.get(estimate.architecture, estimate.architecture)} "
+            f"({design_label(report.profile, estimate.architecture)}): ${money(estimate.monthly_usd)}/month",
             "",
             "| Service | Component | Quantity | Unit | Unit price (USD) | Monthly (USD) |",
             "|---|---|---:|---|---:|---:|",
@@ -154,6 +216,12 @@ def cost_markdown(report: CostReport) -> str:
             f"| **Total** | | | | | **{money(estimate.monthly_usd)}** |",
             "",
         ]
+    routes = route_lines(report)
+    if routes:
+        lines += ["### Lambda by route (its share of the Lambda and API Gateway lines)", ""]
+        lines += ["| " + " | ".join(ROUTE_HEADERS) + " |", "|---|---|---:|---:|---:|"]
+        lines += ["| " + " | ".join(_route_cells(r)) + " |" for r in routes]
+        lines.append("")
     lines += [f"- {line}" for line in _footer(report)]
     return "\n".join(lines) + "\n"
 
@@ -163,13 +231,14 @@ def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
 
     console = console_for(stream)
     for estimate in report.estimates:
-        title = f"{report.profile.name}: {ARCH_TITLES.get(estimate.architecture, estimate.architecture)}"
+        arch = ARCH_TITLES.get(estimate.architecture, estimate.architecture)
+        title = f"{report.profile.name}: {arch}, {design_label(report.profile, estimate.architecture)}"
         table = Table(title=title, title_justify="left", show_footer=False)
-        table.add_column("Service / component", no_wrap=True)
+        table.add_column("Service / component")
         table.add_column("Quantity", justify="right")
         table.add_column("Unit")
-        table.add_column("Unit price (USD)", justify="right")
-        table.add_column("Monthly (USD)", justify="right")
+        table.add_column("Unit price", justify="right")
+        table.add_column("USD/month", justify="right", no_wrap=True)
         for service, components in _grouped(estimate):
             table.add_row(SERVICE_TITLES.get(service, service), "", "", "", money(_subtotal(components)), style="bold")
             for c in components:
@@ -184,13 +253,37 @@ def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
         table.add_row("Always-on", "", "", "", money(estimate.always_on_usd))
         table.add_row(f"Usage-based {USAGE_MARK}", "", "", "", money(estimate.usage_usd))
         table.add_row("Total per month", "", "", "", money(estimate.monthly_usd), style="bold")
+        fit_columns(table, console.width)
         console.print(table)
         console.print()
+        if estimate.architecture == Architecture.LAMBDA:
+            _print_routes(report, console)
     if len(report.estimates) > 1:
         totals = ", ".join(f"{e.architecture} ${money(e.monthly_usd)}" for e in report.estimates)
         console.print(f"Monthly totals: {totals}", markup=False)
     for line in _footer(report):
         console.print(line, markup=False)
+
+
+def _print_routes(report: CostReport, console: Console) -> None:
+    from rich.table import Table
+
+    routes = route_lines(report)
+    if not routes:
+        return
+    layout = report.profile.lambda_.layout
+    table = Table(
+        title=f"{report.profile.name}: Lambda by route (layout {layout}): requests a month and each route's share "
+        "of the Lambda and API Gateway lines",
+        title_justify="left",
+    )
+    for header in ROUTE_HEADERS:
+        table.add_column(header, justify="left" if header in {"route", "function"} else "right")
+    for line in routes:
+        table.add_row(*_route_cells(line))
+    fit_columns(table, console.width)
+    console.print(table)
+    console.print()
 
 
 # ----------------------------------------------------------------------------- price tables
@@ -285,10 +378,12 @@ def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[Free
     lines = [
         f"### {title}",
         "",
-        "| Service | Id | Item | Price (USD) | Unit | Evidence |",
-        "|---|---|---|---:|---|---|",
+        "| Service | Id | Item | Price (USD) | Unit | Evidence | Source |",
+        "|---|---|---|---:|---|---|---|",
     ]
-    lines += [f"| {p.service} | {p.id} | {p.item} | {text} | {p.unit} | {p.evidence} |" for p, text in rows]
+    lines += [
+        f"| {p.service} | {p.id} | {p.item} | {text} | {p.unit} | {p.evidence} | {p.source} |" for p, text in rows
+    ]
     if free:
         lines += ["", "Free tier (with `pricing.free_tier: true`):", ""]
         lines += [f"- {a.id}: {a.quantity:,f} {a.unit} a month of {', '.join(a.applies_to)}" for a in free]
@@ -296,32 +391,47 @@ def _pricing_markdown(title: str, rows: list[tuple[Price, str]], free: list[Free
 
 
 def _print_pricing_table(title: str, rows: list[tuple[Price, str]], free: list[FreeAllowance], stream: TextIO) -> None:
+    console = console_for(stream)
+    table = _price_table(title, rows, narrow=False)
+    if is_narrow(console) or not fits(table, console.width):
+        table = _price_table(title, rows, narrow=True)
+    fit_columns(table, console.width)
+    console.print(table)
+    _print_sources_and_free_tier(rows, free, console)
+
+
+def _price_table(title: str, rows: list[tuple[Price, str]], *, narrow: bool) -> Table:
+    """A row per price; ``narrow`` puts the unit, item and evidence under the price instead of beside it."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
     table.add_column("Id", no_wrap=True)
-    table.add_column("Price (USD)", justify="right", no_wrap=True)
-    table.add_column("Unit", no_wrap=True)
-    table.add_column("Item", ratio=3)
-    table.add_column("Evidence", ratio=2)
-    previous_service, previous_id = "", ""
-    for price, text in rows:
+    table.add_column("Price (USD)", justify="left" if narrow else "right", no_wrap=not narrow)
+    if not narrow:
+        table.add_column("Unit", no_wrap=True)
+        table.add_column("Item", ratio=3)
+        table.add_column("Evidence", ratio=2)
+    previous_service = ""
+    for price in dict.fromkeys(p for p, _ in rows):
         if price.service != previous_service:
-            sources = sorted({p.source for p, _ in rows if p.service == price.service})
             table.add_section()
-            table.add_row(SERVICE_TITLES.get(price.service, price.service), "", "", " ".join(sources), style="bold")
+            table.add_row(
+                SERVICE_TITLES.get(price.service, price.service), *[""] * (len(table.columns) - 1), style="bold"
+            )
             previous_service = price.service
-        first = price.id != previous_id
-        previous_id = price.id
-        table.add_row(
-            price.id if first else "",
-            text,
-            price.unit if first else "",
-            price.item if first else "",
-            price.evidence if first else "",
-        )
-    console = console_for(stream)
-    console.print(table)
+        tiers = "\n".join(text for p, text in rows if p is price)
+        if narrow:
+            table.add_row(price.id, f"{tiers}\n{price.unit}\n{price.item} (evidence: {price.evidence})")
+        else:
+            table.add_row(price.id, tiers, price.unit, price.item, price.evidence)
+    return table
+
+
+def _print_sources_and_free_tier(rows: list[tuple[Price, str]], free: list[FreeAllowance], console: Console) -> None:
+    console.print("Sources (the page each price was read from):", markup=False)
+    for service in dict.fromkeys(p.service for p, _ in rows):
+        sources = sorted({p.source for p, _ in rows if p.service == service})
+        console.print(f"  {SERVICE_TITLES.get(service, service)}: {' '.join(sources)}", markup=False)
     if free:
         console.print("Free tier (applied with pricing.free_tier: true):", markup=False)
         for a in free:

@@ -9,6 +9,7 @@ from archsel.profile.architecture import Architecture
 from archsel.study.fleet import FleetEntry, FleetSummary
 from archsel.views.charts import PAGE_STYLE, new_figure, svg
 from archsel.views.common import console_for, fmt_number, write_json
+from archsel.views.layout import NOT_APPLICABLE, fit_columns, is_narrow, print_records
 
 HEADERS = ["service", "choice", "USD/month", "SLOs", "best lambda", "best fargate", "cheaper side flips at"]
 
@@ -48,7 +49,7 @@ def _entry_document(entry: FleetEntry) -> dict[str, Any]:
 
 
 def _usd(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.2f}"
+    return NOT_APPLICABLE if value is None else f"{value:,.2f}"
 
 
 def fleet_rows(fleet: FleetSummary) -> list[list[str]]:
@@ -107,12 +108,17 @@ def render_fleet(fleet: FleetSummary, *, fmt: str, stream: TextIO) -> None:
     from rich.table import Table
 
     console = console_for(stream)
-    table = Table(title=f"Fleet summary ({len(fleet.entries)} services)", title_justify="left")
-    for header in HEADERS:
-        table.add_column(header, justify="right" if "USD" in header or header.startswith("best") else "left")
-    for row in fleet_rows(fleet):
-        table.add_row(*row)
-    console.print(table)
+    title = f"Fleet summary ({len(fleet.entries)} services)"
+    if is_narrow(console):
+        print_records(console, title, HEADERS, fleet_rows(fleet))
+    else:
+        table = Table(title=title, title_justify="left")
+        for header in HEADERS:
+            table.add_column(header, justify="right" if "USD" in header or header.startswith("best") else "left")
+        for row in fleet_rows(fleet):
+            table.add_row(*row)
+        fit_columns(table, console.width)
+        console.print(table)
     for line in fleet_lines(fleet):
         console.print(line, markup=False, highlight=False)
 

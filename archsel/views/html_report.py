@@ -14,7 +14,14 @@ from archsel.profile.architecture import Architecture
 from archsel.recommend import Recommendation
 from archsel.sim.result import SimRun
 from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, new_figure, svg
-from archsel.views.recommend_summary import TABLE_HEADERS, footer_lines, table_rows, verdict_line
+from archsel.views.html_routes import routes_section
+from archsel.views.recommend_summary import (
+    TABLE_HEADERS,
+    failing_objective_lines,
+    footer_lines,
+    table_rows,
+    verdict_line,
+)
 
 if TYPE_CHECKING:
     pass
@@ -41,7 +48,8 @@ def render_report(rec: Recommendation, timeseries_runs: Mapping[str, SimRun]) ->
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in table_rows(rec, rec.best)
     )
     reasons = "\n".join(f"<li>{html.escape(reason)}</li>" for reason in rec.reasons)
-    footer = "\n".join(f"<li>{html.escape(line)}</li>" for line in footer_lines(rec))
+    notes = [*failing_objective_lines(rec.best), *footer_lines(rec)]
+    footer = "\n".join(f"<li>{html.escape(line)}</li>" for line in notes)
     verdict_class = "verdict" if rec.meets_slos else "verdict fail"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>archsel: {html.escape(rec.profile.name)}</title>
@@ -51,6 +59,7 @@ def render_report(rec: Recommendation, timeseries_runs: Mapping[str, SimRun]) ->
 <div class="{verdict_class}"><p><strong>{html.escape(verdict_line(rec))}</strong></p><ol>{reasons}</ol></div>
 <h2>Best design of each architecture</h2>
 <table><thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in TABLE_HEADERS)}</tr></thead><tbody>{rows}</tbody></table>
+{routes_section(rec)}
 <h2>Charts</h2><div class="charts">{figures}</div>
 <h2>Notes and assumptions</h2><ul>{footer}</ul>
 </body></html>

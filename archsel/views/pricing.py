@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from archsel.pricing.update import Change, Skipped, UpdatePlan
 from archsel.views.common import console_for, write_json
 from archsel.views.cost import quote
+from archsel.views.layout import fit_columns, plural
 
 
 def update_document(plan: UpdatePlan, *, written: bool) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def _summary(plan: UpdatePlan, *, written: bool) -> list[str]:
     action = f"wrote {plan.path}" if written else f"dry run: {plan.path} not written"
     lines = [
         f"{plan.region}: {len(plan.refreshed)} of {total} prices refreshed from the AWS Price List "
-        f"as of {plan.table.as_of.isoformat()}; {len(plan.changes)} value(s) changed; {action}."
+        f"as of {plan.table.as_of.isoformat()}; {plural(len(plan.changes), 'value')} changed; {action}."
     ]
     lines += [f"Not refreshed, {_kept(s)}: {s.price_id}: {s.reason}" for s in plan.not_refreshed]
     lines += [f"Not in the Query API, {_kept(s)}: {s.price_id}: {s.reason}" for s in plan.not_in_api]
@@ -109,6 +110,7 @@ def _print_table(plan: UpdatePlan, lines: list[str], stream: TextIO) -> None:
         table.add_column("Change", justify="right")
         for change in plan.changes:
             table.add_row(change.price_id, *_cells(change))
+        fit_columns(table, console.width)
         console.print(table)
     for line in lines:
         console.print(line, markup=False)

@@ -7,6 +7,7 @@ from archsel.evaluate.candidate import Evaluation
 from archsel.profile.units import format_duration
 from archsel.recommend import Recommendation
 from archsel.views.common import fmt_number
+from archsel.views.layout import NOT_APPLICABLE, plural
 
 
 def verdict_line(rec: Recommendation) -> str:
@@ -21,19 +22,36 @@ def table_rows(rec: Recommendation, evaluations: tuple[Evaluation, ...]) -> list
     for e in evaluations:
         result = e.result
         run = result.first.run
-        peak = f"{run.instances.max} envs" if run.instances else f"{run.tasks.max if run.tasks else 0} tasks"
+        on_lambda = bool(run.instances)
+        peak = plural(run.instances.max, "env") if run.instances else plural(run.tasks.max if run.tasks else 0, "task")
+        # Cold starts are a Lambda figure: a Fargate task starts before it takes traffic.
+        cold = f"{100 * result.interval(lambda p: p.run.cold_start_ratio).mean:.2f}%" if on_lambda else NOT_APPLICABLE
         rows.append([
             e.candidate.describe() + (" (choice)" if e is rec.choice else ""),
             f"{to_usd(result.estimate.monthly_usd):,.2f}",
             f"{to_usd(result.estimate.always_on_usd):,.2f} / {to_usd(result.estimate.usage_usd):,.2f}",
             f"{fmt_number(result.interval(lambda p: p.run.latency_ms.p50).mean)} / "
             f"{fmt_number(result.interval(lambda p: p.run.latency_ms.p99).mean)}",
-            f"{100 * result.interval(lambda p: p.run.cold_start_ratio).mean:.2f}%",
+            cold,
             f"{100 * result.interval(lambda p: p.run.error_ratio).mean:.3f}%",
             peak,
             "pass" if e.meets_slos else "FAIL: " + ", ".join(o.name for o in e.slos if not o.holds),
         ])  # fmt: skip
     return rows
+
+
+def failing_objective_lines(evaluations: tuple[Evaluation, ...]) -> list[str]:
+    """Each missed objective of the designs shown, in full: design, objective, target and simulated value."""
+    lines = []
+    for e in evaluations:
+        for outcome in e.slos:
+            if not outcome.holds:
+                unit = f" {outcome.unit}" if outcome.unit else ""
+                lines.append(
+                    f"Objective missed by {e.candidate.describe()}: {outcome.name} is {fmt_number(outcome.actual, 4)}"
+                    f"{unit}, target at most {fmt_number(outcome.target, 4)}{unit}."
+                )
+    return lines
 
 
 TABLE_HEADERS = ["design", "USD/month", "always-on / usage", "p50 / p99 ms", "cold starts", "errors", "peak", "SLOs"]

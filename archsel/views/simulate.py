@@ -21,6 +21,8 @@ from archsel.evaluate.runner import (
 from archsel.profile.units import format_duration
 from archsel.sim.result import RouteStats, SimRun
 from archsel.views.common import console_for, fmt_number, write_json
+from archsel.views.design_note import BASIS_NOTE, design_label, designs_document
+from archsel.views.layout import NOT_APPLICABLE, fit_columns, plural
 
 
 def simulation_document(report: SimulationReport) -> dict[str, Any]:
@@ -38,6 +40,7 @@ def simulation_document(report: SimulationReport) -> dict[str, Any]:
             "factor": round(report.profile.seconds_per_month / report.horizon_s, 6),
         },
         "results": [result_document(result) for result in report.results],
+        "designs": designs_document(report.profile, (result.architecture for result in report.results)),
     }
 
 
@@ -227,11 +230,14 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
         write_json(simulation_document(report), stream)
         return
     names = [result.architecture for result in report.results]
-    table_rows = _merge_rows([_rows(result) for result in report.results])
+    table_rows = [
+        ("Design", [design_label(report.profile, result.architecture) for result in report.results]),
+        *_merge_rows([_rows(result) for result in report.results]),
+    ]
     horizon = format_duration(report.horizon_s)
     title = (
         f"{report.profile.name}: {horizon} simulated (after {format_duration(report.warmup_s)} warm-up), "
-        f"{report.profile.simulation.replications} replication(s), seed {report.seed}; "
+        f"{plural(report.profile.simulation.replications, 'replication')}, seed {report.seed}; "
         f"costs scaled to a {report.profile.pricing.hours_per_month:g}-hour month, "
         f"{report.profile.region} prices of {report.prices.as_of.isoformat()}"
     )
@@ -239,6 +245,7 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
     if fmt == "markdown":
         lines = [f"### {title}", "", "| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
         lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in table_rows]
+        lines += ["", f"- {BASIS_NOTE}"]
         for result in routed:
             lines += ["", "| " + " | ".join(ROUTE_HEADERS) + " |", "|---" * len(ROUTE_HEADERS) + "|"]
             lines += ["| " + " | ".join(row) + " |" for row in route_rows(result)]
@@ -253,7 +260,9 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
     for label, values in table_rows:
         table.add_row(label, *values)
     console = console_for(stream)
+    fit_columns(table, console.width)
     console.print(table)
+    console.print(BASIS_NOTE, markup=False)
     for result in routed:
         layout = report.profile.lambda_.layout
         routes = Table(title=f"Lambda by route (layout {layout})", title_justify="left")
@@ -261,6 +270,7 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
             routes.add_column(header, justify="left" if header in {"route", "function"} else "right")
         for row in route_rows(result):
             routes.add_row(*row)
+        fit_columns(routes, console.width)
         console.print(routes)
 
 
@@ -270,7 +280,7 @@ def _merge_rows(per_arch: list[list[tuple[str, str]]]) -> list[tuple[str, list[s
         labels += [label for label, _ in rows if label not in labels]
     merged = []
     for label in labels:
-        merged.append((label, [dict(rows).get(label, "-") for rows in per_arch]))
+        merged.append((label, [dict(rows).get(label, NOT_APPLICABLE) for rows in per_arch]))
     return merged
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.cost.components import to_usd
 from archsel.errors import ArchselError, UsageError
 from archsel.study.sweep import ArchOutcome, Flip, PointResult, SweepResult
 from archsel.views.common import console_for, write_json
 from archsel.views.html_sweep import render_sweep_html
+from archsel.views.layout import fit_columns, is_narrow, print_records
 from archsel.views.sweep_summary import footer_lines, summary_headers, summary_rows
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 OUT_SUFFIXES = (".csv", ".parquet", ".json", ".html", ".md")
 _METRICS = ("monthly_usd", "monthly_usd_half_width", "p99_ms", "error_ratio", "cold_start_ratio", "meets_slos")
@@ -100,6 +104,9 @@ def render_sweep(result: SweepResult, *, fmt: str, stream: TextIO) -> None:
 
     console = console_for(stream)
     title = f"Sweep of {result.plan.base.name} ({len(result.points)} points)"
+    if is_narrow(console):
+        _print_stacked(result, title, console)
+        return
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
     )  # no column rules: many columns fit
@@ -107,7 +114,21 @@ def render_sweep(result: SweepResult, *, fmt: str, stream: TextIO) -> None:
         table.add_column(header, justify="left" if header.startswith("cheapest") else "right")
     for row in summary_rows(result):
         table.add_row(*row)
+    fit_columns(table, console.width)
     console.print(table)
+    for line in footer_lines(result):
+        console.print(line, markup=False, highlight=False)
+
+
+def _print_stacked(result: SweepResult, title: str, console: Console) -> None:
+    """One record per point (headed by its values) for a terminal too narrow for a column per figure."""
+    axes = len(result.plan.axes)
+    headers = [header.replace(".\n", ".").replace("\n", " ") for header in summary_headers(result)]
+    rows = [
+        [", ".join(f"{name}={value}" for name, value in zip(headers[:axes], row[:axes], strict=True)), *row[axes:]]
+        for row in summary_rows(result)
+    ]
+    print_records(console, title, ["point", *headers[axes:]], rows)
     for line in footer_lines(result):
         console.print(line, markup=False, highlight=False)
 

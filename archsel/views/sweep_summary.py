@@ -7,6 +7,7 @@ from archsel.profile.architecture import Architecture
 from archsel.study.axes import format_value
 from archsel.study.sweep import ArchOutcome, Flip, SweepResult
 from archsel.views.common import fmt_number
+from archsel.views.layout import NOT_APPLICABLE, plural
 
 TABLE_METRICS = (("USD/mo", "monthly_usd"), ("p99 ms", "p99_ms"), ("errors", "error_ratio"))
 
@@ -37,7 +38,7 @@ def summary_rows(result: SweepResult) -> list[list[str]]:
 def _cells(outcome: ArchOutcome | None, architecture: str) -> list[str]:
     count = len(TABLE_METRICS) + (1 if architecture == Architecture.LAMBDA else 0)
     if outcome is None:
-        return ["-"] * count
+        return [NOT_APPLICABLE] * count
     cells = [f"{to_usd(outcome.monthly_usd):,.2f}", fmt_number(outcome.p99_ms), f"{100 * outcome.error_ratio:.3f}%"]
     if architecture == Architecture.LAMBDA:
         cells.append(f"{100 * outcome.cold_start_ratio:.2f}%")
@@ -62,12 +63,12 @@ def footer_lines(result: SweepResult) -> list[str]:
     if not result.flips and len(result.plan.architectures) > 1:
         lines.append("Flip: the cheapest architecture is the same at every point of every axis.")
     for point in result.missing:
-        lines.append(f"Missing: point {result.plan.label(point.point)}: {len(point.failures)} run(s) failed")
+        lines.append(f"Missing: point {result.plan.label(point.point)}: {plural(len(point.failures), 'run')} failed")
         lines += [f"  - {failure.describe()}" for failure in point.failures]
     base = result.plan.base.simulation
     lines.append(
-        f"{len(result.points)} points x {len(result.plan.architectures)} architecture(s); figures are means over "
-        f"{base.replications} replication(s) per point; each point seeded from its values; prices as of "
+        f"{len(result.points)} points x {plural(len(result.plan.architectures), 'architecture')}; figures are means over "
+        f"{plural(base.replications, 'replication')} per point; each point seeded from its values; prices as of "
         + ", ".join(f"{table.region} {table.as_of.isoformat()}" for table in result.prices)
         + "."
     )

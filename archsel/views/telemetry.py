@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from archsel.views.common import console_for, fmt_number, write_json
+from archsel.views.layout import NOT_APPLICABLE, fit_columns
 
 if TYPE_CHECKING:
     from archsel.telemetry.importer import ImportReport
@@ -86,19 +87,20 @@ def render_import(report: ImportReport, *, fmt: str, stream: TextIO) -> None:
             check.metric,
             _cell(check.metric, check.measured),
             _cell(check.metric, check.simulated),
-            "-" if check.error is None else f"{check.error:+.1%}",
+            NOT_APPLICABLE if check.error is None else f"{check.error:+.1%}",
         )
     console = console_for(stream)
+    fit_columns(table, console.width)
     console.print(table)
     for cause in report.check.causes:
-        console.print(f"disagrees: {cause}")
+        console.print(f"disagrees: {cause}", markup=False)
     for note in report.check.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False)
 
 
 def _cell(metric: str, value: float | None) -> str:
     if value is None:
-        return "-"
+        return NOT_APPLICABLE
     if metric.endswith("ratio"):
         return f"{value:.3%}"
     if metric.endswith("usd"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from archsel.evaluate.design import with_fargate
 from archsel.profile.loader import load_profile
 from archsel.recommend.candidates import fargate_candidates
+from archsel.sim.fargate.params import FargateParams
 from tests.conftest import CliResult
 
 # 10 req/s of 100 ms CPU on 1-vCPU tasks (2 tasks at 50 %), 4x for 50 minutes from 00:16:40 (2 tasks
@@ -63,8 +64,9 @@ def test_simulate_json_shows_step_scaling_events_with_their_reasons(
     first = ups[0]
     assert first["from"] == 2 and first["reason"].endswith("step [20, null]: +3 tasks")
     # The burst starts at 1,000 s: the whole high periods are [1020, 1080), [1080, 1140), [1140, 1200), acted on
-    # at 1,260 s; the partial period [960, 1020) may average above 60 too, making it one period sooner.
-    assert first["time"] in (1_200.0, 1_260.0)
+    # the alarm's lag after 1,200 s; the partial period [960, 1020) may average above 60 too, one period sooner.
+    lag = FargateParams().metric_lag_periods(60.0) * 60.0
+    assert first["time"] in (1_140.0 + lag, 1_200.0 + lag)
 
 
 def test_recommend_keeps_the_step_policy_on_every_fargate_candidate(write_profile: Callable[[str], Path]) -> None:

@@ -13,7 +13,9 @@ import yaml
 from pydantic import ValidationError
 
 from archsel.errors import ProfileError
+from archsel.profile.input_limits import PROFILE_MAX_BYTES, TRACE_MAX_BYTES, check_expansion, read_bounded
 from archsel.profile.schema import WorkloadProfile
+from archsel.profile.strict_numbers import BOOL_NOT_NUMBER
 
 FieldPath = tuple[str | int, ...]
 _SHOW_INPUT = {
@@ -81,21 +83,19 @@ def parse_profile(text: str, *, source: str = "<profile>", base_dir: Path | None
 
 
 def _read_text(source: Path) -> str:
-    if not source.exists():
+    if not source.exists() and not source.is_symlink():
         raise ProfileError(f"{source}: no such file", hint="check the path, or write one with `archsel init`")
-    if source.is_dir():
-        raise ProfileError(f"{source}: is a folder, not a profile file", hint="give the path of a .yaml file")
+    raw = read_bounded(source, PROFILE_MAX_BYTES, "profile")
     try:
-        return source.read_text(encoding="utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ProfileError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except OSError as error:
-        raise ProfileError(f"{source}: cannot read ({error.strerror})") from error
 
 
 def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath, int]]:
     try:
         node = yaml.compose(text, Loader=_ProfileLoader)
+        check_expansion(node, source)  # before anything walks the expanded tree
         data = yaml.load(text, Loader=_ProfileLoader)
     except RecursionError:  # PyYAML composes recursively; thousands of nested [ or { exhaust the stack
         raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
@@ -160,15 +160,11 @@ def _with_trace_counts(
 def read_trace_counts(path: Path, where: str) -> list[float]:
     """Per-minute counts from a CSV with a (minute, count) row per minute; a header row is allowed."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProfileError(
-            f"{where}: cannot read {path} ({error.strerror})", hint="the path is relative to the profile"
-        ) from error
+        text = read_bounded(path, TRACE_MAX_BYTES, "trace").decode("utf-8")
+    except ProfileError as error:
+        raise ProfileError(f"{where}: {error.message}", hint="the path is relative to the profile") from error
     except UnicodeDecodeError as error:
         raise ProfileError(f"{where}: {path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except ValueError as error:  # e.g. a NUL character in the path
-        raise ProfileError(f"{where}: cannot read {str(path)!r} ({error})") from error
     counts: list[float] = []
     try:
         rows = list(csv.reader(io.StringIO(text)))
@@ -195,6 +191,8 @@ def _describe_errors(error: ValidationError, data: dict[str, Any], lines: dict[F
     messages = []
     for item in error.errors(include_url=False):
         path = _data_path(item["loc"], data)
+        if item["type"] == BOOL_NOT_NUMBER:  # raised by the section, about one of its keys
+            path = (*path, item["ctx"]["key"])
         line = _nearest_line(path, lines)
         field = _dotted(path) or "(top level)"
         messages.append(f"{source}:{line}: {field}: {_phrase(item)}")
@@ -238,6 +236,8 @@ def _phrase(item: Any) -> str:
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         return f"must be one of {expected} (got {item.get('input')!r})"
+    if kind == BOOL_NOT_NUMBER:
+        return "true/false is not a number; give a number"
     message = str(message).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in _SHOW_INPUT:
         message = message[0].lower() + message[1:]

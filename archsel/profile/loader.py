@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +13,7 @@ from archsel.errors import ProfileError
 from archsel.profile.input_limits import PROFILE_MAX_BYTES, TRACE_MAX_BYTES, check_expansion, read_bounded
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.strict_numbers import BOOL_NOT_NUMBER
+from archsel.profile.trace_csv import parse_trace_csv
 
 FieldPath = tuple[str | int, ...]
 _SHOW_INPUT = {
@@ -158,33 +156,14 @@ def _with_trace_counts(
 
 
 def read_trace_counts(path: Path, where: str) -> list[float]:
-    """Per-minute counts from a CSV with a (minute, count) row per minute; a header row is allowed."""
+    """Per-minute counts from a CSV of (minute, count) rows, read as `profile.trace_csv` documents."""
     try:
         text = read_bounded(path, TRACE_MAX_BYTES, "trace").decode("utf-8")
     except ProfileError as error:
         raise ProfileError(f"{where}: {error.message}", hint="the path is relative to the profile") from error
     except UnicodeDecodeError as error:
         raise ProfileError(f"{where}: {path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
-    counts: list[float] = []
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
-        raise ProfileError(f"{where}: {path.name} is not a CSV of minute,count ({error})") from error
-    for row_number, row in enumerate(rows, start=1):
-        if not row or not "".join(row).strip():
-            continue
-        try:
-            count = float(row[-1])
-        except ValueError:
-            if row_number == 1:
-                continue  # header
-            raise ProfileError(f"{where}: {path.name}:{row_number}: count {row[-1]!r} is not a number") from None
-        if not math.isfinite(count) or count < 0:
-            raise ProfileError(f"{where}: {path.name}:{row_number}: count must be a number >= 0 (got {count:g})")
-        counts.append(count)
-    if not counts:
-        raise ProfileError(f"{where}: {path.name} has no rows of minute,count")
-    return counts
+    return parse_trace_csv(text, path.name, where)
 
 
 def _describe_errors(error: ValidationError, data: dict[str, Any], lines: dict[FieldPath, int], source: str) -> str:

@@ -29,9 +29,9 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise ProfileError(f"{path}: no such file", hint="check the path") from None
+        raise ProfileError(f"cannot read {path} (no such file)", hint="check the path") from None
     except (OSError, ValueError) as error:
-        raise ProfileError(f"{path}: cannot read ({getattr(error, 'strerror', None) or error})") from error
+        raise ProfileError(f"cannot read {path} ({getattr(error, 'strerror', None) or error})") from error
     if stat.S_ISDIR(mode):
         raise ProfileError(f"{path}: is a folder, not a {what} file", hint="give the path of a file")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
@@ -40,7 +40,7 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
         with open(path, "rb") as handle:  # a bounded read, not read_bytes()
             data = handle.read(limit + 1)
     except OSError as error:
-        raise ProfileError(f"{path}: cannot read ({error.strerror})") from error
+        raise ProfileError(f"cannot read {path} ({error.strerror})") from error
     if len(data) > limit:
         raise ProfileError(
             f"{path}: larger than {limit // (1024 * 1024)} MB, the limit for a {what} file", hint=_HINT_SIZE

@@ -109,7 +109,7 @@ def _run(argv: list[str] | None, settings: Settings) -> int:
         interrupt = interruption_of(done)  # typer turns Ctrl-C into a silent Exit(130)
         return done.exit_code if interrupt is None else report_interruption(interrupt)
     except _click_usage_errors() as error:
-        error.show()  # type: ignore[attr-defined]
+        _show_usage_error(error)
         return int(ExitCode.USAGE)
     except Exception as error:  # a bug or an environment problem: one line, never a traceback without --debug
         if settings.debug:
@@ -163,6 +163,17 @@ def _invoke(argv: list[str] | None) -> object:
     args = sys.argv[1:] if argv is None else list(argv)
     with command.make_context("archsel", args) as context:
         return command.invoke(context)
+
+
+def _show_usage_error(error: Exception) -> None:
+    """One line naming the command and what is wrong, and a hint; help itself when no arguments were given."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        error.show()  # type: ignore[attr-defined]
+        return
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "archsel"
+    message = error.format_message()  # type: ignore[attr-defined]
+    _print_error(f"{command}: {message}", f"see `{command} --help`")
 
 
 def _click_usage_errors() -> tuple[type[Exception], ...]:

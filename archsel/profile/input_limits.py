@@ -77,7 +77,7 @@ def check_expansion(node: yaml.Node | None, source: str, limit: int = MAX_EXPAND
         if total > limit:
             raise ProfileError(
                 f"{source}:{current.start_mark.line + 1}: YAML aliases expand to more than {limit:,} values",
-                hint="a profile this large is a mistake or an alias bomb; write the values out or use fewer aliases",
+                hint="a file this large is a mistake or an alias bomb; write the values out or use fewer aliases",
             )
         sizes[key] = total
         return total

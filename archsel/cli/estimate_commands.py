@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from archsel.cli.options import MAX_SEED, ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
-from archsel.cli.output import check_writable_file, warn_if_stale
+from archsel.cli.output import check_writable_file, warn_if_stale, warn_short_horizon
 
 
 def simulate(
@@ -40,6 +40,7 @@ def simulate(
     if timeseries is not None:
         check_writable_file(timeseries, "--timeseries")
     loaded = api.load(profile)
+    warn_short_horizon(loaded, architectures)
     total = loaded.simulation.replications * len(architectures)
     with progress_steps(total, "simulating") as step:
         report = api.simulate(

@@ -64,6 +64,16 @@ def check_writable_folder(path: Path, option: str) -> None:
     Path(probe).rmdir()
 
 
+def warn_short_horizon(profile: object, architectures: tuple[str, ...] = ("lambda", "fargate")) -> None:
+    """Print a warning on stderr for each period the simulated window is too short to show."""
+    from archsel.evaluate.horizon_check import horizon_warnings
+    from archsel.profile.schema import WorkloadProfile
+
+    if isinstance(profile, WorkloadProfile):
+        for warning in horizon_warnings(profile, architectures):
+            sys.stderr.write(f"archsel: warning: {profile.name}: {warning}\n")
+
+
 def warn_if_stale(prices: object) -> None:
     """Print a warning on stderr when the price table used is older than 180 days."""
     import datetime as dt

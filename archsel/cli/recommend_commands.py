@@ -19,7 +19,7 @@ from archsel.cli.options import (
     ReportFormat,
     SchedulerOpt,
 )
-from archsel.cli.output import check_writable_file, output_stream, warn_if_stale
+from archsel.cli.output import check_writable_file, output_stream, warn_if_stale, warn_short_horizon
 
 if TYPE_CHECKING:
     from archsel.evaluate.executors import Executor
@@ -63,6 +63,7 @@ def recommend(
     executor = executor_for(scheduler=scheduler, jobs=jobs)  # one cluster connection for every profile
     try:
         for loaded in loaded_profiles:
+            warn_short_horizon(loaded)
             recommendation = recommend_with_progress(loaded, seed, jobs, executor)
             warn_if_stale(recommendation.prices)
             _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
@@ -80,12 +81,15 @@ def load_all(paths: list[Path]) -> list[WorkloadProfile]:
     """Every profile loaded and validated; a ProfileError naming each one that is not, if any."""
     from archsel import api
     from archsel.errors import ArchselError, ProfileError
+    from archsel.evaluate.horizon_check import check_recommend_window
 
     loaded: list[WorkloadProfile] = []
     problems: list[ArchselError] = []
     for path in paths:
         try:
-            loaded.append(api.load(path))
+            profile = api.load(path)
+            check_recommend_window(profile)  # also checked by the plan; here so every bad profile is named
+            loaded.append(profile)
         except ArchselError as error:
             problems.append(error)
     if not problems:

@@ -81,11 +81,12 @@ class Settings:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
-    from archsel.cli.signals import handle_sigterm
+    from archsel.cli.signals import sigterm_as_interrupt
 
     settings = Settings.read(sys.argv[1:] if argv is None else argv, os.environ)
-    handle_sigterm()
-    sys.exit(_run(argv, settings))
+    with sigterm_as_interrupt():
+        code = _run(argv, settings)
+    sys.exit(code)
 
 
 def _run(argv: list[str] | None, settings: Settings) -> int:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 # 128 + SIGTERM's number, what shells report for a process ended by SIGTERM.
@@ -19,9 +22,21 @@ def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
     raise Terminated(signal.Signals(signum).name)
 
 
-def handle_sigterm() -> None:
-    """Turn SIGTERM into `Terminated` in the main thread, so the same cleanup as Ctrl-C runs."""
-    signal.signal(signal.SIGTERM, _raise_terminated)
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises `Terminated` in the main thread, so the same cleanup as Ctrl-C runs.
+
+    The previous handler comes back on the way out (the CLI may run inside another program,
+    e.g. a test runner); off the main thread, where Python allows no handler, nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def interruption_of(error: BaseException) -> KeyboardInterrupt | None:

@@ -31,7 +31,8 @@ app = typer.Typer(
         "`archsel recommend api.yaml` (simulate every design, choose, explain), `archsel scaffold api.yaml "
         "--iac sam --out infra`, `archsel deploy infra`. `archsel cost` and `archsel simulate` show the detail.\n\n"
         "Results go to stdout (--format json for scripts), progress and errors to stderr. Exit codes: 0 ok, "
-        "1 error, 2 usage, 3 invalid input, 4 deploy failed, 5 objectives not met, 130 interrupted."
+        "1 error, 2 usage, 3 invalid input, 4 deploy failed, 5 objectives not met, 130 interrupted, "
+        "143 terminated (SIGTERM)."
     ),
     no_args_is_help=True,
     add_completion=False,

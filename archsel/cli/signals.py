@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-# 128 + SIGTERM's number, what shells report for a process ended by SIGTERM.
-TERMINATED_EXIT = 128 + signal.SIGTERM
-INTERRUPTED_EXIT = 128 + signal.SIGINT
+from archsel.errors import ExitCode
+
+TERMINATED_EXIT = ExitCode.TERMINATED
+INTERRUPTED_EXIT = ExitCode.INTERRUPTED
 
 
 class Terminated(KeyboardInterrupt):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from archsel.profile.schema_base import DurationS, Frozen
 
@@ -47,6 +49,15 @@ class Simulation(Frozen):
         description="Let recommend scale a measured window (horizon minus warmup) under 1 hour to a month; "
         "start-up effects (cold starts, autoscaling) then weigh far more than they would.",
     )
+
+    @model_serializer(mode="wrap")
+    def _without_default_allowance(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out unless set, so that the profiles (and profile hashes) written before the key
+        # existed dump exactly as they did.
+        data: dict[str, Any] = handler(self)
+        if not self.allow_short_horizon:
+            data.pop("allow_short_horizon", None)
+        return data
 
     @model_validator(mode="after")
     def _check_warmup(self) -> Simulation:

@@ -265,19 +265,30 @@ _HINT = "compare with pricing/aws/us-east-1.yaml; its header comment describes e
 
 
 # The shipped tables are ~100 KB; a price table file of megabytes is the wrong file.
-PRICE_TABLE_MAX_BYTES = 16 * 1024 * 1024
+PRICE_TABLE_MAX_BYTES = 4 * 1024 * 1024
 
 
 def _read_yaml(source: Path) -> Any:
     import yaml
 
     from archsel.errors import ProfileError
-    from archsel.profile.input_limits import check_expansion, read_bounded
+    from archsel.profile.input_limits import (
+        CountingComposer,
+        TooManyNodes,
+        check_expansion,
+        read_bounded,
+        too_many_values,
+    )
+
+    class CountingLoader(CountingComposer, yaml.SafeLoader):
+        """SafeLoader that refuses a document of too many values as it reads it."""
 
     try:
         text = read_bounded(source, PRICE_TABLE_MAX_BYTES, "price table").decode("utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=CountingLoader)
         check_expansion(node, str(source))  # aliases bounded before anything walks the tree
+    except TooManyNodes as error:
+        raise PricingError(too_many_values(str(source), error.line).message, hint=_HINT) from None
     except ProfileError as error:
         raise PricingError(error.message, hint=error.hint) from error
     except UnicodeDecodeError as error:

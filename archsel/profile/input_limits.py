@@ -10,16 +10,18 @@ import yaml
 
 from archsel.errors import ProfileError
 
-# A profile is a page of settings; even one with a year of per-minute trace_counts inline
-# (525,600 numbers) stays under 8 MB. Anything larger is a wrong file, and reading it whole
-# (or worse, /dev/zero) would take the machine's memory before any error could be shown.
-PROFILE_MAX_BYTES = 8 * 1024 * 1024
+# A profile is a page of settings; even one with a month of per-minute trace_counts inline
+# (43,200 numbers) is ~300 KB. Anything larger is a wrong file, and reading it whole (or worse,
+# /dev/zero) would take the machine's memory before any error could be shown.
+PROFILE_MAX_BYTES = 1024 * 1024
 # A trace CSV of a year of minutes is ~8 MB; 64 MB leaves room for long counts and comments.
 TRACE_MAX_BYTES = 64 * 1024 * 1024
-# YAML aliases let a few hundred bytes stand for billions of values (the "billion laughs"):
-# every later step (line index, pydantic) walks the expanded tree. A profile, expanded, has at
-# most a few hundred thousand values (the trace counts), so a million is ample.
-MAX_EXPANDED_NODES = 1_000_000
+# Values (YAML nodes) in a document, counted as PyYAML composes it and again with its aliases
+# expanded: every later step (line index, pydantic) walks the expanded tree, at ~20-40 us a value
+# in pure Python, so this bounds a load to a few seconds. Aliases let a few hundred bytes stand for
+# billions of values (the "billion laughs"). A real profile has a few hundred values, or tens of
+# thousands with trace counts inline; a price table a few thousand.
+MAX_NODES = 150_000
 
 _HINT_SIZE = "a profile is a small YAML file (see docs/profile.md); check that you gave the right path"
 
@@ -48,7 +50,36 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     return data
 
 
-def check_expansion(node: yaml.Node | None, source: str, limit: int = MAX_EXPANDED_NODES) -> None:
+class TooManyNodes(Exception):
+    """Raised by a composer that counts nodes, at the first node past `MAX_NODES`."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"more than {MAX_NODES:,} values")
+        self.line = line
+
+
+def too_many_values(source: str, line: int) -> ProfileError:
+    """The error for a document with more values than `MAX_NODES`."""
+    return ProfileError(
+        f"{source}:{line}: more than {MAX_NODES:,} values: too large to be a profile or price table",
+        hint="move per-minute counts to a trace CSV (traffic.trace), or check that this is the right file",
+    )
+
+
+class CountingComposer:
+    """Mixin for a PyYAML loader: refuses a document as soon as it has more than `MAX_NODES` nodes."""
+
+    _composed = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        """PyYAML's compose_node, counting."""
+        self._composed += 1
+        if self._composed > MAX_NODES:
+            raise TooManyNodes(self.peek_event().start_mark.line + 1)  # type: ignore[attr-defined]
+        return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
+
+
+def check_expansion(node: yaml.Node | None, source: str, limit: int = MAX_NODES) -> None:
     """Refuse a document whose aliases expand to more than ``limit`` values, or that refers to itself.
 
     Sizes are memoised per node, so a 9-level alias bomb is measured in a few hundred steps.

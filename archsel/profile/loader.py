@@ -10,7 +10,15 @@ import yaml
 from pydantic import ValidationError
 
 from archsel.errors import ProfileError
-from archsel.profile.input_limits import PROFILE_MAX_BYTES, TRACE_MAX_BYTES, check_expansion, read_bounded
+from archsel.profile.input_limits import (
+    PROFILE_MAX_BYTES,
+    TRACE_MAX_BYTES,
+    CountingComposer,
+    TooManyNodes,
+    check_expansion,
+    read_bounded,
+    too_many_values,
+)
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.strict_numbers import BOOL_NOT_NUMBER
 from archsel.profile.trace_csv import parse_trace_csv
@@ -37,7 +45,7 @@ _SHOW_INPUT = {
 _HINT = "see docs/profile.md for every key, or run `archsel init` for a commented example"
 
 
-class _ProfileLoader(yaml.SafeLoader):
+class _ProfileLoader(CountingComposer, yaml.SafeLoader):
     """SafeLoader without YAML 1.1's base-60 numbers, so an unquoted 18:30 stays the clock time "18:30"."""
 
 
@@ -92,9 +100,9 @@ def _read_text(source: Path) -> str:
 
 def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath, int]]:
     try:
-        node = yaml.compose(text, Loader=_ProfileLoader)
-        check_expansion(node, source)  # before anything walks the expanded tree
-        data = yaml.load(text, Loader=_ProfileLoader)
+        node, data = _compose_and_construct(text, source)
+    except TooManyNodes as error:
+        raise too_many_values(source, error.line) from None
     except RecursionError:  # PyYAML composes recursively; thousands of nested [ or { exhaust the stack
         raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
     except yaml.MarkedYAMLError as error:
@@ -117,6 +125,17 @@ def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath,
         except RecursionError:
             raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
     return data, lines
+
+
+def _compose_and_construct(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its values, parsed once, sizes checked in between."""
+    loader = _ProfileLoader(text)
+    try:
+        node = loader.get_single_node()
+        check_expansion(node, source)  # before anything walks the expanded tree
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _index_lines(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int], source: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archsel.errors import ExitCode, PricingError, ProfileError
-from archsel.profile.input_limits import PROFILE_MAX_BYTES
+from archsel.profile.input_limits import MAX_NODES, PROFILE_MAX_BYTES
 from archsel.profile.loader import load_profile, parse_profile
 from archsel.profile.trace_csv import MAX_TRACE_MINUTES
 from archsel.scaffold.params import STACK_NAME_MAX, stack_name
@@ -61,7 +61,16 @@ def test_a_50_mb_profile_is_refused_in_under_two_seconds(tmp_path: Path) -> None
     big = tmp_path / "big.yaml"
     big.write_text(BASE + ("# padding " + "y" * 90 + "\n") * 500_000, encoding="utf-8")
     assert big.stat().st_size > 50_000_000 > PROFILE_MAX_BYTES
-    refused_quickly(lambda: load_profile(big), "larger than 8 MB")
+    refused_quickly(lambda: load_profile(big), f"larger than {PROFILE_MAX_BYTES // 2**20} MB")
+
+
+def test_a_document_of_too_many_values_is_refused_as_it_is_read() -> None:
+    text = BASE + "traffic: {shape: trace, trace_counts: [" + "1," * (MAX_NODES + 10) + "1]}\n"
+    assert len(text) < PROFILE_MAX_BYTES
+    started = time.process_time()
+    with pytest.raises(ProfileError, match=f"more than {MAX_NODES:,} values"):
+        parse_profile(text)
+    assert time.process_time() - started < 15.0  # stops at the limit instead of building every value
 
 
 def test_dev_zero_is_a_device_not_a_profile() -> None:

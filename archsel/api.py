@@ -175,9 +175,11 @@ def recommend(
 
 def plan_recommendation(profile: WorkloadProfile, *, seed: int | None = None) -> RecommendPlan:
     """What `recommend` will simulate (candidates, pruned, screened) and how many runs; nothing runs."""
+    from archsel.evaluate.horizon_check import check_recommend_window
     from archsel.pricing.table import load_prices
     from archsel.recommend.plan import plan_recommendation as make_plan
 
+    check_recommend_window(profile)
     return make_plan(profile, load_prices(profile.region), seed=seed)
 
 

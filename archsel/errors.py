@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     DEPLOY_FAILED = 4
     SLO_NOT_MET = 5
     INTERRUPTED = 130
+    TERMINATED = 143
+    """SIGTERM, handled like Ctrl-C (128 + the signal's number, as shells report it)."""
 
 
 class ArchselError(Exception):

@@ -32,7 +32,8 @@ app = typer.Typer(
         "`archsel recommend api.yaml` (simulate every design, choose, explain), `archsel scaffold api.yaml "
         "--iac sam --out infra`, `archsel deploy infra`. `archsel cost` and `archsel simulate` show the detail.\n\n"
         "Results go to stdout (--format json for scripts), progress and errors to stderr. Exit codes: 0 ok, "
-        "1 error, 2 usage, 3 invalid input, 4 deploy failed, 5 objectives not met, 130 interrupted."
+        "1 error, 2 usage, 3 invalid input, 4 deploy failed, 5 objectives not met, 130 interrupted, "
+        "143 terminated (SIGTERM)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -85,8 +86,12 @@ class Settings:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point: runs the app and turns ArchselError into a message and exit code."""
+    from archsel.cli.signals import sigterm_as_interrupt
+
     settings = Settings.read(sys.argv[1:] if argv is None else argv, os.environ)
-    sys.exit(_run(argv, settings))
+    with sigterm_as_interrupt():
+        code = _run(argv, settings)
+    sys.exit(code)
 
 
 def _run(argv: list[str] | None, settings: Settings) -> int:
@@ -94,27 +99,87 @@ def _run(argv: list[str] | None, settings: Settings) -> int:
 
     With ``settings.debug`` an ArchselError is re-raised after its message, for its traceback.
     """
+    from archsel.cli.signals import interruption_of, report_interruption
     from archsel.errors import ArchselError, ExitCode
 
     try:
-        result = app(args=argv, prog_name="archsel", standalone_mode=False)
+        result = _invoke(argv)
     except ArchselError as error:
         _print_error(error.message, error.hint)
         if settings.debug:
             raise
         return int(error.exit_code)
-    except KeyboardInterrupt:
-        _print_error("interrupted", None)
-        return int(ExitCode.INTERRUPTED)
+    except (KeyboardInterrupt, typer.Abort) as error:  # click turns Ctrl-C into Abort (after a blank line)
+        return report_interruption(interruption_of(error))
     except typer.Exit as done:
-        return done.exit_code
-    except typer.Abort:
-        _print_error("aborted", None)
-        return int(ExitCode.INTERRUPTED)
+        interrupt = interruption_of(done)  # typer turns Ctrl-C into a silent Exit(130)
+        return done.exit_code if interrupt is None else report_interruption(interrupt)
     except _click_usage_errors() as error:
-        error.show()  # type: ignore[attr-defined]
+        _show_usage_error(error)
         return int(ExitCode.USAGE)
+    except Exception as error:  # a bug or an environment problem: one line, never a traceback without --debug
+        if settings.debug:
+            raise
+        _print_error(*_unexpected(error))
+        return int(ExitCode.ERROR)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _unexpected(error: Exception) -> tuple[str, str]:
+    """The line and hint for an exception archsel did not anticipate."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    where = _innermost_frame(error)
+    if isinstance(error, MemoryError):
+        return (
+            f"out of memory{where}",
+            "the workload is too large for this machine: shorten simulation.horizon, lower the rate, or use --jobs 1",
+        )
+    if isinstance(error, BrokenProcessPool):
+        return (
+            f"a simulation worker process died{where} (killed, perhaps for memory)",
+            "rerun with --jobs 1, or shorten simulation.horizon",
+        )
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    return (
+        f"unexpected {type(error).__name__}{where}: {text}",
+        "this is a bug in archsel: rerun with --debug and send the traceback, the command and the profile "
+        "to the archsel maintainers (an issue on the project's tracker)",
+    )
+
+
+def _innermost_frame(error: BaseException) -> str:
+    """ " in FILE:LINE" of the frame that raised ``error``, for the report."""
+    tb = error.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return f" in {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+
+
+def _invoke(argv: list[str] | None) -> object:
+    """Run the command line on ``argv`` and return the command's result.
+
+    The click command is invoked directly rather than through ``app()``: typer's wrapper turns a
+    Ctrl-C or SIGTERM into a bare exit code 130, losing which of the two it was and the note
+    saying how far the work got.
+    """
+    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
+    with command.make_context("archsel", args) as context:
+        return command.invoke(context)
+
+
+def _show_usage_error(error: Exception) -> None:
+    """One line naming the command and what is wrong, and a hint; help itself when no arguments were given."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        error.show()  # type: ignore[attr-defined]
+        return
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "archsel"
+    message = error.format_message()  # type: ignore[attr-defined]
+    _print_error(f"{command}: {message}", f"see `{command} --help`")
 
 
 def _click_usage_errors() -> tuple[type[Exception], ...]:

@@ -29,7 +29,9 @@ EndpointOpt = Annotated[
     typer.Option("--endpoint-url", help="AWS endpoint (a local emulator); also AWS_ENDPOINT_URL.", show_default=False),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-TimeoutOpt = Annotated[int, typer.Option("--timeout", help="Minutes to follow a stack operation before giving up.")]
+TimeoutOpt = Annotated[
+    int, typer.Option("--timeout", min=1, help="Minutes to follow a stack operation before giving up.")
+]
 ProgressOpt = Annotated[
     ProgressMode | None,
     typer.Option("--progress", help="bar, events or quiet (default: bar on a terminal, events otherwise)."),

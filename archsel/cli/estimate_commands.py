@@ -8,15 +8,16 @@ from typing import Annotated
 
 import typer
 
-from archsel.cli.options import ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
-from archsel.cli.output import warn_if_stale
+from archsel.cli.options import MAX_SEED, ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
+from archsel.cli.output import check_writable_file, warn_if_stale, warn_short_horizon
 
 
 def simulate(
     profile: ProfileArg,
     arch: ArchOpt = ArchChoice.all,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Random seed (default: the profile's simulation.seed).")
+        int | None,
+        typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed (default: the profile's simulation.seed)."),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
     timeseries: Annotated[
@@ -36,7 +37,10 @@ def simulate(
     from archsel.views.progress import progress_steps
 
     architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
+    if timeseries is not None:
+        check_writable_file(timeseries, "--timeseries")
     loaded = api.load(profile)
+    warn_short_horizon(loaded, architectures)
     total = loaded.simulation.replications * len(architectures)
     with progress_steps(total, "simulating") as step:
         report = api.simulate(

@@ -19,6 +19,8 @@ MemoryOpt = Annotated[
     int | None,
     typer.Option(
         "--memory-mb",
+        min=128,  # Lambda's memory range, 128 MB to 10,240 MB
+        max=10_240,
         help="Function memory, MB, when the logs do not say (REPORT lines do; access logs do not).",
         show_default=False,
     ),

@@ -8,6 +8,12 @@ from typing import Annotated
 
 import typer
 
+# Range checks on numeric options, so that a bad value is a usage error before any work starts.
+# A seed is any non-negative 64-bit integer (numpy's SeedSequence takes no negatives).
+MAX_SEED = 2**63 - 1
+# Worker processes: more than this is a typo, and each worker costs start-up time and memory.
+MAX_JOBS = 256
+
 
 class OutputFormat(StrEnum):
     """Output formats shared by the reporting commands."""

@@ -8,8 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archsel.cli.options import ArchChoice, ArchOpt, FormatOpt, OutputFormat, ProfileArg, ReportFormat, SchedulerOpt
-from archsel.cli.output import output_stream, warn_if_stale
+from archsel.cli.options import (
+    MAX_JOBS,
+    MAX_SEED,
+    ArchChoice,
+    ArchOpt,
+    FormatOpt,
+    OutputFormat,
+    ProfileArg,
+    ReportFormat,
+    SchedulerOpt,
+)
+from archsel.cli.output import check_writable_file, output_stream, warn_if_stale, warn_short_horizon
 
 if TYPE_CHECKING:
     from archsel.evaluate.executors import Executor
@@ -27,8 +37,12 @@ def recommend(
         Path | None, typer.Option("--out", "-o", help="Write the report to this file instead of stdout.")
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every candidate, not only the best of each.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the profile's).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed (default: the profile's).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: one per core).")
+    ] = None,
     scheduler: SchedulerOpt = None,
 ) -> int:
     """Simulate every candidate design, check the SLOs and recommend one, with reasons and the break-even.
@@ -42,11 +56,14 @@ def recommend(
     from archsel.evaluate.executors import executor_for
     from archsel.views import fleet as views_fleet
 
+    if out is not None:
+        check_writable_file(out, "--out")  # the per-profile files go in the same folder
+    loaded_profiles = load_all(profiles)  # every bad profile named before anything runs
     recommendations = []
     executor = executor_for(scheduler=scheduler, jobs=jobs)  # one cluster connection for every profile
     try:
-        for path in profiles:
-            loaded = api.load(path)
+        for loaded in loaded_profiles:
+            warn_short_horizon(loaded)
             recommendation = recommend_with_progress(loaded, seed, jobs, executor)
             warn_if_stale(recommendation.prices)
             _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
@@ -58,6 +75,30 @@ def recommend(
             views_fleet.render_fleet(api.fleet(recommendations), fmt=fmt.value, stream=stream)
     met = all(recommendation.meets_slos for recommendation in recommendations)
     return int(ExitCode.OK if met else ExitCode.SLO_NOT_MET)
+
+
+def load_all(paths: list[Path]) -> list[WorkloadProfile]:
+    """Every profile loaded and validated; a ProfileError naming each one that is not, if any."""
+    from archsel import api
+    from archsel.errors import ArchselError, ProfileError
+    from archsel.evaluate.horizon_check import check_recommend_window
+
+    loaded: list[WorkloadProfile] = []
+    problems: list[ArchselError] = []
+    for path in paths:
+        try:
+            profile = api.load(path)
+            check_recommend_window(profile)  # also checked by the plan; here so every bad profile is named
+            loaded.append(profile)
+        except ArchselError as error:
+            problems.append(error)
+    if not problems:
+        return loaded
+    if len(paths) == 1:
+        raise problems[0]
+    lines = [f"{len(problems)} of {len(paths)} profiles cannot be used (nothing was simulated):"]
+    lines += [f"- {problem.message.splitlines()[0]}" for problem in problems]
+    raise ProfileError("\n".join(lines), hint="fix or remove each one named, then run again")
 
 
 def recommend_with_progress(
@@ -108,9 +149,12 @@ def sweep(
     ],
     arch: ArchOpt = ArchChoice.all,
     replications: Annotated[
-        int | None, typer.Option("--replications", "-r", help="Replications per point (default: the profile's).")
+        int | None,
+        typer.Option("--replications", "-r", min=1, max=1000, help="Replications per point (default: the profile's)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Base seed (default: the profile's).")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, max=MAX_SEED, help="Base seed (default: the profile's).")
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -119,7 +163,9 @@ def sweep(
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
     scheduler: SchedulerOpt = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: one per core).")
+    ] = None,
 ) -> None:
     """Simulate and price every combination of the varied profile keys; show the cheapest per point and the flips.
 
@@ -134,6 +180,7 @@ def sweep(
 
     if out is not None:
         views_sweep.check_out_path(out)
+        check_writable_file(out, "--out")
     plan = api.plan_sweep(profile, vary=vary, architectures=(arch.value,), replications=replications, seed=seed)
     result = _sweep_with_progress(plan, scheduler, jobs)
     views_sweep.render_sweep(result, fmt=fmt.value, stream=sys.stdout)

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from archsel.cli.options import MAX_JOBS, MAX_SEED
+from archsel.cli.output import check_writable_folder
 from archsel.cli.recommend_commands import recommend_with_progress
 
 
@@ -48,8 +50,12 @@ def scaffold(
         bool,
         typer.Option("--force", help="Write into a non-empty --out: overwrite generated files, touch nothing else."),
     ] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed for recommend (profiles only).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes for recommend.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed for recommend (profiles only).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes for recommend.")
+    ] = None,
 ) -> None:
     """Render the chosen design as a deployable SAM or CDK project with the simulated settings baked in.
 
@@ -61,6 +67,8 @@ def scaffold(
     from archsel.views import scaffold as views_scaffold
 
     architecture = arch.value if arch is not None else None
+    if not (dry_run or diff):
+        check_writable_folder(out, "--out")
     options = WriteOptions(dry_run=dry_run, diff=diff, force=force)
     api.check_scaffold_destination(out, options)  # before minutes of simulation, not after
     if iac is IacChoice.cdk:

@@ -89,8 +89,9 @@ def check_slos(profile: WorkloadProfile, result: ArchitectureResult) -> tuple[Sl
         outcomes.append(SloOutcome("p99_latency_ms", slo.p99_latency_ms, result.interval(_p99).mean, "ms"))
     if slo.p95_latency_ms is not None:
         outcomes.append(SloOutcome("p95_latency_ms", slo.p95_latency_ms, result.interval(_p95).mean, "ms"))
-    if slo.max_error_ratio is not None:
-        outcomes.append(SloOutcome("max_error_ratio", slo.max_error_ratio, result.interval(_errors).mean, ""))
+    # Always checked (0.1% unless the profile says otherwise): "meets every objective" must never
+    # describe a design that drops requests just because the profile named no error objective.
+    outcomes.append(SloOutcome("max_error_ratio", slo.error_ratio_objective, result.interval(_errors).mean, ""))
     if slo.monthly_budget_usd is not None:
         outcomes.append(
             SloOutcome("monthly_budget_usd", slo.monthly_budget_usd, float(result.estimate.monthly_usd), "USD")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
@@ -163,9 +165,28 @@ class InProcessExecutor:
         """Nothing to release."""
 
 
-def _ignore_sigint() -> None:
-    """Pool worker initializer: Ctrl-C reaches the whole process group; only the parent handles it."""
+# How often a pool worker checks that the process that started it is still there.
+PARENT_POLL_S = 1.0
+
+
+def _init_worker() -> None:
+    """Pool worker initializer: signals are the parent's to handle, and a worker never outlives its parent.
+
+    Ctrl-C reaches the whole process group; only the parent handles it. A forked worker inherits
+    the parent's SIGTERM handler (which turns SIGTERM into an interrupt): the default is restored
+    so that the parent's terminate() ends it. When the parent dies without stopping its pool
+    (SIGKILL, the OOM killer), the workers are re-parented; a watchdog thread sees that and exits.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="archsel-parent-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(ExitCode.ERROR)  # no cleanup: the parent that wanted the result is gone
 
 
 class ProcessPoolRunner:
@@ -178,7 +199,7 @@ class ProcessPoolRunner:
         """Every unit's run or failure; a single unit runs in process (no pool start-up)."""
         if len(units) <= 1 or self.workers == 1:
             return InProcessExecutor().run_batch(units, on_done)
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(units)), initializer=_ignore_sigint)
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(units)), initializer=_init_worker)
         try:
             result = _gather(pool, units, on_done)
         except BaseException:  # Ctrl-C (or a failing callback): drop queued units, stop running ones

@@ -265,18 +265,46 @@ def load_price_file(path: str | Path) -> PriceTable:
 _HINT = "compare with pricing/aws/us-east-1.yaml; its header comment describes every key"
 
 
+# The shipped tables are ~100 KB; a price table file of megabytes is the wrong file.
+PRICE_TABLE_MAX_BYTES = 4 * 1024 * 1024
+
+
 def _read_yaml(source: Path) -> Any:
     import yaml
 
+    from archsel.errors import ProfileError
+    from archsel.profile.input_limits import (
+        CountingComposer,
+        TooManyNodes,
+        check_expansion,
+        read_bounded,
+        too_many_values,
+    )
+
+    class CountingLoader(CountingComposer, yaml.SafeLoader):
+        """SafeLoader that refuses a document of too many values as it reads it."""
+
     try:
-        text = source.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PricingError(f"{source}: cannot read price table ({error.strerror})") from error
+        text = read_bounded(source, PRICE_TABLE_MAX_BYTES, "price table").decode("utf-8")
+        node = yaml.compose(text, Loader=CountingLoader)
+        check_expansion(node, str(source))  # aliases bounded before anything walks the tree
+    except TooManyNodes as error:
+        raise PricingError(too_many_values(str(source), error.line).message, hint=_HINT) from None
+    except ProfileError as error:
+        raise PricingError(error.message, hint=error.hint) from error
+    except UnicodeDecodeError as error:
+        raise PricingError(f"{source}: a price table is UTF-8 YAML; this is not text ({error.reason})") from error
+    except yaml.YAMLError as error:
+        raise PricingError(f"{source}: price table is not valid YAML: {error}", hint=_HINT) from error
+    except RecursionError:
+        raise PricingError(f"{source}: price table is nested too deeply", hint=_HINT) from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as error:
         raise PricingError(f"{source}: price table is not valid YAML: {error}", hint=_HINT) from error
+    except (ValueError, OverflowError, RecursionError) as error:  # constructors: bad dates, huge ints
+        raise PricingError(f"{source}: price table has a value that cannot be read ({error})", hint=_HINT) from error
     if not isinstance(data, dict):
         raise PricingError(f"{source}: a price table is a YAML mapping (region, as_of, prices, ...)", hint=_HINT)
     return data

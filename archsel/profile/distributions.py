@@ -13,6 +13,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from archsel.profile.strict_numbers import refuse_booleans
+
 # z-score of the 95th percentile of a standard normal: p95 = p50 * exp(Z95 * sigma).
 Z95 = 1.6448536269514722
 
@@ -47,7 +49,7 @@ class Distribution(BaseModel):
     def _number_means_fixed(cls, data: object) -> object:
         if isinstance(data, int | float) and not isinstance(data, bool):
             return {"fixed": data}
-        return data
+        return refuse_booleans(cls, data)
 
     @model_validator(mode="after")
     def _check_parameters(self) -> Distribution:

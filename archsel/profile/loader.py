@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +10,18 @@ import yaml
 from pydantic import ValidationError
 
 from archsel.errors import ProfileError
+from archsel.profile.input_limits import (
+    PROFILE_MAX_BYTES,
+    TRACE_MAX_BYTES,
+    CountingComposer,
+    TooManyNodes,
+    check_expansion,
+    read_bounded,
+    too_many_values,
+)
 from archsel.profile.schema import WorkloadProfile
+from archsel.profile.strict_numbers import BOOL_NOT_NUMBER
+from archsel.profile.trace_csv import parse_trace_csv
 
 FieldPath = tuple[str | int, ...]
 _SHOW_INPUT = {
@@ -37,7 +45,7 @@ _SHOW_INPUT = {
 _HINT = "see docs/profile.md for every key, or run `archsel init` for a commented example"
 
 
-class _ProfileLoader(yaml.SafeLoader):
+class _ProfileLoader(CountingComposer, yaml.SafeLoader):
     """SafeLoader without YAML 1.1's base-60 numbers, so an unquoted 18:30 stays the clock time "18:30"."""
 
 
@@ -81,22 +89,20 @@ def parse_profile(text: str, *, source: str = "<profile>", base_dir: Path | None
 
 
 def _read_text(source: Path) -> str:
-    if not source.exists():
+    if not source.exists() and not source.is_symlink():
         raise ProfileError(f"{source}: no such file", hint="check the path, or write one with `archsel init`")
-    if source.is_dir():
-        raise ProfileError(f"{source}: is a folder, not a profile file", hint="give the path of a .yaml file")
+    raw = read_bounded(source, PROFILE_MAX_BYTES, "profile")
     try:
-        return source.read_text(encoding="utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ProfileError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except OSError as error:
-        raise ProfileError(f"{source}: cannot read ({error.strerror})") from error
 
 
 def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath, int]]:
     try:
-        node = yaml.compose(text, Loader=_ProfileLoader)
-        data = yaml.load(text, Loader=_ProfileLoader)
+        node, data = _compose_and_construct(text, source)
+    except TooManyNodes as error:
+        raise too_many_values(source, error.line) from None
     except RecursionError:  # PyYAML composes recursively; thousands of nested [ or { exhaust the stack
         raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
     except yaml.MarkedYAMLError as error:
@@ -119,6 +125,17 @@ def _parse_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[FieldPath,
         except RecursionError:
             raise ProfileError(f"{source}: nested too deeply to be a profile", hint=_HINT) from None
     return data, lines
+
+
+def _compose_and_construct(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its values, parsed once, sizes checked in between."""
+    loader = _ProfileLoader(text)
+    try:
+        node = loader.get_single_node()
+        check_expansion(node, source)  # before anything walks the expanded tree
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _index_lines(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int], source: str) -> None:
@@ -158,43 +175,22 @@ def _with_trace_counts(
 
 
 def read_trace_counts(path: Path, where: str) -> list[float]:
-    """Per-minute counts from a CSV with a (minute, count) row per minute; a header row is allowed."""
+    """Per-minute counts from a CSV of (minute, count) rows, read as `profile.trace_csv` documents."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProfileError(
-            f"{where}: cannot read {path} ({error.strerror})", hint="the path is relative to the profile"
-        ) from error
+        text = read_bounded(path, TRACE_MAX_BYTES, "trace").decode("utf-8")
+    except ProfileError as error:
+        raise ProfileError(f"{where}: {error.message}", hint="the path is relative to the profile") from error
     except UnicodeDecodeError as error:
         raise ProfileError(f"{where}: {path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except ValueError as error:  # e.g. a NUL character in the path
-        raise ProfileError(f"{where}: cannot read {str(path)!r} ({error})") from error
-    counts: list[float] = []
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
-        raise ProfileError(f"{where}: {path.name} is not a CSV of minute,count ({error})") from error
-    for row_number, row in enumerate(rows, start=1):
-        if not row or not "".join(row).strip():
-            continue
-        try:
-            count = float(row[-1])
-        except ValueError:
-            if row_number == 1:
-                continue  # header
-            raise ProfileError(f"{where}: {path.name}:{row_number}: count {row[-1]!r} is not a number") from None
-        if not math.isfinite(count) or count < 0:
-            raise ProfileError(f"{where}: {path.name}:{row_number}: count must be a number >= 0 (got {count:g})")
-        counts.append(count)
-    if not counts:
-        raise ProfileError(f"{where}: {path.name} has no rows of minute,count")
-    return counts
+    return parse_trace_csv(text, path.name, where)
 
 
 def _describe_errors(error: ValidationError, data: dict[str, Any], lines: dict[FieldPath, int], source: str) -> str:
     messages = []
     for item in error.errors(include_url=False):
         path = _data_path(item["loc"], data)
+        if item["type"] == BOOL_NOT_NUMBER:  # raised by the section, about one of its keys
+            path = (*path, item["ctx"]["key"])
         line = _nearest_line(path, lines)
         field = _dotted(path) or "(top level)"
         messages.append(f"{source}:{line}: {field}: {_phrase(item)}")
@@ -238,6 +234,8 @@ def _phrase(item: Any) -> str:
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         return f"must be one of {expected} (got {item.get('input')!r})"
+    if kind == BOOL_NOT_NUMBER:
+        return "true/false is not a number; give a number"
     message = str(message).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in _SHOW_INPUT:
         message = message[0].lower() + message[1:]

@@ -8,6 +8,10 @@ from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, mod
 
 from archsel.profile.schema_base import DurationS, Frozen
 
+# The error objective checked when a profile sets none: a design that fails more than 0.1% of its
+# requests is not a working design, whatever its cost (a profile may set its own, 1 accepts any).
+DEFAULT_MAX_ERROR_RATIO = 0.001
+
 
 class Slo(Frozen):
     """Service-level objectives and budget; null = not checked."""
@@ -15,9 +19,18 @@ class Slo(Frozen):
     p99_latency_ms: float | None = Field(default=None, gt=0, description="p99 end-to-end latency, ms.")
     p95_latency_ms: float | None = Field(default=None, gt=0, description="p95 end-to-end latency, ms.")
     max_error_ratio: float | None = Field(
-        default=None, ge=0, le=1, description="Largest share of requests that may fail."
+        default=None,
+        ge=0,
+        le=1,
+        description="Largest share of requests that may fail; when not set, 0.001 (0.1%) is checked "
+        "anyway, so a design failing requests never meets every objective (set 1 to accept any).",
     )
     monthly_budget_usd: float | None = Field(default=None, ge=0, description="Monthly budget, USD.")
+
+    @property
+    def error_ratio_objective(self) -> float:
+        """The error ratio checked: the profile's max_error_ratio, else the default 0.001."""
+        return DEFAULT_MAX_ERROR_RATIO if self.max_error_ratio is None else self.max_error_ratio
 
 
 class Simulation(Frozen):
@@ -31,6 +44,20 @@ class Simulation(Frozen):
     replications: int = Field(
         default=3, ge=1, le=1_000, description="Independent runs; figures are means with 95% intervals."
     )
+    allow_short_horizon: bool = Field(
+        default=False,
+        description="Let recommend scale a measured window (horizon minus warmup) under 1 hour to a month; "
+        "start-up effects (cold starts, autoscaling) then weigh far more than they would.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_default_allowance(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out unless set, so that the profiles (and profile hashes) written before the key
+        # existed dump exactly as they did.
+        data: dict[str, Any] = handler(self)
+        if not self.allow_short_horizon:
+            data.pop("allow_short_horizon", None)
+        return data
 
     @model_validator(mode="after")
     def _check_warmup(self) -> Simulation:

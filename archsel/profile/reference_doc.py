@@ -258,6 +258,11 @@ below, with its source. `archsel init --list` shows the shipped example profiles
   the rate. Adding a burst therefore moves traffic into the spike rather than adding
   requests: with one 10-minute 50x burst a day the peak is about 37x the mean, not 50x.
   A `trace` without a rate keeps its own counts; with a rate it is scaled to it.
+- **A trace CSV** (`traffic.trace`) has a `minute,count` row per minute (a first row of
+  names is a header). Minutes count from the start of the trace, 0; a minute with no row had
+  no requests, so a sparse trace lists only its busy minutes. Rows must be in increasing
+  order of minute: an unsorted or repeated minute is an error naming the row, as is a minute
+  past a year. A CSV with a single column is read as consecutive minutes.
 - **A month** is `pricing.hours_per_month` hours (730, the AWS Price List convention);
   `requests_per_month` and every monthly figure use it.
 - **Routes** (`request.routes`, optional) split the traffic over method + path pairs by

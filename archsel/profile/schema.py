@@ -24,8 +24,13 @@ class WorkloadProfile(Frozen):
     """A web application's workload: the input of every archsel command."""
 
     version: Literal[1] = Field(description="Profile format version; always 1.")
+    # The name becomes the CloudFormation stack name, which AWS caps at 128 characters
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html).
     name: str = Field(
-        min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Name (letters, digits, . _ -)."
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Name (letters, digits, . _ -; at most 128, as it becomes the CloudFormation stack name).",
     )
     region: str = Field(default="us-east-1", description="AWS region; needs a price table.")
     traffic: Traffic = Field(description="Traffic shape and rate.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
 
+from archsel.profile.strict_numbers import refuse_booleans
 from archsel.profile.units import format_clock, parse_clock_s, parse_duration_s
 
 DurationS = Annotated[float, BeforeValidator(parse_duration_s)]
@@ -22,3 +23,8 @@ class Frozen(BaseModel):
     # allow_inf_nan=False: .inf and .nan are valid YAML floats but no profile quantity is infinite;
     # left in, they crash the traffic curve (int(inf)) far from the line that caused them.
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _booleans_are_not_numbers(cls, data: object) -> object:
+        return refuse_booleans(cls, data)

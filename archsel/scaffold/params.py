@@ -100,10 +100,16 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
     )
 
 
+# CloudFormation stack names are at most 128 characters
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html).
+STACK_NAME_MAX = 128
+
+
 def stack_name(name: str) -> str:
     """A CloudFormation stack name from the profile name (letters, digits, hyphens; starts with a letter)."""
     cleaned = re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")
-    return cleaned if cleaned[:1].isalpha() else f"app-{cleaned}"
+    named = cleaned if cleaned[:1].isalpha() else f"app-{cleaned}"
+    return named[:STACK_NAME_MAX].rstrip("-")
 
 
 def log_retention(days: int, notes: list[str]) -> int:

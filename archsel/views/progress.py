@@ -29,7 +29,27 @@ class Steps:
 
 @contextmanager
 def progress_steps(total: int, description: str, *, quiet: bool = False) -> Iterator[Steps]:
-    """Yield a `Steps` to call once per finished step (with a label for that step)."""
+    """Yield a `Steps` to call once per finished step (with a label for that step).
+
+    A Ctrl-C or SIGTERM inside leaves a note on the interrupt saying how far the work got.
+    """
+    steps: list[Steps] = []
+    try:
+        with _progress(total, description, quiet=quiet) as counter:
+            steps.append(counter)
+            yield counter
+    except KeyboardInterrupt as interrupt:
+        if steps:
+            done = steps[0]
+            interrupt.add_note(
+                f"{description}: {done.done} of {max(done.total, done.done)} simulation runs finished, "
+                f"{max(done.total - done.done, 0)} not run; no results were written for it"
+            )
+        raise
+
+
+@contextmanager
+def _progress(total: int, description: str, *, quiet: bool) -> Iterator[Steps]:
     if quiet or total <= 0:
         yield Steps(total, lambda _done, _total, _label: None)
         return

@@ -299,7 +299,7 @@ frontend: {enabled: true, visits_per_month: 1000, page_weight_mb: 2, requests_pe
 auth: {provider: cognito, monthly_active_users: 100, tier: essentials}
 logs: {kb_per_request: 0.5, retention_days: 30, compression_ratio: 0.2}
 slo: {p99_latency_ms: 500, p95_latency_ms: 200, max_error_ratio: 0.001, monthly_budget_usd: 100}
-simulation: {horizon: 1d, warmup: 10m, seed: 1, replications: 3}
+simulation: {horizon: 1d, warmup: 10m, seed: 1, replications: 3, allow_short_horizon: false}
 pricing: {free_tier: false, hours_per_month: 730}
 """
 FULL: dict[str, Any] = yaml.safe_load(FULL_TEXT)

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.slow
 
 SECURITY_DOC = REPO / "docs" / "security.md"
 SYNTH_MANY = Path(__file__).with_name("cdk_synth_many.py")
+CHECKOV_OPTIONS = ("--framework", "cloudformation", "-o", "json", "--quiet", "--skip-download", "--compact")
 _ROW = re.compile(r"^\|\s*(CKV2?_[A-Z0-9_]+)\s*\|([^|]*)\|([^|]*)\|\s*$")
 
 
@@ -65,8 +66,7 @@ def checkov() -> Path:
 def scan(folder: Path) -> list[str]:
     """Every failed check under ``folder`` as 'CHECK_ID project/file:resource'."""
     run = subprocess.run(
-        [str(checkov()), "-d", str(folder), "--framework", "cloudformation", "-o", "json", "--quiet"]
-        + ["--skip-download", "--compact"],
+        [str(checkov()), "-d", str(folder), *CHECKOV_OPTIONS],
         capture_output=True,
         text=True,
         timeout=600,
@@ -102,8 +102,7 @@ def cdk_findings(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     checkov()
     projects = tmp_path_factory.mktemp("checkov-cdk-projects")
     folders = [
-        write_files(render_design(design(case), set_name(case, "cdk")), projects / case.id)
-        for case in scenario_cases()
+        write_files(render_design(design(case), set_name(case, "cdk")), projects / case.id) for case in scenario_cases()
     ]
     environment = {
         **os.environ,
@@ -119,9 +118,9 @@ def cdk_findings(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         check=False,
     )
     results = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-    assert run.returncode == 0 and len(results) == len(folders) and all(r["ok"] for r in results), (
-        run.stderr[-3000:] + "\n".join(r["error"] for r in results if not r["ok"])
-    )
+    assert run.returncode == 0 and len(results) == len(folders) and all(r["ok"] for r in results), run.stderr[
+        -3000:
+    ] + "\n".join(r["error"] for r in results if not r["ok"])
     root = tmp_path_factory.mktemp("checkov-cdk")
     for case, folder in zip(scenario_cases(), folders, strict=True):
         (target := root / set_name(case, "cdk") / case.id).mkdir(parents=True)

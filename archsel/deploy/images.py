@@ -20,8 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from archsel.deploy.models import DeploySetupError
-from archsel.errors import DeployError
+from archsel.deploy.models import BuildError, DeploySetupError
 
 BUILDERS = ("docker", "podman", "finch", "buildah")
 BUILDER_HINT = (
@@ -34,7 +33,7 @@ _LOCAL_REGISTRY = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$")
 _SKIPPED = {".git", "__pycache__", ".venv", "node_modules", ".pytest_cache", ".mypy_cache"}
 
 Runner = Callable[[Sequence[str], str | None], str]
-"""Runs a command with optional stdin text and returns its stdout; raises DeployError on failure."""
+"""Runs a command with optional stdin text and returns its stdout; raises BuildError on failure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +169,7 @@ def build_and_push(builder: Builder, build: ImageBuild, login: RegistryLogin, ru
         written = digest_file.read_text(encoding="utf-8").strip() if digest_file.is_file() else ""
     found = _DIGEST.search(written) or _DIGEST.search(output)
     if found is None:
-        raise DeployError(
+        raise BuildError(
             f"{builder.name} pushed {image} but printed no digest", hint="push it yourself and use --image"
         )
     return PushedImage(image, found.group(0))
@@ -187,7 +186,7 @@ def run_command(command: Sequence[str], stdin: str | None) -> str:
     if done.returncode != 0:
         verb = next((part for part in command[1:] if not part.startswith("-")), "")
         tail = (done.stderr or done.stdout).strip().splitlines()[-12:]
-        raise DeploySetupError(
+        raise BuildError(
             f"{Path(command[0]).name} {verb} failed (exit {done.returncode}):\n" + "\n".join(tail),
             hint="fix the Dockerfile or the builder, or pass --image URI",
         )

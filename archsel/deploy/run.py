@@ -137,14 +137,16 @@ def _with_image(
     project: Project, options: DeployOptions, connection: Connection, ui: DeployUI, edges: Edges
 ) -> DeployOptions:
     """``options`` with the design's image built for its CPU and pushed to ECR, unless --image names one."""
-    if options.image is not None or not project.images:
-        return options
+    given = {key for key, _ in options.parameters}
+    needs = [need for need in project.images if need.parameter is not None]  # CDK image assets: --image
+    if options.image is not None or all(need.parameter in given for need in needs):
+        return options  # --image, or --parameter ImageUri=...: run that image, build nothing
     from archsel.deploy.ecr import image_build, publish_to_ecr, repository_name
     from archsel.deploy.images import find_builder
 
     if connection.ecr is None:
         raise DeploySetupError("no ECR client to push the image to", hint="pass --image URI")
-    need = project.images[0]
+    need = needs[0]
     builder = find_builder(options.builder, _env(edges))
     build = image_build(project.root, need, repository_name(options.stack_name or project.default_stack_name), {})
     ui.notice(f"building the {need.parameter or 'container'} image for {build.platform} with {builder.name}")

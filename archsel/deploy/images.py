@@ -116,8 +116,11 @@ def platform_of(cpu_architecture: str) -> str:
 def context_tag(build: ImageBuild) -> str:
     """A tag from the build context's files, the platform and the build arguments: same inputs, same tag."""
     digest = hashlib.sha256(f"{build.platform}\n{sorted(build.build_args)}\n".encode())
-    for path in sorted(p for p in build.context.rglob("*") if p.is_file() and not _SKIPPED & set(p.parts)):
-        digest.update(path.relative_to(build.context).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    files = sorted(p for p in build.context.rglob("*") if p.is_file())
+    for path in files:
+        relative = path.relative_to(build.context)
+        if not _SKIPPED & set(relative.parts):
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return f"src-{digest.hexdigest()[:16]}"
 
 

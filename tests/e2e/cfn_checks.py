@@ -239,9 +239,22 @@ def secret_problems(path: str, text: str) -> list[str]:
     return [f"{path}: {what}" for what, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
 
 
+def cors_problems(template: Template) -> list[str]:
+    """No bucket or HTTP API lets every origin in (`*`): browsers may call only from the front end's origin."""
+    problems = []
+    for name, bucket in resources(template, "AWS::S3::Bucket").items():
+        for rule in bucket.get("Properties", {}).get("CorsConfiguration", {}).get("CorsRules", []):
+            if "*" in rule.get("AllowedOrigins", []):
+                problems.append(f"{name}: CORS allows every origin")
+    for name, api in resources(template, "AWS::ApiGatewayV2::Api").items():
+        if "*" in api.get("Properties", {}).get("CorsConfiguration", {}).get("AllowOrigins", []):
+            problems.append(f"{name}: CORS allows every origin")
+    return problems
+
+
 def security_problems(template: Template, *, health_path: str, has_api_gateway: bool) -> list[str]:
     """All template-level security checks."""
-    problems = bucket_problems(template) + iam_problems(template) + tls_problems(template)
+    problems = bucket_problems(template) + iam_problems(template) + tls_problems(template) + cors_problems(template)
     problems += log_problems(template) + database_secret_problems(template)
     if has_api_gateway:
         problems += auth_problems(template, health_path)

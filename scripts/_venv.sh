@@ -35,3 +35,12 @@ ensure_nodejs() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs >/dev/null
 }
+
+# checkov in its own virtual environment (.venv-checkov): it pins an older boto3 than archsel, so it
+# cannot share .venv. tests/e2e/test_templates_checkov.py runs it from there.
+ensure_checkov() {
+  if [ -x .venv-checkov/bin/checkov ]; then return 0; fi
+  echo "installing checkov into .venv-checkov..."
+  python3 -m venv .venv-checkov
+  .venv-checkov/bin/python -m pip install --quiet checkov
+}

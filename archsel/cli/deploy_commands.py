@@ -55,7 +55,17 @@ def deploy(
         TransformMode, typer.Option("--transform", help="Who expands AWS::Serverless: auto, cloudformation or local.")
     ] = TransformMode.auto,
     image: Annotated[
-        str | None, typer.Option("--image", help="Container image URI for a Fargate design.", show_default=False)
+        str | None,
+        typer.Option("--image", help="Container image URI for a Fargate design (skips the build).", show_default=False),
+    ] = None,
+    builder: Annotated[
+        str | None,
+        typer.Option(
+            "--builder",
+            help="Container builder for a Fargate image: docker, podman, finch or buildah "
+            "(default: ARCHSEL_BUILDER, else the first found).",
+            show_default=False,
+        ),
     ] = None,
     parameter: Annotated[
         list[str] | None, typer.Option("--parameter", "-p", help="Template parameter KEY=VALUE (repeatable).")
@@ -84,6 +94,7 @@ def deploy(
         remote=remote,
         transform=transform,
         image=image,
+        builder=builder,
         parameters=_key_values(parameter or []),
         outputs_file=outputs_file,
         timeout_s=timeout * 60.0,

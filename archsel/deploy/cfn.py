@@ -43,6 +43,8 @@ class Connection:
     region: str
     account: str
     endpoint_url: str | None
+    ecr: Any = None
+    """ECR client, for pushing a Fargate design's image (None: images cannot be built here)."""
 
 
 def resolve_region(
@@ -93,7 +95,7 @@ def connect(target: AwsTarget, env: Mapping[str, str], project_region: str | Non
         account = cloudformation.account_id()
     except DeployError as error:
         raise DeploySetupError(error.message, hint=error.hint) from error
-    return Connection(cloudformation, storage, region, account, endpoint)
+    return Connection(cloudformation, storage, region, account, endpoint, client("ecr"))
 
 
 class CloudFormation:

@@ -191,6 +191,8 @@ class ImageNeed:
     """Suggested ECR repository name for the image."""
     context: str
     """Where the Dockerfile lives, relative to the project."""
+    cpu_architecture: str = "X86_64"
+    """The task definition's RuntimePlatform CpuArchitecture (X86_64 or ARM64): what the image is built for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +332,9 @@ class DeployOptions:
     """With dry_run: make (and delete) a real change set instead of rendering offline."""
     transform: TransformMode = TransformMode.auto
     image: str | None = None
+    """A pushed image to run (skips the build)."""
+    builder: str | None = None
+    """The container builder to build the image with (else ARCHSEL_BUILDER, else the first one found)."""
     parameters: tuple[tuple[str, str], ...] = ()
     outputs_file: Path | None = None
     timeout_s: float = 3600.0

@@ -129,7 +129,8 @@ def _cdk_project(root: Path, answers: Answers | None, synth: cdk.Synth, env: dic
         answers=answers,
         default_stack_name=default_stack_name(answers, assembly.stack_name, root),
         artifacts=assembly.artifacts,
-        images=assembly.images,
+        # Image assets, and images the stack takes as a parameter (the scaffolded ImageUri).
+        images=(*assembly.images, *template_images(assembly.template, root)),
         notices=assembly.notices,
     )
 
@@ -162,13 +163,15 @@ def template_images(template: Template, root: Path) -> tuple[ImageNeed, ...]:
     for resource in template.resources():
         if resource.type != "AWS::ECS::TaskDefinition":
             continue
+        platform = resource.properties.get("RuntimePlatform") or {}
+        architecture = platform.get("CpuArchitecture") if isinstance(platform, dict) else None
         for container in resource.properties.get("ContainerDefinitions") or []:
             image = container.get("Image") if isinstance(container, dict) else None
             if isinstance(image, dict) and isinstance(image.get("Ref"), str):
                 name = image["Ref"]
-                needs.setdefault(
-                    name, ImageNeed(name, sanitize_stack_name(root.resolve().name).lower(), _context(root))
-                )
+                repository = sanitize_stack_name(root.resolve().name).lower()
+                cpu = architecture if isinstance(architecture, str) else "X86_64"
+                needs.setdefault(name, ImageNeed(name, repository, _context(root), cpu))
     return tuple(needs.values())
 
 

@@ -20,9 +20,11 @@ from archsel.deploy.models import (
     ConfirmationRequired,
     DeployOptions,
     DeployResult,
+    DeploySetupError,
     DeployUI,
     DestroyOptions,
     DestroyResult,
+    Project,
 )
 from archsel.deploy.settings import ProjectSettings
 from archsel.errors import DeployError, PricingError, UsageError
@@ -124,10 +126,33 @@ def run_deploy(
     for notice in project.notices:
         ui.notice(notice)
     stack_name = check_stack_name(options.stack_name or project.default_stack_name)
+    options = _with_image(project, replace(options, stack_name=stack_name), connection, ui, edges)
     existing = connection.cloudformation.find_stack(stack_name)
     staging = Staging.of(connection.account, connection.region)
     plan = plan_deploy(project, existing, staging, replace(options, stack_name=stack_name))
     return deploy(plan, _runtime(connection, ui, edges, options.timeout_s))
+
+
+def _with_image(
+    project: Project, options: DeployOptions, connection: Connection, ui: DeployUI, edges: Edges
+) -> DeployOptions:
+    """``options`` with the design's image built for its CPU and pushed to ECR, unless --image names one."""
+    given = {key for key, _ in options.parameters}
+    needs = [need for need in project.images if need.parameter is not None]  # CDK image assets: --image
+    if options.image is not None or all(need.parameter in given for need in needs):
+        return options  # --image, or --parameter ImageUri=...: run that image, build nothing
+    from archsel.deploy.ecr import image_build, publish_to_ecr, repository_name
+    from archsel.deploy.images import find_builder
+
+    if connection.ecr is None:
+        raise DeploySetupError("no ECR client to push the image to", hint="pass --image URI")
+    need = needs[0]
+    builder = find_builder(options.builder, _env(edges))
+    build = image_build(project.root, need, repository_name(options.stack_name or project.default_stack_name), {})
+    ui.notice(f"building the {need.parameter or 'container'} image for {build.platform} with {builder.name}")
+    pushed, built = publish_to_ecr(connection.ecr, builder, build)
+    ui.notice(f"image {'pushed' if built else 'unchanged, already in ECR'}: {pushed.uri}")
+    return replace(options, image=pushed.uri)
 
 
 def _offline_dry_run(

@@ -203,6 +203,7 @@ class FargateParams:
     worker_threads: int
     docker_platform: str
     https: bool
+    """The load balancer itself serves HTTPS (ACM certificate for api_domain); else CloudFront fronts an internal one."""
     api_domain: str | None
     scaling_policy: str
     """target_tracking (one TargetTrackingScaling policy) or step (alarms + StepScaling policies)."""
@@ -288,7 +289,11 @@ class ScaffoldParams:
     access_log_format: str
     rest_stage: str
     cognito_tier: str
-    uploads_cors_origin: str
+    uploads: bool
+    """The profile stores files (storage section): the uploads bucket and its presigned-URL route exist."""
+    uploads_cors_origin: str | None
+    """The browser origin allowed to PUT uploads: the front end's domain; None = its CloudFront domain when
+    the front end is enabled, else no CORS rule (no browser origin in the profile)."""
     lambda_: LambdaParams | None
     fargate: FargateParams | None
     network: NetworkParams | None

@@ -88,7 +88,8 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         access_log_format=ACCESS_LOG_FORMAT,
         rest_stage=REST_STAGE,
         cognito_tier=_cognito_tier(profile, notes),
-        uploads_cors_origin=f"https://{profile.frontend.domain}" if profile.frontend.domain else "*",
+        uploads=stores_files(profile),
+        uploads_cors_origin=f"https://{profile.frontend.domain}" if profile.frontend.domain else None,
         lambda_=lam,
         fargate=fargate,
         network=_network_params(profile, design.architecture, database),
@@ -103,6 +104,12 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
 # CloudFormation stack names are at most 128 characters
 # (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html).
 STACK_NAME_MAX = 128
+
+
+def stores_files(profile: WorkloadProfile) -> bool:
+    """Whether the profile asks for file storage (the uploads bucket): objects stored, uploaded or downloaded."""
+    storage = profile.storage
+    return storage.stored_gb > 0 or storage.uploads_per_month > 0 or storage.downloads_per_month > 0
 
 
 def stack_name(name: str) -> str:
@@ -225,7 +232,10 @@ def _fargate_params(profile: WorkloadProfile, notes: list[str]) -> FargateParams
     interval = min(max(math.ceil(f.health_check_interval_s), 5), 300)
     domain = profile.frontend.domain
     if domain is None:
-        notes.append("no domain given: the load balancer listens on HTTP only (give frontend.domain for HTTPS)")
+        notes.append(
+            "no domain given: the API is served over HTTPS by a CloudFront distribution in front of an internal "
+            "load balancer (give frontend.domain for an ACM certificate on the load balancer itself)"
+        )
     spot_weight, on_demand_weight = spot_weights(f.spot_share)
     return FargateParams(
         cpu_units=round(f.vcpu * 1024),

@@ -178,25 +178,31 @@ def auth_problems(template: Template, health_path: str) -> list[str]:
 
 
 def tls_problems(template: Template) -> list[str]:
-    """CloudFront redirects to HTTPS, RDS Proxy requires TLS, an ALB with a certificate redirects HTTP.
-
-    Exception (documented in the README and params notes): an ALB with no domain has no certificate
-    and listens on HTTP only.
+    """CloudFront refuses or redirects plain HTTP, RDS Proxy requires TLS, and no API listens on plain HTTP
+    where tokens could cross the internet: an internet-facing load balancer's HTTP listeners only redirect
+    to HTTPS; an internal one may speak HTTP only behind a CloudFront VPC origin (inside the VPC).
     """
     problems = []
+    vpc_origins = 0
     for name, dist in resources(template, "AWS::CloudFront::Distribution").items():
         config = dist["Properties"]["DistributionConfig"]
+        vpc_origins += sum(1 for origin in config.get("Origins", []) if "VpcOriginConfig" in origin)
         for behavior in [config["DefaultCacheBehavior"], *config.get("CacheBehaviors", [])]:
             if behavior.get("ViewerProtocolPolicy") not in ("redirect-to-https", "https-only"):
                 problems.append(f"{name}: viewer protocol {behavior.get('ViewerProtocolPolicy')}")
     for name, proxy in resources(template, "AWS::RDS::DBProxy").items():
         if proxy["Properties"].get("RequireTLS") is not True:
             problems.append(f"{name}: RequireTLS not set")
-    listeners = [r["Properties"] for r in resources(template, "AWS::ElasticLoadBalancingV2::Listener").values()]
-    if any(listener["Protocol"] == "HTTPS" for listener in listeners):
-        for listener in listeners:
-            if listener["Protocol"] == "HTTP" and listener["DefaultActions"][0]["Type"] != "redirect":
-                problems.append("HTTP listener forwards although HTTPS is available")
+    balancers = resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    for name, listener in resources(template, "AWS::ElasticLoadBalancingV2::Listener").items():
+        props = listener["Properties"]
+        balancer = balancers.get(_ref_name(props["LoadBalancerArn"]), {}).get("Properties", {})
+        if props["Protocol"] != "HTTP" or props["DefaultActions"][0]["Type"] == "redirect":
+            continue
+        if balancer.get("Scheme", "internet-facing") != "internal":
+            problems.append(f"{name}: an internet-facing load balancer forwards plain HTTP")
+        elif vpc_origins == 0:
+            problems.append(f"{name}: an internal load balancer on HTTP with no CloudFront VPC origin in front")
     return problems
 
 
@@ -233,9 +239,22 @@ def secret_problems(path: str, text: str) -> list[str]:
     return [f"{path}: {what}" for what, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
 
 
+def cors_problems(template: Template) -> list[str]:
+    """No bucket or HTTP API lets every origin in (`*`): browsers may call only from the front end's origin."""
+    problems = []
+    for name, bucket in resources(template, "AWS::S3::Bucket").items():
+        for rule in bucket.get("Properties", {}).get("CorsConfiguration", {}).get("CorsRules", []):
+            if "*" in rule.get("AllowedOrigins", []):
+                problems.append(f"{name}: CORS allows every origin")
+    for name, api in resources(template, "AWS::ApiGatewayV2::Api").items():
+        if "*" in api.get("Properties", {}).get("CorsConfiguration", {}).get("AllowOrigins", []):
+            problems.append(f"{name}: CORS allows every origin")
+    return problems
+
+
 def security_problems(template: Template, *, health_path: str, has_api_gateway: bool) -> list[str]:
     """All template-level security checks."""
-    problems = bucket_problems(template) + iam_problems(template) + tls_problems(template)
+    problems = bucket_problems(template) + iam_problems(template) + tls_problems(template) + cors_problems(template)
     problems += log_problems(template) + database_secret_problems(template)
     if has_api_gateway:
         problems += auth_problems(template, health_path)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
 
 from archsel.profile.routes import route_layout
 from archsel.scaffold.design import Design
-from archsel.scaffold.params import LOG_RETENTION_DAYS
+from archsel.scaffold.params import LOG_RETENTION_DAYS, stores_files
 from tests.e2e.cfn_tools import Template, resources
 
 
@@ -125,6 +126,7 @@ def fargate_settings_problems(
             for a in target.get("ScheduledActions", [])
         ),
         "schedule_utc": {a.get("Timezone") for a in target.get("ScheduledActions", [])},
+        "api_url_https": "https://" in json.dumps(template.get("Outputs", {}).get("ApiUrl", {}).get("Value", "")),
     }
     want = {
         "cpu": str(round(f.vcpu * 1024)),
@@ -138,6 +140,7 @@ def fargate_settings_problems(
         "nat": 1 if f.nat_gateway else 0,
         "schedule": sorted(expected_schedule),
         "schedule_utc": {"Etc/UTC"} if expected_schedule else set(),
+        "api_url_https": True,
     }
     problems = [f"{key}: template {got[key]} != design {want[key]}" for key in want if got[key] != want[key]]
     scaling = _step_problems if f.scaling.policy == "step" else _target_tracking_problems
@@ -241,6 +244,10 @@ def _common_problems(template: Template, design: Design) -> list[str]:
             "PointInTimeRecoveryEnabled"
         ):
             problems.append(f"{name}: not on-demand with point-in-time recovery")
-    if design.profile.frontend.enabled != bool(resources(template, "AWS::CloudFront::Distribution")):
-        problems.append("CloudFront distribution present iff frontend.enabled")
+    distributions = resources(template, "AWS::CloudFront::Distribution")
+    if design.profile.frontend.enabled != any(name.startswith("Frontend") for name in distributions):
+        problems.append("front-end CloudFront distribution present iff frontend.enabled")
+    buckets = [name for name in resources(template, "AWS::S3::Bucket") if name.startswith("Uploads")]
+    if stores_files(design.profile) != bool(buckets):
+        problems.append(f"uploads buckets {buckets} although the profile's storage is {design.profile.storage}")
     return problems

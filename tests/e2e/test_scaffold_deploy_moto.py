@@ -61,6 +61,7 @@ region: us-east-1
 traffic: {requests_per_month: 1000000}
 lambda: {memory_mb: 512, architecture: arm64, timeout_s: 10}
 database: {kind: dynamodb}
+storage: {stored_gb: 1, uploads_per_month: 1000}  # files: the scaffold renders the uploads bucket
 """
 Run = Callable[..., Any]
 # moto warns for each resource type it skips (listed above): expected here, not news.

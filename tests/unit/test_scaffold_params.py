@@ -82,7 +82,14 @@ def test_fargate_units_network_and_https() -> None:
     plain = params(BASE, "fargate")
     assert plain.fargate is not None and plain.network is not None
     assert not plain.fargate.https and plain.network.tasks_public_ip
-    assert any("HTTP only" in note for note in plain.notes)
+    assert any("HTTPS by a CloudFront distribution" in note for note in plain.notes)
+
+
+def test_uploads_bucket_and_cors_origin_follow_the_profile() -> None:
+    plain = params(BASE, "fargate")
+    assert not plain.uploads and plain.uploads_cors_origin is None
+    files = params(BASE + "storage: {stored_gb: 5}\nfrontend: {enabled: true, domain: x.io}\n", "lambda")
+    assert files.uploads and files.uploads_cors_origin == "https://x.io"
 
 
 def task_actions(schedule: str, bounds: str = "min_tasks: 2, max_tasks: 20") -> list[tuple[str, int, int]]:

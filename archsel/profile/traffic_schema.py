@@ -5,7 +5,14 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from archsel.profile.distributions import Distribution
 from archsel.profile.growth_units import parse_growth
@@ -47,13 +54,15 @@ class Traffic(Frozen):
     arrival: Literal["poisson", "deterministic"] = Field(
         default="poisson", description="Arrival process around the rate: Poisson or evenly spaced."
     )
-    growth: Annotated[float, BeforeValidator(parse_growth)] | None = Field(
+    growth: float | None = Field(
         default=None,
         gt=-1,
         le=10,
-        description="Traffic growth for `recommend`'s growth plan, e.g. 8%/month or 40%/year (compounded); "
-        "null = no plan unless --growth is given.",
+        description="Monthly traffic growth for `recommend`'s growth plan: 8%/month, 40%/year (compounded) or a "
+        "fraction (0.08); null = no plan unless --growth is given.",
     )
+
+    _parse_growth = field_validator("growth", mode="before")(parse_growth)
 
     @model_serializer(mode="wrap")
     def _leave_out_unset_growth(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:

@@ -129,7 +129,7 @@ def plan_lines(plan: GrowthPlan) -> list[str]:
         lines.append(f"First failure: month {failure.month} on {failure.architecture}: {failure.detail}.")
     lines.extend(
         f"Model: at today's traffic the usage model gave {c.model_usd:,.2f} USD for {c.architecture} against "
-        f"{c.simulated_usd:,.2f} simulated ({100 * (c.factor - 1):+.1f}% applied to every month)."
+        f"{c.simulated_usd:,.2f} simulated ({100 * (c.factor - 1):+.2f}% applied to every month)."
         for c in plan.calibration
     )
     return lines

@@ -10,7 +10,7 @@ from archsel.cost.billing import Charge, bill
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
-from archsel.cost.shared_cost import Demand, shared_charges
+from archsel.cost.shared_cost import Demand, identity_provider_components, shared_charges
 from archsel.cost.usage_estimate import traffic_load, usage_from_profile
 from archsel.pricing.table import PriceTable
 from archsel.profile.schema import WorkloadProfile
@@ -32,7 +32,8 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
         architecture, compute = "fargate", fargate_charges(usage)
     demand = Demand(architecture, traffic_load(profile).requests_per_month, usage.response_gb)
     charges = (*compute, *shared_charges(profile, demand))
-    return CostEstimate(architecture, price_charges(charges, prices, free_tier=profile.pricing.free_tier))
+    priced = price_charges(charges, prices, free_tier=profile.pricing.free_tier)
+    return CostEstimate(architecture, (*priced, *identity_provider_components(profile)))
 
 
 def price_charges(charges: tuple[Charge, ...], prices: PriceTable, *, free_tier: bool) -> tuple[CostComponent, ...]:
@@ -70,8 +71,11 @@ def component_document(component: CostComponent) -> dict[str, Any]:
 
 
 def estimate_document(estimate: CostEstimate) -> dict[str, Any]:
-    """The JSON form of an estimate: totals (USD, rounded to micro-dollars) and its components."""
-    return {
+    """The JSON form of an estimate: totals (USD, rounded to micro-dollars) and its components.
+
+    ``not_priced`` (third-party lines without a figure, left out of the totals) is written only when there are some.
+    """
+    document: dict[str, Any] = {
         "architecture": estimate.architecture,
         "monthly_usd": _money(estimate.monthly_usd),
         "always_on_usd": _money(estimate.always_on_usd),
@@ -79,3 +83,6 @@ def estimate_document(estimate: CostEstimate) -> dict[str, Any]:
         "missing_prices": list(estimate.missing_prices),
         "components": [component_document(c) for c in estimate.components],
     }
+    if estimate.not_priced:
+        document["not_priced"] = [c.price_id for c in estimate.not_priced]
+    return document

@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from archsel.errors import TemplateError
 from archsel.resources import templates_dir
 
-Condition = Literal["frontend", "dynamodb", "aurora", "database", "vpc", "http_api", "rest_api", "schedule"]
+Condition = Literal[
+    "frontend", "dynamodb", "aurora", "database", "vpc", "http_api", "rest_api", "schedule", "oidc", "cognito"
+]
 MANIFEST = "manifest.yaml"
 
 

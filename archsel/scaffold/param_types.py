@@ -268,6 +268,23 @@ class FrontendParams:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthParams:
+    """Who signs users in: the stack's Cognito user pool, or an external OpenID Connect provider."""
+
+    provider: str
+    """cognito or oidc."""
+    issuer: str = ""
+    """oidc: the issuer URL the API's JWT check trusts."""
+    audience: tuple[str, ...] = ()
+    """oidc: the audiences (aud or client_id claim) it accepts."""
+
+    @property
+    def oidc(self) -> bool:
+        """Whether an external provider signs users in (no user pool in the stack)."""
+        return self.provider == "oidc"
+
+
+@dataclass(frozen=True, slots=True)
 class ScaffoldParams:
     """Every value a template set renders."""
 
@@ -288,6 +305,7 @@ class ScaffoldParams:
     access_log_format: str
     rest_stage: str
     cognito_tier: str
+    auth: AuthParams
     uploads_cors_origin: str
     lambda_: LambdaParams | None
     fargate: FargateParams | None
@@ -310,4 +328,6 @@ class ScaffoldParams:
             "http_api": lam is not None and lam.api == "http",
             "rest_api": lam is not None and lam.api == "rest",
             "schedule": lam is not None and bool(lam.schedule),
+            "oidc": self.auth.oidc,
+            "cognito": not self.auth.oidc,
         }

@@ -33,6 +33,7 @@ from archsel.scaffold.param_types import (
     LOG_RETENTION_NAMES,
     REST_STAGE,
     ROUTES,
+    AuthParams,
     DatabaseParams,
     FargateParams,
     FrontendParams,
@@ -88,6 +89,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         access_log_format=ACCESS_LOG_FORMAT,
         rest_stage=REST_STAGE,
         cognito_tier=_cognito_tier(profile, notes),
+        auth=_auth_params(profile, design.architecture),
         uploads_cors_origin=f"https://{profile.frontend.domain}" if profile.frontend.domain else "*",
         lambda_=lam,
         fargate=fargate,
@@ -365,6 +367,21 @@ def _frontend_params(profile: WorkloadProfile, notes: list[str]) -> FrontendPara
 def _description(design: Design) -> str:
     kind = "API Gateway + Lambda" if design.architecture == Architecture.LAMBDA else "ALB + ECS Fargate"
     return f"{design.profile.name}: {kind}, scaffolded by archsel {__version__} from profile {design.profile_hash[:12]}"
+
+
+def _auth_params(profile: WorkloadProfile, architecture: str) -> AuthParams:
+    """The sign-in the templates wire: Cognito, or the external provider's issuer and audiences."""
+    auth = profile.auth
+    if auth.provider != "oidc" or auth.issuer is None:
+        return AuthParams("cognito")
+    lam = profile.lambda_
+    if architecture == Architecture.LAMBDA and lam.api == "rest":
+        # REST APIs verify third-party JWTs only through a Lambda authorizer; HTTP APIs do it natively.
+        raise UsageError(
+            "auth.provider oidc needs lambda.api http: REST APIs have no JWT authorizer for an external issuer",
+            hint="set lambda.api: http (HTTP APIs verify the issuer's JWTs), or use auth.provider cognito",
+        )
+    return AuthParams("oidc", auth.issuer, auth.audience)
 
 
 def _cognito_tier(profile: WorkloadProfile, notes: list[str]) -> str:

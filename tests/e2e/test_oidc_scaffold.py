@@ -70,8 +70,10 @@ def test_the_fargate_task_gets_the_issuer_audiences_and_the_secret_by_reference(
 
 
 def test_a_rest_api_with_an_external_provider_is_a_usage_error() -> None:
-    profile = parse_profile(OIDC_LAMBDA.replace("traffic: {mean_rps: 3}", "traffic: {mean_rps: 3}\nlambda: {api: rest}"))
-    with pytest.raises(UsageError, match="lambda.api http"):
+    profile = parse_profile(
+        OIDC_LAMBDA.replace("traffic: {mean_rps: 3}", "traffic: {mean_rps: 3}\nlambda: {api: rest}")
+    )
+    with pytest.raises(UsageError, match=r"lambda\.api http"):
         render_design(design_from_profile(profile, Architecture.LAMBDA), "lambda-sam")
 
 

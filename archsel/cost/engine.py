@@ -10,6 +10,7 @@ from archsel.cost.billing import Charge, bill
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
+from archsel.cost.network import lambda_vpc_charges
 from archsel.cost.shared_cost import Demand, identity_provider_components, shared_charges
 from archsel.cost.usage_estimate import traffic_load, usage_from_profile
 from archsel.pricing.table import PriceTable
@@ -27,7 +28,7 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
     month length. Prices the table lacks become missing components, never zeros.
     """
     if isinstance(usage, LambdaUsage):
-        architecture, compute = "lambda", lambda_charges(usage)
+        architecture, compute = "lambda", (*lambda_charges(usage), *lambda_vpc_charges(profile))
     else:
         architecture, compute = "fargate", fargate_charges(usage)
     demand = Demand(architecture, traffic_load(profile).requests_per_month, usage.response_gb)

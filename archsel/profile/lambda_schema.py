@@ -53,6 +53,12 @@ class LambdaSettings(Frozen):
         default=False,
         description="Function attached to a VPC (slower cold starts; needed for Aurora without the Data API).",
     )
+    nat_gateway: bool = Field(
+        default=False,
+        description="A NAT gateway for the function when it sits in a VPC (lambda.vpc, Aurora or storage.efs_gb), "
+        "to reach the internet and AWS APIs without a VPC endpoint; without it, DynamoDB and S3 only (free gateway "
+        "endpoints). Ignored outside a VPC.",
+    )
     ephemeral_storage_mb: int = Field(default=512, ge=512, le=10_240, description="/tmp size, MB; above 512 is billed.")
     timeout_s: float = Field(
         default=29, gt=0, le=900, description="Function timeout, s (default matches the REST API integration limit)."

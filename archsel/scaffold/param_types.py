@@ -268,6 +268,17 @@ class FrontendParams:
 
 
 @dataclass(frozen=True, slots=True)
+class EfsParams:
+    """The shared file system the function mounts through an access point (storage.efs_gb on Lambda)."""
+
+    mount_path: str = "/mnt/data"
+    """Lambda mount paths must start with /mnt/."""
+    root_directory: str = "/lambda"
+    posix_uid: int = 1000
+    posix_gid: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
 class AuthParams:
     """Who signs users in: the stack's Cognito user pool, or an external OpenID Connect provider."""
 
@@ -315,6 +326,8 @@ class ScaffoldParams:
     summary: RecommendationSummary | None
     overridden: bool
     notes: tuple[str, ...]
+    efs: EfsParams | None = None
+    """Lambda with storage.efs_gb: the file system, its mount targets and the access point."""
 
     def conditions(self) -> dict[str, bool]:
         """The named conditions a manifest's `when:` can test."""

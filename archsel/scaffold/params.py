@@ -13,6 +13,7 @@ import math
 import re
 
 from archsel import __version__
+from archsel.billing.rules import lambda_in_vpc
 from archsel.errors import UsageError
 from archsel.profile.architecture import Architecture
 from archsel.profile.fargate_schema import Fargate
@@ -35,6 +36,7 @@ from archsel.scaffold.param_types import (
     ROUTES,
     AuthParams,
     DatabaseParams,
+    EfsParams,
     FargateParams,
     FrontendParams,
     FunctionParams,
@@ -99,6 +101,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         summary=design.summary,
         overridden=design.overridden,
         notes=tuple(notes),
+        efs=EfsParams() if design.architecture == Architecture.LAMBDA and profile.storage.efs_gb > 0 else None,
     )
 
 
@@ -183,9 +186,11 @@ def _lambda_params(profile: WorkloadProfile, routes: tuple[Route, ...], notes: l
             f"timeout {timeout} s exceeds the {s.api.upper()} API integration limit ({API_TIMEOUT_S[s.api]} s)"
         )
     plan = provisioned_schedule(s.provisioned_concurrency, notes)
-    in_vpc = s.vpc or profile.database.relational
-    if in_vpc and not s.vpc:
+    in_vpc = lambda_in_vpc(profile)
+    if profile.database.relational and not s.vpc:
         notes.append("Aurora needs the function in the VPC (to reach RDS Proxy); the profile's lambda.vpc was false")
+    if profile.storage.efs_gb > 0 and not s.vpc:
+        notes.append("EFS needs the function in the VPC (it mounts through an access point); lambda.vpc was false")
     functions = function_params(profile, routes, notes)
     if profile.request.routes:
         notes.append(
@@ -314,8 +319,13 @@ def _network_params(profile: WorkloadProfile, architecture: str, database: Datab
         nat = profile.fargate.nat_gateway
         public = (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1))
         return NetworkParams(True, nat, not nat, dynamodb and nat, public, private)
-    if profile.lambda_.vpc or database.kind == "aurora":
-        return NetworkParams(False, False, False, dynamodb, (), private)
+    if lambda_in_vpc(profile) or database.kind == "aurora":
+        # A NAT gateway lives in a public subnet: only then does the function's VPC get public subnets.
+        nat = profile.lambda_.nat_gateway
+        for_nat: tuple[Subnet, ...] = (
+            (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1)) if nat else ()
+        )
+        return NetworkParams(nat, nat, False, dynamodb, for_nat, private)
     return None
 
 

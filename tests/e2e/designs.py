@@ -188,7 +188,17 @@ database: {kind: aurora-postgres}
 auth: {provider: oidc, issuer: "https://login.example.com/tenant-1/v2.0", audience: [api://orders]}
 """
 
+EFS_LAMBDA = """
+version: 1
+name: efs-lambda
+traffic: {mean_rps: 2}
+lambda: {memory_mb: 1024, nat_gateway: true}
+database: {kind: dynamodb}
+storage: {efs_gb: 50}
+"""
+
 EXTRA = {
+    "efs-lambda": (EFS_LAMBDA, "lambda"),
     "oidc-lambda": (OIDC_LAMBDA, "lambda"),
     "oidc-fargate": (OIDC_FARGATE, "fargate"),
     "rich-lambda": (RICH_LAMBDA, "lambda"),

@@ -18,9 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from archsel.errors import TemplateError
 from archsel.resources import templates_dir
 
-Condition = Literal[
-    "frontend", "dynamodb", "aurora", "database", "vpc", "http_api", "rest_api", "schedule", "oidc", "cognito"
-]
+Condition = Literal["frontend", "dynamodb", "aurora", "database", "vpc", "http_api", "rest_api", "schedule"]
 MANIFEST = "manifest.yaml"
 
 

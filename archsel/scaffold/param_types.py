@@ -341,6 +341,4 @@ class ScaffoldParams:
             "http_api": lam is not None and lam.api == "http",
             "rest_api": lam is not None and lam.api == "rest",
             "schedule": lam is not None and bool(lam.schedule),
-            "oidc": self.auth.oidc,
-            "cognito": not self.auth.oidc,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 
@@ -13,7 +14,9 @@ from archsel.evaluate.candidate import Evaluation, check_slos
 from archsel.profile.architecture import Architecture
 from archsel.profile.growth_units import growth_from_text
 from archsel.recommend.breakeven import break_even
+from archsel.recommend.document import PlanDocument
 from archsel.recommend.growth import LAMBDA_CONCURRENCY, growth_plan
+from archsel.views.growth import plan_document
 from tests.growth_support import steady_best
 
 RATE = 0.15
@@ -132,3 +135,15 @@ def test_bad_growth_options_are_usage_errors_before_anything_runs() -> None:
     grown = profile.model_copy(update={"traffic": profile.traffic.model_copy(update={"growth": 0.05})})
     settings = api.growth_settings(grown, months=6)
     assert settings is not None and (settings.rate, settings.months) == (0.05, 6)
+
+
+def test_the_plan_document_reads_back_and_its_totals_add_up_to_the_cent() -> None:
+    best, prices = steady_best()
+    plan = growth_plan(best, prices, rate=RATE, months=24, migration_usd=300.0)
+    dumped = plan_document(plan).model_dump(mode="json", by_alias=True)
+    again = PlanDocument.model_validate(json.loads(json.dumps(dumped)))
+    assert again.model_dump(mode="json", by_alias=True) == dumped
+    assert plan.flip_month is not None and again.flip_month == plan.flip_month
+    stay = next(s for s in again.strategies if s.name == "stay")
+    lines = [m.lambda_usd or 0.0 for m in again.months]
+    assert stay.total_usd == pytest.approx(sum(lines), abs=0.005 * len(lines))

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from archsel.evaluate.runner import SimulationReport
     from archsel.pricing.update import PricingClient, UpdatePlan
     from archsel.recommend import Recommendation
+    from archsel.recommend.growth import GrowthPlan, GrowthSettings
     from archsel.recommend.plan import RecommendPlan
     from archsel.sim.result import SimRun
     from archsel.study.fleet import FleetSummary
@@ -202,6 +203,54 @@ def capacity_runs(recommendation: Recommendation) -> dict[str, SimRun]:
         )
         for best in recommendation.best
     }
+
+
+def growth_settings(
+    profile: WorkloadProfile,
+    *,
+    growth: str | None = None,
+    months: int | None = None,
+    migration_usd: float | None = None,
+) -> GrowthSettings | None:
+    """What `recommend --growth` will plan, checked before anything runs: ``growth`` (e.g. "8%/month")
+    or the profile's traffic.growth; None when neither is given (UsageError for a bad option).
+    """
+    from archsel.profile.growth_units import growth_from_text
+    from archsel.recommend.growth import DEFAULT_MONTHS, MAX_MONTHS, GrowthSettings
+
+    rate = profile.traffic.growth
+    if growth is not None:
+        try:
+            rate = growth_from_text(growth)
+        except ValueError as error:
+            raise UsageError(f"--growth: {error}", hint="e.g. --growth 8%/month or --growth 40%/year") from None
+    if rate is None:
+        if months is not None or migration_usd is not None:
+            raise UsageError(
+                "--months and --migration-cost need a growth rate", hint="add --growth 8%/month or traffic.growth"
+            )
+        return None
+    if not -1.0 < rate <= 10.0:
+        raise UsageError(f"growth {rate:.4g} a month: give a rate above -100% and at most 1000%", hint="e.g. 8%/month")
+    count = DEFAULT_MONTHS if months is None else months
+    if not 1 <= count <= MAX_MONTHS:
+        raise UsageError(f"--months {count}: give 1 to {MAX_MONTHS} months", hint="e.g. --months 24")
+    if migration_usd is not None and (migration_usd < 0 or not math.isfinite(migration_usd)):
+        raise UsageError(f"--migration-cost {migration_usd}: give a cost in USD of 0 or more", hint="e.g. 20000")
+    return GrowthSettings(rate=rate, months=count, migration_usd=migration_usd or 0.0)
+
+
+def growth_plan(recommendation: Recommendation, settings: GrowthSettings) -> GrowthPlan:
+    """The month-by-month plan of `recommend --growth`, from the recommendation's simulations (nothing reruns)."""
+    from archsel.recommend.growth import growth_plan as make_plan
+
+    return make_plan(
+        recommendation.best,
+        recommendation.prices,
+        rate=settings.rate,
+        months=settings.months,
+        migration_usd=settings.migration_usd,
+    )
 
 
 def estimate_recommend_units(profile: WorkloadProfile) -> int:

@@ -252,3 +252,17 @@ def public_ipv4_hours(
     Elastic IPs when the tasks sit behind them, else one address per task while it runs (``task_hours``)."""
     own = nat_gateways * hours if profile.fargate.nat_gateway else task_hours
     return alb_addresses * hours + own
+
+
+def lambda_in_vpc(profile: WorkloadProfile) -> bool:
+    """Whether the function must sit in the VPC: asked for, to reach Aurora through RDS Proxy, or to mount EFS.
+
+    Lambda mounts EFS only through an access point from inside the file system's VPC
+    (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    """
+    return profile.lambda_.vpc or profile.database.relational or profile.storage.efs_gb > 0
+
+
+def lambda_nat_gateway_hours(profile: WorkloadProfile, hours: float, gateways: int = NAT_GATEWAYS) -> float:
+    """NAT gateway hours for the function's VPC: only when it is in one and the profile asks for the gateway."""
+    return gateways * hours if lambda_in_vpc(profile) and profile.lambda_.nat_gateway else 0.0

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from archsel.evaluate.executors import Executor
     from archsel.profile.schema import WorkloadProfile
     from archsel.recommend import Recommendation
+    from archsel.recommend.growth import GrowthPlan
     from archsel.study.sweep import SweepPlan, SweepResult
 
 
@@ -44,11 +45,28 @@ def recommend(
         int | None, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Worker processes (default: one per core).")
     ] = None,
     scheduler: SchedulerOpt = None,
+    growth: Annotated[
+        str | None,
+        typer.Option(
+            "--growth",
+            help="Plan for traffic growing at RATE (e.g. 8%/month, 40%/year): the cheapest architecture each "
+            "month, the flip, three strategies' totals and the first objective to fail (default: traffic.growth).",
+            show_default=False,
+        ),
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", help="Months the growth plan covers, month 0 (today) to N-1 [24].")
+    ] = None,
+    migration_cost: Annotated[
+        float | None,
+        typer.Option("--migration-cost", help="One-off cost, USD, of moving to the other architecture at the flip."),
+    ] = None,
 ) -> int:
     """Simulate every candidate design, check the SLOs and recommend one, with reasons and the break-even.
 
     With several profiles, one decision each and then a fleet summary: total monthly cost per
-    architecture choice and which services flip first as traffic grows.
+    architecture choice and which services flip first as traffic grows. With --growth, a
+    month-by-month plan priced from the same simulations (docs/growth.md).
     Exits 5 when no design meets every objective (the closest one is shown), for CI gates.
     """
     from archsel import api
@@ -59,14 +77,20 @@ def recommend(
     if out is not None:
         check_writable_file(out, "--out")  # the per-profile files go in the same folder
     loaded_profiles = load_all(profiles)  # every bad profile named before anything runs
+    growth_settings = [  # bad growth options refused before anything runs too
+        api.growth_settings(loaded, growth=growth, months=months, migration_usd=migration_cost)
+        for loaded in loaded_profiles
+    ]
     recommendations = []
     executor = executor_for(scheduler=scheduler, jobs=jobs)  # one cluster connection for every profile
     try:
-        for loaded in loaded_profiles:
+        for loaded, settings in zip(loaded_profiles, growth_settings, strict=True):
             warn_short_horizon(loaded)
             recommendation = recommend_with_progress(loaded, seed, jobs, executor)
             warn_if_stale(recommendation.prices)
-            _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)
+            plan = api.growth_plan(recommendation, settings) if settings is not None else None
+            target = out if len(profiles) == 1 else _per_profile(out, loaded.name)
+            _write_report(recommendation, fmt, target, show_all, plan)
             recommendations.append(recommendation)
     finally:
         executor.close()
@@ -124,7 +148,9 @@ def _per_profile(out: Path | None, name: str) -> Path | None:
     return None if out is None else out.with_name(f"{out.stem}-{name}{out.suffix}")
 
 
-def _write_report(recommendation: Recommendation, fmt: ReportFormat, out: Path | None, show_all: bool) -> None:
+def _write_report(
+    recommendation: Recommendation, fmt: ReportFormat, out: Path | None, show_all: bool, plan: GrowthPlan | None
+) -> None:
     from archsel import api
     from archsel.views import recommend as views_recommend
 
@@ -132,7 +158,7 @@ def _write_report(recommendation: Recommendation, fmt: ReportFormat, out: Path |
     runs = api.capacity_runs(recommendation) if fmt is ReportFormat.html else None
     with output_stream(out) as stream:
         views_recommend.render_recommendation(
-            recommendation, fmt=fmt.value, stream=stream, show_all=show_all, capacity_runs=runs
+            recommendation, fmt=fmt.value, stream=stream, show_all=show_all, capacity_runs=runs, growth=plan
         )
 
 

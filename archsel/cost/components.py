@@ -56,8 +56,22 @@ class CostEstimate:
 
     @property
     def missing_prices(self) -> tuple[str, ...]:
-        """Price ids the table lacks, in line order, without repeats."""
-        return tuple(dict.fromkeys(c.price_id for c in self.components if c.missing))
+        """Price ids the table lacks, in line order, without repeats (external lines aside: see ``not_priced``)."""
+        return tuple(dict.fromkeys(c.price_id for c in self.components if c.missing and not is_external(c)))
+
+    @property
+    def not_priced(self) -> tuple[CostComponent, ...]:
+        """External lines (a third party's bill) the profile gave no figure for: left out of the totals."""
+        return tuple(c for c in self.components if c.missing and is_external(c))
+
+
+EXTERNAL_PREFIX = "external."
+"""Price ids of lines billed by a third party at the user's own figure, never from a price table."""
+
+
+def is_external(component: CostComponent) -> bool:
+    """Whether ``component`` is a third party's bill (priced from the profile, not from AWS's prices)."""
+    return component.price_id.startswith(EXTERNAL_PREFIX)
 
 
 def to_usd(value: Decimal | float) -> float:

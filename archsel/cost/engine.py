@@ -10,8 +10,9 @@ from archsel.cost.billing import Charge, bill, decimal
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
+from archsel.cost.network import lambda_vpc_charges
 from archsel.cost.savings_plan import apply_savings_plan
-from archsel.cost.shared_cost import Demand, shared_charges
+from archsel.cost.shared_cost import Demand, identity_provider_components, shared_charges
 from archsel.cost.usage_estimate import traffic_load, usage_from_profile
 from archsel.pricing.table import PriceTable
 from archsel.profile.schema import WorkloadProfile
@@ -28,7 +29,7 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
     month length. Prices the table lacks become missing components, never zeros.
     """
     if isinstance(usage, LambdaUsage):
-        architecture, compute = "lambda", lambda_charges(usage)
+        architecture, compute = "lambda", (*lambda_charges(usage), *lambda_vpc_charges(profile))
     else:
         architecture, compute = "fargate", fargate_charges(usage)
     demand = Demand(architecture, traffic_load(profile).requests_per_month, usage.response_gb)
@@ -38,7 +39,7 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
     if plan is not None:
         hours = decimal(profile.pricing.hours_per_month)
         components = apply_savings_plan(components, plan, prices, hours=hours)
-    return CostEstimate(architecture, components)
+    return CostEstimate(architecture, (*components, *identity_provider_components(profile)))
 
 
 def price_charges(charges: tuple[Charge, ...], prices: PriceTable, *, free_tier: bool) -> tuple[CostComponent, ...]:
@@ -76,8 +77,11 @@ def component_document(component: CostComponent) -> dict[str, Any]:
 
 
 def estimate_document(estimate: CostEstimate) -> dict[str, Any]:
-    """The JSON form of an estimate: totals (USD, rounded to micro-dollars) and its components."""
-    return {
+    """The JSON form of an estimate: totals (USD, rounded to micro-dollars) and its components.
+
+    ``not_priced`` (third-party lines without a figure, left out of the totals) is written only when there are some.
+    """
+    document: dict[str, Any] = {
         "architecture": estimate.architecture,
         "monthly_usd": _money(estimate.monthly_usd),
         "always_on_usd": _money(estimate.always_on_usd),
@@ -85,3 +89,6 @@ def estimate_document(estimate: CostEstimate) -> dict[str, Any]:
         "missing_prices": list(estimate.missing_prices),
         "components": [component_document(c) for c in estimate.components],
     }
+    if estimate.not_priced:
+        document["not_priced"] = [c.price_id for c in estimate.not_priced]
+    return document

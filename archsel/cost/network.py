@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archsel.billing.rules import alb_lcu, data_out_gb, nat_gateway_hours, nat_processed_gb, public_ipv4_hours
+from archsel.billing.rules import (
+    alb_lcu,
+    data_out_gb,
+    lambda_nat_gateway_hours,
+    nat_gateway_hours,
+    nat_processed_gb,
+    public_ipv4_hours,
+)
+from archsel.cost.billing import Charge, decimal
 from archsel.profile.schema import WorkloadProfile
 
 
@@ -72,4 +80,21 @@ def fargate_network(
         nat_gateway_hours=nat_gateway_hours(profile, hours),
         nat_processed_gb=nat_processed_gb(profile, requests),
         response_gb=data_out_gb(requests, profile.request.response_kb),
+    )
+
+
+def lambda_vpc_charges(profile: WorkloadProfile) -> tuple[Charge, ...]:
+    """The function's VPC: a NAT gateway and its Elastic IP (a billed public IPv4 address) when the function
+    sits in a VPC and the profile asks for one (https://aws.amazon.com/vpc/pricing/); nothing otherwise.
+
+    Its processed data is not counted: DynamoDB and S3 go through free gateway endpoints, logs through
+    the Lambda service, and calls to third parties are not in the profile.
+    """
+    hours = lambda_nat_gateway_hours(profile, profile.pricing.hours_per_month)
+    if hours <= 0:
+        return ()
+    quantity = decimal(hours)
+    return (
+        Charge("nat_gateway", "NAT gateway hours (the function's VPC)", "nat.hour", quantity, "hours", always_on=True),
+        Charge("public_ipv4", "NAT gateway address", "vpc.public_ipv4", quantity, "IP-hours", always_on=True),
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from archsel.billing.rules import KB_PER_GB_BINARY, MB_PER_GB
 from archsel.cost.billing import Charge, decimal
+from archsel.cost.components import EXTERNAL_PREFIX, CostComponent
 from archsel.profile.schema import WorkloadProfile
 
 RRU_KB = 4.0  # one read request unit: a strongly consistent read of up to 4 KB (DynamoDB docs)
@@ -183,4 +184,31 @@ def efs_charges(usage: EfsUsage) -> tuple[Charge, ...]:
         Charge("efs", name, price_id, decimal(amount), unit, always_on)
         for name, price_id, amount, unit, always_on in lines
         if amount > 0
+    )
+
+
+def identity_provider_components(profile: WorkloadProfile) -> tuple[CostComponent, ...]:
+    """An external OpenID Connect provider's bill: the profile's own figure, never an invented price.
+
+    Without auth.monthly_usd the line is there but not priced (monthly_usd None), and the
+    totals say they leave it out.
+    """
+    auth = profile.auth
+    if auth.provider != "oidc":
+        return ()
+    users = decimal(auth.monthly_active_users)
+    monthly = None if auth.monthly_usd is None else decimal(auth.monthly_usd)
+    unit_price = monthly / users if monthly is not None and users > 0 else None
+    name = "External identity provider" + ("" if monthly is not None else " (not priced: set auth.monthly_usd)")
+    return (
+        CostComponent(
+            service="identity_provider",
+            name=name,
+            quantity=users,
+            unit="MAU",
+            unit_price_usd=unit_price,
+            monthly_usd=monthly,
+            always_on=True,
+            price_id=EXTERNAL_PREFIX + "identity_provider",
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from archsel.profile.distributions import Distribution
 from archsel.profile.schema_base import ClockS, Frozen
@@ -53,6 +53,21 @@ class LambdaSettings(Frozen):
         default=False,
         description="Function attached to a VPC (slower cold starts; needed for Aurora without the Data API).",
     )
+    nat_gateway: bool = Field(
+        default=False,
+        description="A NAT gateway for the function when it sits in a VPC (lambda.vpc, Aurora or storage.efs_gb), "
+        "to reach the internet and AWS APIs without a VPC endpoint; without it, DynamoDB and S3 only (free gateway "
+        "endpoints). Ignored outside a VPC.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_default_nat(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Without a NAT gateway the section dumps as before the key existed (same JSON, same profile hash).
+        dumped: dict[str, object] = handler(self)
+        if dumped.get("nat_gateway") is False:
+            dumped.pop("nat_gateway")
+        return dumped
+
     ephemeral_storage_mb: int = Field(default=512, ge=512, le=10_240, description="/tmp size, MB; above 512 is billed.")
     timeout_s: float = Field(
         default=29, gt=0, le=900, description="Function timeout, s (default matches the REST API integration limit)."

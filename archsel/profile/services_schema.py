@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from archsel.profile.schema_base import Frozen
 
@@ -78,15 +78,51 @@ class Frontend(Frozen):
 
 
 class Auth(Frozen):
-    """Sign-in."""
+    """Sign-in: a Cognito user pool, an external OpenID Connect provider (Okta, Auth0, Entra ID, ...) or none."""
 
-    provider: Literal["cognito", "none"] = Field(
-        default="cognito", description="Cognito user pool, or no managed sign-in."
+    provider: Literal["cognito", "oidc", "none"] = Field(
+        default="cognito",
+        description="cognito (a user pool in the stack), oidc (an external identity provider's JWTs) or none.",
     )
     monthly_active_users: float = Field(default=0, ge=0, description="Monthly active users.")
     tier: Literal["lite", "essentials", "plus"] = Field(
         default="essentials", description="Cognito feature tier (new pools: essentials)."
     )
+    issuer: str | None = Field(
+        default=None,
+        pattern=r"^https://[^\s/$.?#][^\s]*$",
+        max_length=400,
+        description="oidc: the issuer URL (the tokens' iss claim), e.g. https://example.okta.com/oauth2/default.",
+    )
+    audience: tuple[str, ...] = Field(
+        default=(),
+        max_length=50,
+        description="oidc: accepted audiences (aud or client_id claim), e.g. the API's client id.",
+    )
+    monthly_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="oidc: what the provider bills a month, USD (your plan's figure); null = shown as not priced.",
+    )
+
+    @model_validator(mode="after")
+    def _check_oidc(self) -> Auth:
+        if self.provider == "oidc" and (self.issuer is None or not self.audience):
+            raise ValueError("provider oidc needs issuer (an https URL) and audience (at least one)")
+        if self.provider != "oidc" and (self.issuer is not None or self.audience or self.monthly_usd is not None):
+            raise ValueError(
+                f"issuer, audience and monthly_usd apply to provider oidc only (provider is {self.provider})"
+            )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unused_oidc(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Without an external provider the section dumps as it did before these keys existed.
+        dumped: dict[str, object] = handler(self)
+        if self.provider != "oidc":
+            for name in ("issuer", "audience", "monthly_usd"):
+                dumped.pop(name, None)
+        return dumped
 
 
 class Logs(Frozen):

@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from archsel.profile.distributions import Distribution
+from archsel.profile.growth_units import parse_growth
 from archsel.profile.schema_base import ClockS, DurationS, Frozen
 
 
@@ -46,6 +54,23 @@ class Traffic(Frozen):
     arrival: Literal["poisson", "deterministic"] = Field(
         default="poisson", description="Arrival process around the rate: Poisson or evenly spaced."
     )
+    growth: float | None = Field(
+        default=None,
+        gt=-1,
+        le=10,
+        description="Monthly traffic growth for `recommend`'s growth plan: 8%/month, 40%/year (compounded) or a "
+        "fraction (0.08); null = no plan unless --growth is given.",
+    )
+
+    _parse_growth = field_validator("growth", mode="before")(parse_growth)
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unset_growth(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # A profile without growth dumps as it did before the field existed (recommend's JSON embeds it).
+        dumped: dict[str, object] = handler(self)
+        if dumped.get("growth", 0.0) is None:
+            dumped.pop("growth")
+        return dumped
 
     @model_validator(mode="after")
     def _check_rate(self) -> Traffic:

@@ -88,6 +88,62 @@ class CostRangeDocument(Document):
     basis: str
 
 
+class PlanMonthDocument(Document):
+    """One month of the growth plan."""
+
+    month: int
+    mean_rps: float
+    requests: int
+    choice: Architecture
+    lambda_usd: float | None
+    fargate_usd: float | None
+
+
+class StrategyDocument(Document):
+    """One way to run the plan's horizon and its total cost."""
+
+    name: str
+    total_usd: float
+    description: str
+    switch_month: int | None = None
+
+    omitted_when_none = ("switch_month",)
+
+
+class SloFailureDocument(Document):
+    """The first month an objective or a platform limit fails."""
+
+    month: int
+    architecture: Architecture
+    objective: str
+    target: float
+    projected: float
+    detail: str
+
+
+class CalibrationDocument(Document):
+    """How close the usage model came to the simulated cost at today's traffic."""
+
+    architecture: Architecture
+    simulated_usd: float
+    model_usd: float
+    factor: float
+
+
+class PlanDocument(Document):
+    """`recommend --growth`: the traffic grown month by month, priced, and what to run when."""
+
+    growth_per_month: float
+    months: tuple[PlanMonthDocument, ...]
+    flip_month: int | None
+    strategies: tuple[StrategyDocument, ...]
+    first_slo_failure: SloFailureDocument | None
+    failures: tuple[SloFailureDocument, ...]
+    migration_usd: float
+    calibration: tuple[CalibrationDocument, ...]
+    method: str
+
+
 class RecommendDocument(Document):
     """The whole recommendation."""
 
@@ -107,6 +163,10 @@ class RecommendDocument(Document):
     reasons: tuple[str, ...]
     break_even: BreakEvenDocument
     cost_range_usd: CostRangeDocument
+    plan: PlanDocument | None = None
+    """With `--growth` (or traffic.growth) only."""
+
+    omitted_when_none = ("plan",)
 
     def best_candidate(self, architecture: Architecture) -> CandidateDocument | None:
         """The best design of ``architecture``, if the recommendation has one."""

@@ -8,6 +8,7 @@ from archsel.profile.architecture import Architecture
 from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
 from archsel.recommend.layout_reason import layout_reason
+from archsel.recommend.vpc_reason import efs_reason
 
 # Aurora max_connections fixed by max ACU: (max ACU, PostgreSQL, MySQL)
 # (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html).
@@ -34,7 +35,7 @@ def explain(
     layout = layout_reason(lambda_best, evaluations) if lambda_best is not None else None
     if layout:
         reasons.append(layout)
-    for builder in (_pruned_reason, _latency_reason, _burst_reason, _database_reason, _upload_reason):
+    for builder in (_pruned_reason, _latency_reason, _burst_reason, _database_reason, efs_reason, _upload_reason):
         text = builder(choice, other, pruned)
         if text:
             reasons.append(text)

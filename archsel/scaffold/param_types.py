@@ -269,6 +269,34 @@ class FrontendParams:
 
 
 @dataclass(frozen=True, slots=True)
+class EfsParams:
+    """The shared file system the function mounts through an access point (storage.efs_gb on Lambda)."""
+
+    mount_path: str = "/mnt/data"
+    """Lambda mount paths must start with /mnt/."""
+    root_directory: str = "/lambda"
+    posix_uid: int = 1000
+    posix_gid: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class AuthParams:
+    """Who signs users in: the stack's Cognito user pool, or an external OpenID Connect provider."""
+
+    provider: str
+    """cognito or oidc."""
+    issuer: str = ""
+    """oidc: the issuer URL the API's JWT check trusts."""
+    audience: tuple[str, ...] = ()
+    """oidc: the audiences (aud or client_id claim) it accepts."""
+
+    @property
+    def oidc(self) -> bool:
+        """Whether an external provider signs users in (no user pool in the stack)."""
+        return self.provider == "oidc"
+
+
+@dataclass(frozen=True, slots=True)
 class ScaffoldParams:
     """Every value a template set renders."""
 
@@ -289,6 +317,7 @@ class ScaffoldParams:
     access_log_format: str
     rest_stage: str
     cognito_tier: str
+    auth: AuthParams
     uploads: bool
     """The profile stores files (storage section): the uploads bucket and its presigned-URL route exist."""
     uploads_cors_origin: str | None
@@ -302,6 +331,8 @@ class ScaffoldParams:
     summary: RecommendationSummary | None
     overridden: bool
     notes: tuple[str, ...]
+    efs: EfsParams | None = None
+    """Lambda with storage.efs_gb: the file system, its mount targets and the access point."""
 
     def conditions(self) -> dict[str, bool]:
         """The named conditions a manifest's `when:` can test."""

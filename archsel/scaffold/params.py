@@ -13,6 +13,7 @@ import math
 import re
 
 from archsel import __version__
+from archsel.billing.rules import lambda_in_vpc
 from archsel.errors import UsageError
 from archsel.profile.architecture import Architecture
 from archsel.profile.fargate_schema import Fargate
@@ -33,7 +34,9 @@ from archsel.scaffold.param_types import (
     LOG_RETENTION_NAMES,
     REST_STAGE,
     ROUTES,
+    AuthParams,
     DatabaseParams,
+    EfsParams,
     FargateParams,
     FrontendParams,
     FunctionParams,
@@ -88,6 +91,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         access_log_format=ACCESS_LOG_FORMAT,
         rest_stage=REST_STAGE,
         cognito_tier=_cognito_tier(profile, notes),
+        auth=_auth_params(profile, design.architecture),
         uploads=stores_files(profile),
         uploads_cors_origin=f"https://{profile.frontend.domain}" if profile.frontend.domain else None,
         lambda_=lam,
@@ -98,6 +102,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         summary=design.summary,
         overridden=design.overridden,
         notes=tuple(notes),
+        efs=EfsParams() if design.architecture == Architecture.LAMBDA and profile.storage.efs_gb > 0 else None,
     )
 
 
@@ -194,9 +199,11 @@ def _lambda_params(profile: WorkloadProfile, routes: tuple[Route, ...], notes: l
             f"timeout {timeout} s exceeds the {s.api.upper()} API integration limit ({API_TIMEOUT_S[s.api]} s)"
         )
     plan = provisioned_schedule(s.provisioned_concurrency, notes)
-    in_vpc = s.vpc or profile.database.relational
-    if in_vpc and not s.vpc:
+    in_vpc = lambda_in_vpc(profile)
+    if profile.database.relational and not s.vpc:
         notes.append("Aurora needs the function in the VPC (to reach RDS Proxy); the profile's lambda.vpc was false")
+    if profile.storage.efs_gb > 0 and not s.vpc:
+        notes.append("EFS needs the function in the VPC (it mounts through an access point); lambda.vpc was false")
     functions = function_params(profile, routes, notes)
     if profile.request.routes:
         notes.append(
@@ -328,8 +335,13 @@ def _network_params(profile: WorkloadProfile, architecture: str, database: Datab
         nat = profile.fargate.nat_gateway
         public = (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1))
         return NetworkParams(True, nat, not nat, dynamodb and nat, public, private)
-    if profile.lambda_.vpc or database.kind == "aurora":
-        return NetworkParams(False, False, False, dynamodb, (), private)
+    if lambda_in_vpc(profile) or database.kind == "aurora":
+        # A NAT gateway lives in a public subnet: only then does the function's VPC get public subnets.
+        nat = profile.lambda_.nat_gateway
+        for_nat: tuple[Subnet, ...] = (
+            (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1)) if nat else ()
+        )
+        return NetworkParams(nat, nat, False, dynamodb, for_nat, private)
     return None
 
 
@@ -381,6 +393,21 @@ def _frontend_params(profile: WorkloadProfile, notes: list[str]) -> FrontendPara
 def _description(design: Design) -> str:
     kind = "API Gateway + Lambda" if design.architecture == Architecture.LAMBDA else "ALB + ECS Fargate"
     return f"{design.profile.name}: {kind}, scaffolded by archsel {__version__} from profile {design.profile_hash[:12]}"
+
+
+def _auth_params(profile: WorkloadProfile, architecture: str) -> AuthParams:
+    """The sign-in the templates wire: Cognito, or the external provider's issuer and audiences."""
+    auth = profile.auth
+    if auth.provider != "oidc" or auth.issuer is None:
+        return AuthParams("cognito")
+    lam = profile.lambda_
+    if architecture == Architecture.LAMBDA and lam.api == "rest":
+        # REST APIs verify third-party JWTs only through a Lambda authorizer; HTTP APIs do it natively.
+        raise UsageError(
+            "auth.provider oidc needs lambda.api http: REST APIs have no JWT authorizer for an external issuer",
+            hint="set lambda.api: http (HTTP APIs verify the issuer's JWTs), or use auth.provider cognito",
+        )
+    return AuthParams("oidc", auth.issuer, auth.audience)
 
 
 def _cognito_tier(profile: WorkloadProfile, notes: list[str]) -> str:

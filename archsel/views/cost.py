@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
@@ -34,6 +35,7 @@ SERVICE_TITLES = {
     "s3": "S3",
     "cloudfront": "CloudFront",
     "cognito": "Cognito",
+    "identity_provider": "Identity provider (external)",
     "cloudwatch_logs": "CloudWatch Logs",
     "data_transfer": "Data transfer",
     "efs": "EFS",
@@ -107,7 +109,14 @@ def _footer(report: CostReport) -> list[str]:
     ]
     if report.missing_prices:
         lines.append(f"Missing prices (left out of the totals): {', '.join(report.missing_prices)}.")
+    lines.extend(not_priced_lines(report.estimates))
     return lines
+
+
+def not_priced_lines(estimates: Iterable[CostEstimate]) -> list[str]:
+    """One sentence per third-party line without a figure: the totals leave it out and say so."""
+    names = dict.fromkeys(c.name.split(" (")[0] for e in estimates for c in e.not_priced)
+    return [f"Not priced: {name} (no figure in the profile); the totals leave it out." for name in names]
 
 
 # ----------------------------------------------------------------------------- cost
@@ -252,7 +261,8 @@ def _print_cost_tables(report: CostReport, stream: TextIO) -> None:
         table.add_section()
         table.add_row("Always-on", "", "", "", money(estimate.always_on_usd))
         table.add_row(f"Usage-based {USAGE_MARK}", "", "", "", money(estimate.usage_usd))
-        table.add_row("Total per month", "", "", "", money(estimate.monthly_usd), style="bold")
+        total = "Total per month" + (" (without the not-priced lines)" if estimate.not_priced else "")
+        table.add_row(total, "", "", "", money(estimate.monthly_usd), style="bold")
         fit_columns(table, console.width)
         console.print(table)
         console.print()

@@ -32,8 +32,8 @@ _SERIES_FOR_ARCH: dict[str, tuple[str, ...]] = {
 }
 
 
-def render_report(rec: Recommendation, timeseries_runs: Mapping[str, SimRun]) -> str:
-    """The whole report as one HTML document (no external resources)."""
+def render_report(rec: Recommendation, timeseries_runs: Mapping[str, SimRun], extra_sections: str = "") -> str:
+    """The whole report as one HTML document (no external resources); ``extra_sections`` (HTML) follow the charts."""
     charts = [
         ("chart-cost-vs-traffic", "Monthly cost against traffic (same shape), break-even marked", _cost_chart(rec)),
         ("chart-latency-cdf", "Latency distribution (CDF) of the best design of each architecture", _cdf_chart(rec)),
@@ -61,7 +61,7 @@ def render_report(rec: Recommendation, timeseries_runs: Mapping[str, SimRun]) ->
 <table><thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in TABLE_HEADERS)}</tr></thead><tbody>{rows}</tbody></table>
 {routes_section(rec)}
 <h2>Charts</h2><div class="charts">{figures}</div>
-<h2>Notes and assumptions</h2><ul>{footer}</ul>
+{extra_sections}<h2>Notes and assumptions</h2><ul>{footer}</ul>
 </body></html>
 """
 

@@ -21,7 +21,9 @@ from archsel.recommend.document import (
     SloDocument,
     TrafficFlipDocument,
 )
+from archsel.recommend.growth import GrowthPlan
 from archsel.sim.result import SimRun
+from archsel.views import growth as views_growth
 from archsel.views.common import console_for, write_json
 from archsel.views.html_report import render_report
 from archsel.views.layout import fit_columns, is_narrow, print_records
@@ -120,23 +122,59 @@ def render_recommendation(
     stream: TextIO,
     show_all: bool = False,
     capacity_runs: Mapping[str, SimRun] | None = None,
+    growth: GrowthPlan | None = None,
 ) -> None:
     """Write the recommendation to ``stream``: json, html, markdown or a table (verdict panel + comparison).
 
     ``show_all`` lists every candidate instead of the best of each architecture (table and
     markdown). html needs ``capacity_runs``, the per-second series its capacity chart draws.
+    ``growth`` (from `recommend --growth`) adds the plan: a `plan` key, a timeline, a chart.
     """
     shown = rec.evaluations if show_all else rec.best
     if fmt == "json":
-        write_json(recommendation_document(rec).plain(), stream)
+        document = recommendation_document(rec)
+        if growth is not None:
+            document = document.model_copy(update={"plan": views_growth.plan_document(growth)})
+        write_json(document.plain(), stream)
     elif fmt == "html":
         if capacity_runs is None:
             raise ValueError("the html report needs the capacity runs of the best designs")
-        stream.write(render_report(rec, capacity_runs))
+        stream.write(render_report(rec, capacity_runs, views_growth.html_section(growth) if growth else ""))
     elif fmt == "markdown":
-        stream.write(markdown_record(rec, shown))
+        stream.write(markdown_record(rec, shown) + (_markdown_plan(growth) if growth else ""))
     else:
         _print_table(rec, shown, show_all, stream)
+        if growth is not None:
+            _print_timeline(growth, stream)
+
+
+def _print_timeline(plan: GrowthPlan, stream: TextIO) -> None:
+    from rich.table import Table
+
+    console = console_for(stream)
+    table = Table(title="Growth plan (compact timeline)", title_justify="left")
+    for header in views_growth.TIMELINE_HEADERS:
+        table.add_column(header, justify="left" if header in {"month", "choice"} else "right")
+    for row in views_growth.timeline_rows(plan):
+        table.add_row(*row)
+    console.print(table)
+    for line in views_growth.plan_lines(plan):
+        console.print(line, markup=False, highlight=False)
+
+
+def _markdown_plan(plan: GrowthPlan) -> str:
+    headers = views_growth.TIMELINE_HEADERS
+    lines = [
+        "",
+        "**Growth plan.**",
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * len(headers),
+        *["| " + " | ".join(row) + " |" for row in views_growth.timeline_rows(plan)],
+        "",
+        *[f"- {line}" for line in views_growth.plan_lines(plan)],
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _print_table(rec: Recommendation, shown: tuple[Evaluation, ...], show_all: bool, stream: TextIO) -> None:

@@ -77,6 +77,10 @@ def footer_lines(rec: Recommendation) -> list[str]:
         f"Cost low / expected / high: {rec.cost_range.low:,.2f} / {to_usd(rec.choice.result.estimate.monthly_usd):,.2f}"
         f" / {rec.cost_range.high:,.2f} USD ({rec.cost_range.basis})."
     )
+    lines.extend(
+        f"Not priced: {c.name.split(' (')[0]} (no auth.monthly_usd in the profile); the costs above leave it out."
+        for c in rec.choice.result.estimate.not_priced
+    )
     lines.extend(f"Ruled out: {p.description}: {p.reason}" for p in rec.pruned)
     lines.extend(f"Run: {note}." for note in rec.notes)
     lines.append(

@@ -166,7 +166,41 @@ fargate:
     scale_out: {threshold: 1200, adjustment: exact, steps: [{lower: 0, upper: 600, change: 4}, {lower: 600, change: 8}]}
 """
 
+OIDC_LAMBDA = """
+version: 1
+name: oidc-lambda
+traffic: {mean_rps: 3}
+database: {kind: dynamodb}
+frontend: {enabled: true}
+auth:
+  provider: oidc
+  issuer: https://example.okta.com/oauth2/default
+  audience: [api://orders, orders-spa]
+  monthly_active_users: 2000
+  monthly_usd: 140
+"""
+
+OIDC_FARGATE = """
+version: 1
+name: oidc-fargate
+traffic: {mean_rps: 30}
+database: {kind: aurora-postgres}
+auth: {provider: oidc, issuer: "https://login.example.com/tenant-1/v2.0", audience: [api://orders]}
+"""
+
+EFS_LAMBDA = """
+version: 1
+name: efs-lambda
+traffic: {mean_rps: 2}
+lambda: {memory_mb: 1024, nat_gateway: true}
+database: {kind: dynamodb}
+storage: {efs_gb: 50}
+"""
+
 EXTRA = {
+    "efs-lambda": (EFS_LAMBDA, "lambda"),
+    "oidc-lambda": (OIDC_LAMBDA, "lambda"),
+    "oidc-fargate": (OIDC_FARGATE, "fargate"),
     "rich-lambda": (RICH_LAMBDA, "lambda"),
     "const-lambda": (CONST_LAMBDA, "lambda"),
     "rich-fargate": (RICH_FARGATE, "fargate"),

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.slow
 
 # Each set once with the first scenario's design, and the Aurora designs (their SQL store and driver code).
 PROJECTS = [(cases(m.architecture)[0], m.name) for m in list_template_sets()] + [
-    (case, f"{case.architecture}-sam") for case in cases() if case.id in ("rich-lambda", "rich-fargate")
+    (case, f"{case.architecture}-sam")
+    for case in cases()
+    if case.id in ("rich-lambda", "rich-fargate", "oidc-lambda", "oidc-fargate")
 ]
 
 

@@ -223,6 +223,7 @@ traffic:
   weekend_factor: 0.5
   bursts: [{start: "12:00", every: 6h, duration_s: 60, multiplier: 3}]
   arrival: poisson
+  growth: 5%/month
 request:
   duration_ms: {distribution: lognormal, p50: 80, p95: 400}
   cpu_fraction: 0.5
@@ -238,6 +239,7 @@ lambda:
   runtime: python3.12
   package_mb: 5
   vpc: false
+  nat_gateway: false
   ephemeral_storage_mb: 512
   timeout_s: 29
   api: http
@@ -296,7 +298,8 @@ storage: {stored_gb: 100, uploads_per_month: 1000, upload_mb: 5, downloads_per_m
           efs_gb: 0}
 frontend: {enabled: true, visits_per_month: 1000, page_weight_mb: 2, requests_per_visit: 20, cache_hit_ratio: 0.9,
            domain: example.com}
-auth: {provider: cognito, monthly_active_users: 100, tier: essentials}
+auth: {provider: oidc, monthly_active_users: 100, tier: essentials, issuer: "https://idp.example.com", audience: [api],
+  monthly_usd: 25}
 logs: {kb_per_request: 0.5, retention_days: 30, compression_ratio: 0.2}
 slo: {p99_latency_ms: 500, p95_latency_ms: 200, max_error_ratio: 0.001, monthly_budget_usd: 100}
 simulation: {horizon: 1d, warmup: 10m, seed: 1, replications: 3, allow_short_horizon: false}

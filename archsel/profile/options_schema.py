@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from archsel.profile.schema_base import DurationS, Frozen
@@ -18,6 +20,21 @@ class Slo(Frozen):
     monthly_budget_usd: float | None = Field(default=None, ge=0, description="Monthly budget, USD.")
 
 
+class SimulationBudget(Frozen):
+    """What one exact (per-request) run may cost before archsel switches to the aggregate model."""
+
+    seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="CPU seconds one exact run may take (estimated from its requests before it starts).",
+    )
+    memory_gb: float = Field(default=2.0, gt=0, description="Memory one exact run may hold, GB (estimated).")
+    model: Literal["auto", "exact", "aggregate"] = Field(
+        default="auto",
+        description="auto: exact within the budget, else aggregate; exact or aggregate: always that model.",
+    )
+
+
 class Simulation(Frozen):
     """How the simulation runs."""
 
@@ -28,6 +45,10 @@ class Simulation(Frozen):
     seed: int = Field(default=1, ge=0, description="Random seed.")
     replications: int = Field(
         default=3, ge=1, le=1_000, description="Independent runs; figures are means with 95% intervals."
+    )
+    budget: SimulationBudget = Field(
+        default=SimulationBudget(),
+        description="Time and memory an exact run may take; over it the aggregate (fluid) model runs.",
     )
 
     @model_validator(mode="after")

@@ -75,13 +75,13 @@ class FluidPlane:
             self._second(self._next)
             self._next += 1
 
-    def _capacity(self, tasks: int) -> tuple[float, float]:
-        """(requests/s the tasks can serve, requests they hold in service at most)."""
+    def _capacity(self, tasks: int) -> float:
+        """Requests per second the tasks can serve: the lesser of what their slots and their vCPUs allow."""
         setup = self._setup
         slots = float(tasks * setup.concurrency)
         by_slots = slots / max(self._mean_work * setup.unloaded_factor, 1e-12)
         by_cpu = tasks * setup.vcpu / max(setup.cpu_fraction * self._mean_work, 1e-12)
-        return min(by_slots, by_cpu), slots
+        return min(by_slots, by_cpu)
 
     def _second(self, index: int) -> None:
         setup, row = self._setup, self._sec[:, index]
@@ -91,7 +91,7 @@ class FluidPlane:
         if tasks == 0:
             row[_NO_TARGET] = arrivals
             return
-        capacity, slots = self._capacity(tasks)
+        capacity = self._capacity(tasks)
         offered = self._backlog + arrivals
         served = min(offered, capacity)
         backlog = offered - served
@@ -105,6 +105,13 @@ class FluidPlane:
         row[_WAITING] = self._backlog
         row[_IN_SERVICE] = served / tasks  # per-task rate for now: finish() turns it into requests in service
         row[_WAIT_S] = self._backlog / capacity if capacity > 0 else 0.0
+
+    def _in_service_by_load(self, per_task_rps: np.ndarray, tasks: np.ndarray) -> np.ndarray:
+        """`_in_service` of each second, solved once per distinct load (rates to 0.1%) and task count."""
+        rounded = np.round(np.log(np.maximum(per_task_rps, 1e-12)) / math.log(1.001))
+        keys, inverse = np.unique(np.stack((rounded, tasks)), axis=1, return_inverse=True)
+        solved = self._in_service(1.001 ** keys[0], keys[1])
+        return np.where(per_task_rps > 0, solved[inverse.ravel()], 0.0)
 
     def _in_service(self, per_task_rps: np.ndarray, tasks: np.ndarray) -> np.ndarray:
         """Mean requests in service on one task at each per-task rate.
@@ -156,7 +163,7 @@ class FluidPlane:
         """Serve what is left and return the statistics of [0, horizon)."""
         self.advance(math.inf)
         sec = self._sec[:, self._setup.offset_s :]
-        sec[_IN_SERVICE] = self._in_service(sec[_IN_SERVICE], sec[_TASKS])
+        sec[_IN_SERVICE] = self._in_service_by_load(sec[_IN_SERVICE], sec[_TASKS])
         sec[_IN_SYSTEM] = sec[_IN_SERVICE] * sec[_TASKS] + sec[_WAITING]
         ok_share, histogram = self._latencies(sec)
         ok = float(sec[_OK].sum())
@@ -193,7 +200,8 @@ class FluidPlane:
 
     def _slowdown(self, sec: np.ndarray) -> np.ndarray:
         share = self._setup.cpu_fraction / self._setup.vcpu
-        return np.maximum(self._setup.unloaded_factor, (sec[_IN_SERVICE] + 1.0) * share)
+        slowdown: np.ndarray = np.maximum(self._setup.unloaded_factor, (sec[_IN_SERVICE] + 1.0) * share)
+        return slowdown
 
     def _latencies(self, sec: np.ndarray) -> tuple[float, LatencyHistogram]:
         """(share answered within the ALB's idle timeout, their latency histogram) from a seeded sample."""
@@ -219,7 +227,7 @@ def _poisson_pmf(mean: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """P(K = k) for k in ``levels`` (0..c-1), the tail folded into the last, one row per mean."""
     safe = np.maximum(mean, 1e-300)[:, None]
     log_pmf = levels[None, :] * np.log(safe) - safe - np.array([math.lgamma(k + 1.0) for k in levels])[None, :]
-    pmf = np.exp(log_pmf)
+    pmf: np.ndarray = np.exp(log_pmf)
     pmf[:, -1] += np.maximum(0.0, 1.0 - pmf.sum(axis=1))
     return pmf
 
@@ -230,4 +238,5 @@ def _normal_cdf(z: np.ndarray) -> np.ndarray:
     t = 1.0 / (1.0 + 0.3275911 * x)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
     erf = 1.0 - poly * np.exp(-x * x)
-    return np.where(z >= 0, 0.5 * (1.0 + erf), 0.5 * (1.0 - erf))
+    cdf: np.ndarray = np.where(z >= 0, 0.5 * (1.0 + erf), 0.5 * (1.0 - erf))
+    return cdf

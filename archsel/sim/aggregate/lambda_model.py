@@ -11,7 +11,7 @@ unchanged. Memory is a few arrays the length of the window, whatever the rate or
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -266,7 +266,9 @@ def _usage(
                 function=plan.functions[route.function].name,
                 memory_mb=plan.functions[route.function].memory_mb,
                 api_requests=api_requests * scale,
-                api_metered_requests=api_requests * metered_requests_per_request(settings.api, route.payload_kb) * scale,
+                api_metered_requests=api_requests
+                * metered_requests_per_request(settings.api, route.payload_kb)
+                * scale,
                 invocations=invocations * scale,
                 ondemand_gb_seconds=ondemand_s * gb * scale,
                 init_gb_seconds=init_s * gb * scale,
@@ -281,11 +283,7 @@ def _usage(
     del api_throttled  # API Gateway does not bill its own throttles
     empty = empty_lambda_usage(max(f.memory_mb for f in plan.functions), settings.architecture, settings.api)
     usage = with_routes(empty, tuple(routes))
-    return usage if plan.explicit else LambdaUsage(**{**_fields(usage), "routes": ()})
-
-
-def _fields(usage: LambdaUsage) -> dict[str, object]:
-    return {name: getattr(usage, name) for name in usage.__dataclass_fields__}
+    return usage if plan.explicit else replace(usage, routes=())
 
 
 def _provisioned_billed_s(config: LambdaConfig) -> float:

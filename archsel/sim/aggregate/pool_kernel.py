@@ -50,7 +50,7 @@ def _survival(age_s: float, keep_low: float, keep_high: float) -> float:
 
 
 @kernel
-def walk_pool(  # noqa: PLR0913, PLR0915, C901 - one flat loop is what numba compiles best
+def walk_pool(  # noqa: C901 - one flat loop is what numba compiles best
     rate: np.ndarray,
     ready: np.ndarray,
     settings: np.ndarray,
@@ -72,7 +72,7 @@ def walk_pool(  # noqa: PLR0913, PLR0915, C901 - one flat loop is what numba com
     np.random.seed(seed)
     dt, mean_s, keep_low, keep_high, limit = settings[0], settings[1], settings[2], settings[3], settings[4]
     bucket_cap, refill, lifetime_s, warm_s = settings[5], settings[6], settings[7], settings[8]
-    steps_per_s = int(round(1.0 / dt))
+    steps_per_s = round(1.0 / dt)
     finish = min(1.0, dt / mean_s)  # geometric lifetimes of mean exactly mean_s (counted after births)
     keep_steps = int(keep_high / dt) + 1
     size = window.size // 2
@@ -112,7 +112,7 @@ def walk_pool(  # noqa: PLR0913, PLR0915, C901 - one flat loop is what numba com
             else:
                 cold += on_demand - lower
             allowed = min(cold, tokens)
-            scale_throttled = int(math.ceil(cold - allowed))
+            scale_throttled = math.ceil(cold - allowed)
             tokens -= allowed
             accepted -= min(scale_throttled, accepted)
             on_demand = max(0, on_demand - scale_throttled)

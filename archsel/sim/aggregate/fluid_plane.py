@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from archsel.sim.fargate.dataplane import DataPlaneResult, DataPlaneSetup
+from archsel.sim.jit import kernel
 from archsel.sim.measure import LatencyHistogram
 
 FIXED_POINT_STEPS = 40
@@ -22,8 +23,39 @@ LATENCY_SAMPLES = 200_000
 WORK_SAMPLES = 100_000
 """Draws of handler time behind its mean and the fixed-point of the in-service count."""
 
+# rows of the per-second table
 _ARRIVALS, _OK, _CPU, _ROUTED, _IN_SYSTEM, _WAITING, _IN_SERVICE, _WAIT_S, _TASKS, _SHED, _NO_TARGET = range(11)
 _ROWS = 11
+
+
+@kernel
+def serve_seconds(rate: np.ndarray, sec: np.ndarray, span: np.ndarray, backlog: float) -> float:
+    """Serve seconds [span[0], span[1]) with span[2] tasks of capacity span[3] req/s in all; returns the backlog.
+
+    span[4] is the backlog the queue limits allow (-1: unbounded), span[5] the vCPU-seconds a request uses.
+    What the tasks cannot serve waits; past the limit it is shed (503); with no task it has no target.
+    """
+    tasks, capacity, limit, cpu_each = span[2], span[3], span[4], span[5]
+    for index in range(int(span[0]), int(span[1])):
+        arrivals = rate[index]
+        sec[_ARRIVALS, index] = arrivals
+        sec[_TASKS, index] = tasks
+        if tasks <= 0:
+            sec[_NO_TARGET, index] = arrivals
+            continue
+        offered = backlog + arrivals
+        served = min(offered, capacity)
+        backlog = offered - served
+        shed = max(0.0, backlog - limit) if limit >= 0 else 0.0
+        backlog -= shed
+        sec[_OK, index] = served
+        sec[_ROUTED, index] = arrivals - shed
+        sec[_SHED, index] = shed
+        sec[_CPU, index] = served * cpu_each
+        sec[_WAITING, index] = backlog
+        sec[_IN_SERVICE, index] = served / tasks  # per-task rate for now: finish() turns it into requests in service
+        sec[_WAIT_S, index] = backlog / capacity if capacity > 0 else 0.0
+    return backlog
 
 
 class FluidPlane:
@@ -71,9 +103,18 @@ class FluidPlane:
     def advance(self, until: float) -> None:
         """Serve every whole second that ends by ``until`` with the tasks in service now."""
         last = self._rate.size if math.isinf(until) else min(self._rate.size, math.floor(until + self._setup.offset_s))
-        while self._next < last:
-            self._second(self._next)
-            self._next += 1
+        if last <= self._next:
+            return
+        setup = self._setup
+        tasks = len(self._routable)
+        limit = -1.0 if setup.queue_limit is None else float(setup.queue_limit * tasks)
+        self._backlog = serve_seconds(
+            self._rate,
+            self._sec,
+            np.array([self._next, last, tasks, self._capacity(tasks), limit, setup.cpu_fraction * self._mean_work]),
+            self._backlog,
+        )
+        self._next = last
 
     def _capacity(self, tasks: int) -> float:
         """Requests per second the tasks can serve: the lesser of what their slots and their vCPUs allow."""
@@ -83,34 +124,11 @@ class FluidPlane:
         by_cpu = tasks * setup.vcpu / max(setup.cpu_fraction * self._mean_work, 1e-12)
         return min(by_slots, by_cpu)
 
-    def _second(self, index: int) -> None:
-        setup, row = self._setup, self._sec[:, index]
-        arrivals = float(self._rate[index])
-        tasks = len(self._routable)
-        row[_ARRIVALS], row[_TASKS] = arrivals, tasks
-        if tasks == 0:
-            row[_NO_TARGET] = arrivals
-            return
-        capacity = self._capacity(tasks)
-        offered = self._backlog + arrivals
-        served = min(offered, capacity)
-        backlog = offered - served
-        limit = math.inf if setup.queue_limit is None else float(setup.queue_limit * tasks)
-        shed = max(0.0, backlog - limit)
-        self._backlog = backlog - shed
-        row[_OK] = served
-        row[_ROUTED] = arrivals - shed
-        row[_SHED] = shed
-        row[_CPU] = served * setup.cpu_fraction * self._mean_work
-        row[_WAITING] = self._backlog
-        row[_IN_SERVICE] = served / tasks  # per-task rate for now: finish() turns it into requests in service
-        row[_WAIT_S] = self._backlog / capacity if capacity > 0 else 0.0
-
     def _in_service_by_load(self, per_task_rps: np.ndarray, tasks: np.ndarray) -> np.ndarray:
         """`_in_service` of each second, solved once per distinct load (rates to 0.1%) and task count."""
-        rounded = np.round(np.log(np.maximum(per_task_rps, 1e-12)) / math.log(1.001))
-        keys, inverse = np.unique(np.stack((rounded, tasks)), axis=1, return_inverse=True)
-        solved = self._in_service(1.001 ** keys[0], keys[1])
+        rounded = np.round(np.log(np.maximum(per_task_rps, 1e-12)) / math.log(1.001)).astype(np.int64)
+        keys, inverse = np.unique(rounded * (1 << 24) + tasks.astype(np.int64), return_inverse=True)
+        solved = self._in_service(1.001 ** (keys // (1 << 24)), (keys % (1 << 24)).astype(np.float64))
         return np.where(per_task_rps > 0, solved[inverse.ravel()], 0.0)
 
     def _in_service(self, per_task_rps: np.ndarray, tasks: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from archsel.cli.options import ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
+from archsel.cli.options import ArchChoice, ArchOpt, BudgetOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
 from archsel.cli.output import warn_if_stale
 
 
@@ -24,6 +24,7 @@ def simulate(
         typer.Option("--timeseries", help="Write per-second series (arrivals, concurrency, tasks...) to this CSV."),
     ] = None,
     prices: PricesOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
     """Simulate the profile's traffic on Lambda and/or Fargate and show latency, errors, capacity and cost.
 
@@ -36,7 +37,7 @@ def simulate(
     from archsel.views.progress import progress_steps
 
     architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
-    loaded = api.load(profile)
+    loaded = api.with_budget(api.load(profile), budget)
     total = loaded.simulation.replications * len(architectures)
     with progress_steps(total, "simulating") as step:
         report = api.simulate(

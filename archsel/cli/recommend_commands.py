@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archsel.cli.options import ArchChoice, ArchOpt, FormatOpt, OutputFormat, ProfileArg, ReportFormat, SchedulerOpt
+from archsel.cli.options import (
+    ArchChoice,
+    ArchOpt,
+    BudgetOpt,
+    FormatOpt,
+    OutputFormat,
+    ProfileArg,
+    ReportFormat,
+    SchedulerOpt,
+)
 from archsel.cli.output import output_stream, warn_if_stale
 
 if TYPE_CHECKING:
@@ -30,6 +39,7 @@ def recommend(
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the profile's).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
     scheduler: SchedulerOpt = None,
+    budget: BudgetOpt = None,
 ) -> int:
     """Simulate every candidate design, check the SLOs and recommend one, with reasons and the break-even.
 
@@ -46,7 +56,7 @@ def recommend(
     executor = executor_for(scheduler=scheduler, jobs=jobs)  # one cluster connection for every profile
     try:
         for path in profiles:
-            loaded = api.load(path)
+            loaded = api.with_budget(api.load(path), budget)
             recommendation = recommend_with_progress(loaded, seed, jobs, executor)
             warn_if_stale(recommendation.prices)
             _write_report(recommendation, fmt, out if len(profiles) == 1 else _per_profile(out, loaded.name), show_all)

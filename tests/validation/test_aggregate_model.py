@@ -16,7 +16,7 @@ from archsel.profile.architecture import Architecture
 from archsel.profile.loader import parse_profile
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import SimOptions, SimRun
-from archsel.sim.sizing import choose_model
+from archsel.sim.sizing import ModelName, choose_model
 
 CASES = [(1_000, "6h"), (5_000, "2h"), (10_000, "1h")]
 TOLERANCE = {"cost": 0.02, "p99": 0.05, "cold_start_ratio": 0.10, "peak": 0.05}
@@ -66,20 +66,34 @@ def test_cost_p99_and_peak_agree_with_the_exact_model(rate: int, horizon: str, a
         assert _relative(aggregate[name], exact[name]) <= TOLERANCE[name], (name, aggregate[name], exact[name])
 
 
+SEEDS = (1, 2, 3, 4)
+"""Cold starts come in bursts of tens to hundreds a window: one seed's count is mostly noise."""
+
+
+def _mean_cold_start_ratio(profile: WorkloadProfile, model: ModelName) -> float:
+    ratios = []
+    for seed in SEEDS:
+        options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup, seed=seed)
+        ratios.append(simulator_for(Architecture.LAMBDA, model)(profile, options).cold_start_ratio)
+    return sum(ratios) / len(ratios)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("rate", "horizon"),
     [
-        CASES[0],
-        # Known gap: over 1-2 h windows at 5-10k req/s the aggregate pool finds 40-60% fewer cold
-        # starts than the exact model (3-7 per million requests against 2-4): see docs/aggregate-model.md.
-        pytest.param(*CASES[1], marks=pytest.mark.xfail(strict=True, reason="cold starts under-counted, short window")),
-        pytest.param(*CASES[2], marks=pytest.mark.xfail(strict=True, reason="cold starts under-counted, short window")),
+        # Known gap: the aggregate pool finds fewer cold starts than the exact model, 17% over 6 h at
+        # 1k req/s and 37% over 2 h at 5k (means of four seeds; about 2-5 per million requests).
+        pytest.param(*CASES[0], marks=pytest.mark.xfail(strict=True, reason="cold starts under-counted")),
+        pytest.param(*CASES[1], marks=pytest.mark.xfail(strict=True, reason="cold starts under-counted")),
+        CASES[2],
     ],
 )
 def test_lambda_cold_start_ratio_agrees_with_the_exact_model(rate: int, horizon: str) -> None:
-    aggregate, exact = _both(rate, horizon, Architecture.LAMBDA)
-    assert _relative(aggregate["cold_start_ratio"], exact["cold_start_ratio"]) <= TOLERANCE["cold_start_ratio"]
+    profile = _profile(rate, horizon)
+    aggregate = _mean_cold_start_ratio(profile, "aggregate")
+    exact = _mean_cold_start_ratio(profile, "exact")
+    assert _relative(aggregate, exact) <= TOLERANCE["cold_start_ratio"], (aggregate, exact)
 
 
 def test_the_budget_picks_the_model_and_the_run_says_why() -> None:

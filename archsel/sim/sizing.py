@@ -18,6 +18,7 @@ from archsel.profile.architecture import Architecture
 from archsel.profile.routes import mean_duration_ms
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import cycle_seconds, summarize
+from archsel.profile.units import format_duration
 
 ModelName = Literal["exact", "aggregate"]
 
@@ -82,8 +83,15 @@ def choose_model(
     """Exact when the run fits ``simulation.budget`` (or is forced by ``budget.model``), else aggregate."""
     budget = profile.simulation.budget
     size = run_size(profile, architecture, horizon_s=horizon_s, warmup_s=warmup_s)
+    window = aggregate_window_s(profile, horizon_s)
+    cycle = f"; one {format_duration(window)} traffic cycle stands for the {format_duration(horizon_s)} horizon"
+    cycle = cycle if window < horizon_s else ""
     if budget.model != "auto":
-        return ModelChoice(budget.model, f"simulation.budget.model is {budget.model}", size)
+        return ModelChoice(
+            budget.model,
+            f"simulation.budget.model is {budget.model}" + (cycle if budget.model == "aggregate" else ""),
+            size,
+        )
     over = []
     if size.cpu_seconds > budget.seconds:
         over.append(
@@ -94,7 +102,7 @@ def choose_model(
         over.append(f"~{size.memory_bytes / 1e9:,.1f} GB of memory (budget {budget.memory_gb:g} GB)")
     if not over:
         return ModelChoice("exact", "", size)
-    return ModelChoice("aggregate", "exact model over budget: " + "; ".join(over), size)
+    return ModelChoice("aggregate", "exact model over budget: " + "; ".join(over) + cycle, size)
 
 
 def aggregate_window_s(profile: WorkloadProfile, horizon_s: float) -> float:

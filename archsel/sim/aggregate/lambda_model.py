@@ -64,13 +64,17 @@ def simulate_lambda_aggregate(profile: WorkloadProfile, options: SimOptions) -> 
     rate = simulation_rate(profile, horizon_s=window, warmup_s=options.warmup_s)
     warm = math.ceil(options.warmup_s)
     accepted_rate = np.minimum(rate, config.api_rate_per_s)  # API Gateway's steady rate; its burst is not modelled
-    api_throttled = float((rate - accepted_rate)[warm:].sum())
+    api_throttled_s = (rate - accepted_rate)[warm:]
+    api_throttled = float(api_throttled_s.sum())
     plan = route_layout(profile)
     functions = [
         _walk(config, accepted_rate, warm, function_index, plan, streams["pool"])
         for function_index in range(len(plan.functions))
     ]
-    return _sim_run(profile, options, config, plan, functions, api_throttled, streams["latency"])
+    run = _sim_run(profile, options, config, plan, functions, api_throttled, streams["latency"])
+    if options.record_timeseries:
+        return replace(run, timeseries=_timeseries(functions, api_throttled_s))
+    return run
 
 
 def _walk(
@@ -229,7 +233,6 @@ def _sim_run(
             mean_idle=max(0.0, mean_alive - busy),
         ),
         figures=figures,
-        timeseries=_timeseries(functions) if options.record_timeseries else None,
         model="aggregate",
     )
 
@@ -299,8 +302,11 @@ def _provisioned_billed_s(config: LambdaConfig) -> float:
     return total
 
 
-def _timeseries(functions: list[_Function]) -> TimeSeries:
+def _timeseries(functions: list[_Function], api_throttled: np.ndarray) -> TimeSeries:
+    """Per-second series like the exact model's; API Gateway's throttles (expected counts) count as arrivals too."""
     series = np.sum([function.series for function in functions], axis=0)
+    series[K.S_ARRIVALS] += api_throttled
+    series[K.S_THROTTLES] += api_throttled
     seconds = series.shape[1]
     return TimeSeries(
         columns=(

@@ -82,10 +82,10 @@ def _mean_cold_start_ratio(profile: WorkloadProfile, model: ModelName) -> float:
 @pytest.mark.parametrize(
     ("rate", "horizon"),
     [
-        # Known gap: the aggregate pool finds fewer cold starts than the exact model, 17% over 6 h at
-        # 1k req/s and 37% over 2 h at 5k (means of four seeds; about 2-5 per million requests).
-        pytest.param(*CASES[0], marks=pytest.mark.xfail(strict=True, reason="cold starts under-counted")),
-        pytest.param(*CASES[1], marks=pytest.mark.xfail(strict=True, reason="cold starts under-counted")),
+        # Known gap: over 6 h of falling night traffic at 1k req/s the aggregate pool finds 26% more cold
+        # starts than the exact model (means of four seeds, 149 against 118; about 5 per million requests).
+        pytest.param(*CASES[0], marks=pytest.mark.xfail(strict=True, reason="cold starts over-counted past 4 h")),
+        CASES[1],
         CASES[2],
     ],
 )

@@ -81,6 +81,7 @@ def walk_pool(  # noqa: C901 - one flat loop is what numba compiles best
     busy = 0
     tokens = bucket_cap
     retire = 0.0
+    cohort = -1.0  # environments alive when measurement starts (set then)
     step = 0
     for second in range(rate.size):
         measured = second >= warm_s
@@ -120,7 +121,19 @@ def walk_pool(  # noqa: C901 - one flat loop is what numba compiles best
             window[2 * (tail % size)] = step
             window[2 * (tail % size) + 1] = on_demand
             tail += 1
-            retire += window[2 * (head % size) + 1] * dt / lifetime_s
+            top = window[2 * (head % size) + 1] if tail > head else 0.0
+            since = (second - warm_s) * 1.0 + (step % steps_per_s) * dt
+            if measured and cohort < 0:
+                cohort = top
+            if measured and since < lifetime_s:
+                # as the exact model: environments born in the warm-up retire at a uniform remaining
+                # lifetime (hazard 1 / (lifetime - t)), later ones only at their full lifetime
+                cohort = min(cohort, top)
+                due = cohort * dt / max(lifetime_s - since, dt)
+                cohort -= due
+                retire += due
+            elif measured:
+                retire += top * dt / lifetime_s  # a settled mix of ages: one retirement per lifetime
             retired = int(retire)
             retire -= retired
             for _ in range(retired):

@@ -121,6 +121,21 @@ def load(profile_path: str | Path) -> WorkloadProfile:
     return load_profile(profile_path)
 
 
+def with_budget(profile: WorkloadProfile, budget: str | None) -> WorkloadProfile:
+    """``profile`` with its ``simulation.budget`` changed by a --budget value: a model name or a duration."""
+    if budget is None:
+        return profile
+    from archsel.profile.changes import with_section
+    from archsel.profile.units import parse_duration_s
+
+    current = profile.simulation.budget
+    if budget in ("auto", "exact", "aggregate"):
+        changed = current.model_copy(update={"model": budget})
+    else:
+        changed = current.model_copy(update={"seconds": parse_duration_s(budget), "model": "auto"})
+    return with_section(profile, "simulation", budget=changed.model_dump())
+
+
 def simulate(
     profile: WorkloadProfile,
     *,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from archsel.cli.options import MAX_SEED, ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
+from archsel.cli.options import MAX_SEED, ArchChoice, ArchOpt, BudgetOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
 from archsel.cli.output import check_writable_file, warn_if_stale, warn_short_horizon
 
 
@@ -25,6 +25,7 @@ def simulate(
         typer.Option("--timeseries", help="Write per-second series (arrivals, concurrency, tasks...) to this CSV."),
     ] = None,
     prices: PricesOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
     """Simulate the profile's traffic on Lambda and/or Fargate and show latency, errors, capacity and cost.
 
@@ -39,7 +40,7 @@ def simulate(
     architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
     if timeseries is not None:
         check_writable_file(timeseries, "--timeseries")
-    loaded = api.load(profile)
+    loaded = api.with_budget(api.load(profile), budget)
     warn_short_horizon(loaded, architectures)
     total = loaded.simulation.replications * len(architectures)
     with progress_steps(total, "simulating") as step:

@@ -60,3 +60,33 @@ PricesOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _budget(value: str | None) -> str | None:
+    """Check --budget early (a usage error, exit 2): a model name or a duration."""
+    if value is None or value in BUDGET_MODELS:
+        return value
+    from archsel.profile.units import parse_duration_s
+
+    try:
+        seconds = parse_duration_s(value)
+    except (TypeError, ValueError) as error:
+        raise typer.BadParameter(
+            f"{value!r} is neither a duration (e.g. 60, 2m) nor one of {', '.join(BUDGET_MODELS)}"
+        ) from error
+    if seconds <= 0:
+        raise typer.BadParameter(f"the budget must be more than 0 s (got {value!r})")
+    return value
+
+
+BUDGET_MODELS = ("auto", "exact", "aggregate")
+BudgetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--budget",
+        help="CPU time one exact run may take (e.g. 60, 2m; default: the profile's simulation.budget, 30 s), "
+        "over which the aggregate model runs; or exact / aggregate / auto to choose the model outright.",
+        callback=_budget,
+        show_default=False,
+    ),
+]

@@ -13,6 +13,7 @@ from archsel.cli.options import (
     MAX_SEED,
     ArchChoice,
     ArchOpt,
+    BudgetOpt,
     FormatOpt,
     OutputFormat,
     ProfileArg,
@@ -61,6 +62,7 @@ def recommend(
         float | None,
         typer.Option("--migration-cost", help="One-off cost, USD, of moving to the other architecture at the flip."),
     ] = None,
+    budget: BudgetOpt = None,
 ) -> int:
     """Simulate every candidate design, check the SLOs and recommend one, with reasons and the break-even.
 
@@ -85,6 +87,7 @@ def recommend(
     executor = executor_for(scheduler=scheduler, jobs=jobs)  # one cluster connection for every profile
     try:
         for loaded, settings in zip(loaded_profiles, growth_settings, strict=True):
+            loaded = api.with_budget(loaded, budget)
             warn_short_horizon(loaded)
             recommendation = recommend_with_progress(loaded, seed, jobs, executor)
             warn_if_stale(recommendation.prices)

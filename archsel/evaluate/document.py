@@ -7,7 +7,7 @@ JSON, not written as null, when a result has none.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -117,6 +117,10 @@ class ResultDocument(Document):
     """One architecture's figures: means over the replications, the monthly cost and its lines."""
 
     architecture: Architecture
+    model: Literal["exact", "aggregate"] = "exact"
+    """Which model ran: every request routed (exact) or the fluid model at scale (aggregate)."""
+    model_reason: str | None = None
+    """Why the aggregate model ran (left out for the exact one)."""
     requests: int
     simulated_s: float
     cold_starts: int
@@ -138,4 +142,4 @@ class ResultDocument(Document):
     tasks: TasksDocument | None = None
     scaling_events: tuple[ScalingEventDocument, ...] | None = None
 
-    omitted_when_none = ("instances", "routes", "tasks", "scaling_events")
+    omitted_when_none = ("model_reason", "instances", "routes", "tasks", "scaling_events")

@@ -19,6 +19,7 @@ from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import SimOptions, SimRun
 from archsel.sim.seam import Simulator
+from archsel.sim.sizing import ModelName, choose_model
 
 # Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; 1.96 beyond.
 _T95 = (
@@ -104,24 +105,49 @@ def _fargate_simulator() -> Simulator:
     return simulate_fargate
 
 
+def _lambda_aggregate() -> Simulator:
+    from archsel.sim.aggregate.lambda_model import simulate_lambda_aggregate
+
+    return simulate_lambda_aggregate
+
+
+def _fargate_aggregate() -> Simulator:
+    from archsel.sim.aggregate.fargate_model import simulate_fargate_aggregate
+
+    return simulate_fargate_aggregate
+
+
 _SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
     Architecture.LAMBDA: _lambda_simulator,
     Architecture.FARGATE: _fargate_simulator,
 }
 """Each architecture's simulator, behind a loader: the models import numba and compile on first use."""
 
+_AGGREGATE_SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
+    Architecture.LAMBDA: _lambda_aggregate,
+    Architecture.FARGATE: _fargate_aggregate,
+}
+"""Each architecture's aggregate model (archsel.sim.aggregate), for runs over the exact model's budget."""
 
-def simulator_for(architecture: Architecture) -> Simulator:
-    """The simulator of ``architecture``."""
-    return _SIMULATORS[architecture]()
+
+def simulator_for(architecture: Architecture, model: ModelName = "exact") -> Simulator:
+    """The simulator of ``architecture``: the exact per-request model or the aggregate one."""
+    registry = _SIMULATORS if model == "exact" else _AGGREGATE_SIMULATORS
+    return registry[architecture]()
 
 
 def simulate_one(
     profile: WorkloadProfile, architecture: Architecture, *, seed: int, replication: int, options: SimOptions
 ) -> SimRun:
-    """One seeded replication of one architecture: the pure, picklable unit of work."""
-    simulate = simulator_for(architecture)
-    return simulate(profile, replace(options, seed=seed, replication=replication))
+    """One seeded replication of one architecture: the pure, picklable unit of work.
+
+    The run is sized first (archsel.sim.sizing): over the profile's ``simulation.budget`` the
+    aggregate model runs, and the run says so.
+    """
+    choice = choose_model(profile, architecture, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
+    simulate = simulator_for(architecture, choice.model)
+    run = simulate(profile, replace(options, seed=seed, replication=replication))
+    return run if choice.model == "exact" else replace(run, model=choice.model, model_reason=choice.reason)
 
 
 def run_simulations(

@@ -33,6 +33,21 @@ class Slo(Frozen):
         return DEFAULT_MAX_ERROR_RATIO if self.max_error_ratio is None else self.max_error_ratio
 
 
+class SimulationBudget(Frozen):
+    """What one exact (per-request) run may cost before archsel switches to the aggregate model."""
+
+    seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="CPU seconds one exact run may take (estimated from its requests before it starts).",
+    )
+    memory_gb: float = Field(default=2.0, gt=0, description="Memory one exact run may hold, GB (estimated).")
+    model: Literal["auto", "exact", "aggregate"] = Field(
+        default="auto",
+        description="auto: exact within the budget, else aggregate; exact or aggregate: always that model.",
+    )
+
+
 class Simulation(Frozen):
     """How the simulation runs."""
 
@@ -49,14 +64,20 @@ class Simulation(Frozen):
         description="Let recommend scale a measured window (horizon minus warmup) under 1 hour to a month; "
         "start-up effects (cold starts, autoscaling) then weigh far more than they would.",
     )
+    budget: SimulationBudget = Field(
+        default=SimulationBudget(),
+        description="Time and memory an exact run may take; over it the aggregate (fluid) model runs.",
+    )
 
     @model_serializer(mode="wrap")
-    def _without_default_allowance(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Left out unless set, so that the profiles (and profile hashes) written before the key
+    def _without_defaults_added_later(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out unless set, so that the profiles (and profile hashes) written before these keys
         # existed dump exactly as they did.
         data: dict[str, Any] = handler(self)
         if not self.allow_short_horizon:
             data.pop("allow_short_horizon", None)
+        if self.budget == SimulationBudget():
+            data.pop("budget", None)
         return data
 
     @model_validator(mode="after")

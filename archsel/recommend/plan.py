@@ -21,6 +21,7 @@ from archsel.profile.traffic import summarize
 from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates, lambda_layouts
 from archsel.recommend.tuning import MAX_SEARCH_STEPS
 from archsel.sim.result import SimOptions
+from archsel.sim.sizing import choose_model
 
 # Designs tuned for their objectives, per architecture (the cheapest ones): bounds the run time.
 TUNED_PER_ARCHITECTURE = 1
@@ -107,8 +108,37 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
     )
 
 
+def model_notes(profile: WorkloadProfile) -> tuple[tuple[str, ...], bool]:
+    """A note per architecture the aggregate model will simulate (and why), and whether every one will."""
+    notes = []
+    simulation = profile.simulation
+    for architecture in ARCHITECTURES:
+        choice = choose_model(profile, architecture, horizon_s=simulation.horizon, warmup_s=simulation.warmup)
+        if choice.model == "aggregate":
+            notes.append(f"{architecture} simulated by the aggregate model ({choice.reason})")
+    return tuple(notes), len(notes) == len(ARCHITECTURES)
+
+
 def fit_to_budget(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
-    """The profile with replications cut to fit REQUEST_BUDGET, the designs to simulate per architecture, notes."""
+    """The profile with replications cut to fit REQUEST_BUDGET, the designs to simulate per architecture, notes.
+
+    When the aggregate model simulates every architecture, a run's time no longer grows with its
+    requests: its replications differ only by the fluctuations it samples, so one is kept.
+    """
+    aggregate_notes, all_aggregate = model_notes(profile)
+    if all_aggregate:
+        replications = profile.simulation.replications
+        if replications > 1:
+            profile = with_simulation(profile, replications=1)
+            aggregate_notes += (
+                f"replications cut from {replications} to 1: the aggregate model varies little run to run",
+            )
+        return profile, SIMULATED_PER_ARCHITECTURE, aggregate_notes
+    fitted, per_architecture, notes = _fit_exact(profile)
+    return fitted, per_architecture, aggregate_notes + notes
+
+
+def _fit_exact(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
     per_run = summarize(profile).mean_rps * profile.simulation.horizon
     # with routes, at least one design of each Lambda layout is simulated (see `screen`)
     groups = SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))

@@ -140,6 +140,10 @@ class SimRun:
     routes: tuple[RouteStats, ...] = ()
     """Per-route outcome (Lambda, when the profile lists routes)."""
     timeseries: TimeSeries | None = field(default=None, compare=False)
+    model: str = "exact"
+    """Which model ran: "exact" (every request routed) or "aggregate" (archsel.sim.aggregate, at scale)."""
+    model_reason: str = ""
+    """Why the aggregate model ran (empty for the exact one)."""
 
     @property
     def error_ratio(self) -> float:

@@ -51,6 +51,8 @@ def result_document(result: ArchitectureResult) -> dict[str, Any]:
     first = result.first.run
     document: dict[str, Any] = {
         "architecture": result.architecture,
+        "model": first.model,
+        **({"model_reason": first.model_reason} if first.model_reason else {}),
         "requests": round(result.interval(lambda p: p.run.requests).mean),
         "simulated_s": first.simulated_s,
         "cold_starts": round(result.interval(lambda p: p.run.cold_starts).mean),
@@ -197,6 +199,7 @@ def _with_interval(interval: Interval, text: str) -> str:
 def _rows(result: ArchitectureResult) -> list[tuple[str, str]]:
     run: SimRun = result.first.run
     rows = [
+        ("Model", run.model),
         ("Requests (simulated window)", fmt_number(result.interval(lambda p: p.run.requests).mean)),
         ("Latency p50 / p95 / p99 (ms)", " / ".join(
             fmt_number(result.interval(attrgetter(f"run.latency_ms.{q}")).mean) for q in ("p50", "p95", "p99")
@@ -246,6 +249,7 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
         lines = [f"### {title}", "", "| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
         lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in table_rows]
         lines += ["", f"- {BASIS_NOTE}"]
+        lines += ["", *model_notes(report)] if model_notes(report) else []
         for result in routed:
             lines += ["", "| " + " | ".join(ROUTE_HEADERS) + " |", "|---" * len(ROUTE_HEADERS) + "|"]
             lines += ["| " + " | ".join(row) + " |" for row in route_rows(result)]
@@ -263,6 +267,8 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
     fit_columns(table, console.width)
     console.print(table)
     console.print(BASIS_NOTE, markup=False)
+    for note in model_notes(report):
+        console.print(note, markup=False)
     for result in routed:
         layout = report.profile.lambda_.layout
         routes = Table(title=f"Lambda by route (layout {layout})", title_justify="left")
@@ -272,6 +278,15 @@ def render_simulation(report: SimulationReport, *, fmt: str, stream: TextIO) -> 
             routes.add_row(*row)
         fit_columns(routes, console.width)
         console.print(routes)
+
+
+def model_notes(report: SimulationReport) -> list[str]:
+    """One line per architecture the aggregate model simulated, saying why."""
+    return [
+        f"{result.architecture}: aggregate model ({result.first.run.model_reason})"
+        for result in report.results
+        if result.first.run.model != "exact"
+    ]
 
 
 def _merge_rows(per_arch: list[list[tuple[str, str]]]) -> list[tuple[str, list[str]]]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import simpy
 
 from archsel.sim.fargate.autoscaling import ScalerState, ScalingDecision, TargetTracking, observe
-from archsel.sim.fargate.dataplane import DataPlane
+from archsel.sim.fargate.dataplane import RequestSide
 from archsel.sim.fargate.fleet import Fleet, FleetEvent
 from archsel.sim.fargate.step_scaling import StepScalerState, StepScaling, observe_step
 from archsel.sim.result import ScalingEvent
@@ -47,7 +47,7 @@ class Autoscaler:
     """Evaluates the scaling policy (target tracking or step scaling) at every metric period boundary."""
 
     def __init__(
-        self, env: simpy.Environment, policy: ScalingPolicy, metric: MetricSetup, fleet: Fleet, dataplane: DataPlane
+        self, env: simpy.Environment, policy: ScalingPolicy, metric: MetricSetup, fleet: Fleet, dataplane: RequestSide
     ) -> None:
         self._env = env
         self._policy = policy

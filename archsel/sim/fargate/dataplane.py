@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -110,6 +111,42 @@ class RequestRecord:
     status: np.ndarray
     latency_ms: np.ndarray
     wait_s: np.ndarray
+
+
+class RequestSide(Protocol):
+    """What the control plane (fleet, autoscaler) needs of the request side: the exact DataPlane or a fluid one."""
+
+    def allocate_slot(self) -> int:
+        """A slot for a new task."""
+        ...
+
+    def release_slot(self, slot: int) -> None:
+        """The task in ``slot`` stopped."""
+        ...
+
+    def set_alive(self, slot: int) -> None:
+        """The task in ``slot`` exists."""
+        ...
+
+    def set_routable(self, slot: int, routable: bool) -> None:
+        """Let the ALB route to ``slot`` or stop it doing so."""
+        ...
+
+    def advance(self, until: float) -> None:
+        """Serve every arrival before ``until``."""
+        ...
+
+    def cpu_vcpu_seconds(self, start: float, end: float) -> float:
+        """CPU work done in [start, end), vCPU-seconds."""
+        ...
+
+    def routed_requests(self, start: float, end: float) -> float:
+        """Requests sent to tasks in [start, end)."""
+        ...
+
+    def finish(self) -> DataPlaneResult:
+        """Serve what is left and return the measured statistics."""
+        ...
 
 
 _ROUTING_CODES = {

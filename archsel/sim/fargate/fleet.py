@@ -24,7 +24,7 @@ import simpy
 
 from archsel.profile.distributions import Distribution
 from archsel.profile.fargate_schema import Fargate
-from archsel.sim.fargate.dataplane import DataPlane
+from archsel.sim.fargate.dataplane import RequestSide
 from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.timeline import CountLog, next_tick
 
@@ -169,7 +169,7 @@ def _in_phase(task: _Task, phase: Phase) -> bool:
 class Fleet:
     """The tasks of one ECS service, reconciled toward a desired count."""
 
-    def __init__(self, env: simpy.Environment, setup: FleetSetup, dataplane: DataPlane, rng: np.random.Generator):
+    def __init__(self, env: simpy.Environment, setup: FleetSetup, dataplane: RequestSide, rng: np.random.Generator):
         self._env = env
         self._setup = setup
         self._dataplane = dataplane

@@ -9,7 +9,7 @@ The run covers [-warmup, horizon); statistics and billing cover [0, horizon).
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -26,7 +26,7 @@ from archsel.profile.traffic import simulation_rate
 from archsel.sim.arrivals import arrival_chunks
 from archsel.sim.fargate.autoscaling import TargetTracking
 from archsel.sim.fargate.control import Autoscaler, MetricSetup, ScalingPolicy
-from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
+from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneSetup, RequestSide
 from archsel.sim.fargate.fleet import Fleet, FleetEvent, FleetSetup, TaskLife
 from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.step_scaling import StepScaling
@@ -66,23 +66,41 @@ def simulate_fargate(
     return run_fargate(profile, rng=rng, options=options).run
 
 
+RequestSideFactory = Callable[[DataPlaneSetup, np.ndarray, np.random.Generator], RequestSide]
+"""Builds the request side from the setup, the per-second rate (index 0 at -warm-up) and the requests stream."""
+
+
 def run_fargate(
-    profile: WorkloadProfile, *, rng: np.random.Generator, options: SimOptions, params: FargateParams | None = None
+    profile: WorkloadProfile,
+    *,
+    rng: np.random.Generator,
+    options: SimOptions,
+    params: FargateParams | None = None,
+    request_side: RequestSideFactory | None = None,
 ) -> FargateOutcome:
-    """Like ``simulate_fargate``, with the event log and task lives, and platform constants to override."""
+    """Like ``simulate_fargate``, with the event log and task lives, and platform constants to override.
+
+    ``request_side`` replaces the per-request data plane (the aggregate model passes a fluid one);
+    the control plane (fleet, autoscaling, scheduled actions) runs the same either way.
+    """
     params = params or FargateParams()
     fargate = profile.fargate
     warmup = math.ceil(options.warmup_s)
     streams = named_streams(rng, "arrivals", "requests", "control")
     rate = simulation_rate(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
-    arrivals = arrival_chunks(
-        rate,
-        streams["arrivals"],
-        process=profile.traffic.arrival,
-        arrivals_per_chunk=ARRIVALS_PER_CHUNK,
-        min_chunk_s=MIN_CHUNK_S,
-    )
-    dataplane = DataPlane(_dataplane_setup(profile, params, warmup, options.horizon_s), arrivals, streams["requests"])
+    setup = _dataplane_setup(profile, params, warmup, options.horizon_s)
+    dataplane: RequestSide
+    if request_side is None:
+        arrivals = arrival_chunks(
+            rate,
+            streams["arrivals"],
+            process=profile.traffic.arrival,
+            arrivals_per_chunk=ARRIVALS_PER_CHUNK,
+            min_chunk_s=MIN_CHUNK_S,
+        )
+        dataplane = DataPlane(setup, arrivals, streams["requests"])
+    else:
+        dataplane = request_side(setup, rate, streams["requests"])
     env = simpy.Environment(initial_time=-warmup)
     fleet = Fleet(env, FleetSetup.from_profile(fargate, params), dataplane, streams["control"])
     schedule = CapacitySchedule.from_profile(fargate)

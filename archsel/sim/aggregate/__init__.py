@@ -1,0 +1,1 @@
+"""Aggregate (fluid/diffusion) models of each architecture, for traffic too big to simulate per request."""

@@ -1,0 +1,90 @@
+"""Benchmark: `simulate` and `recommend` on diurnal profiles of 1k, 10k, 100k and 1M req/s (default horizon).
+
+Each command runs in its own child process; the table shows the model each architecture ran,
+the wall time, the CPU time (user + sys; steadier than wall time on a shared machine) and the child's peak resident memory (resource.getrusage of the children, read
+by a small wrapper process per command so one command's peak never hides another's).
+Targets (issue 15): recommend under 60 s and 2 GB, simulate under 30 s.
+
+    PYTHONPATH=$PWD python bench/bench_scale.py [--rates 1000,10000] [--commands simulate,recommend]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RATES = (1_000, 10_000, 100_000, 1_000_000)
+TARGET_S = {"simulate": 30.0, "recommend": 60.0}
+TARGET_RSS_MB = 2_000.0
+
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "sys.stderr.write(done.stderr)\n"
+    "sys.stdout.write(done.stdout)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def profile_text(rate: int) -> str:
+    """A diurnal profile at ``rate`` req/s with the default horizon and settings."""
+    return f"version: 1\nname: bench-{rate}\ntraffic: {{mean_rps: {rate}, shape: diurnal}}\n"
+
+
+def run(command: str, path: Path) -> dict[str, object]:
+    """Run one archsel command on ``path``; its wall time, peak RSS (MB), exit code and the models used."""
+    argv = [sys.executable, "-m", "archsel", command, str(path), "--format", "json"]
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *argv], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    cpu_s, rss_kb = done.stderr.strip().splitlines()[-1].split()
+    return {
+        "wall_s": wall,
+        "cpu_s": float(cpu_s),
+        "rss_mb": int(rss_kb) / 1024.0,
+        "rc": done.returncode,
+        "models": _models(done.stdout),
+    }
+
+
+def _models(stdout: str) -> str:
+    try:
+        document = json.loads(stdout)
+    except json.JSONDecodeError:
+        return "?"
+    results = document.get("results") or [item["result"] for item in document.get("candidates", [])]
+    seen = {f"{result['architecture']}={result.get('model', 'exact')}" for result in results}
+    return ", ".join(sorted(seen)) or "?"
+
+
+def main() -> None:
+    """Run the grid and print one line per (rate, command)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rates", default=",".join(str(rate) for rate in RATES))
+    parser.add_argument("--commands", default="simulate,recommend")
+    args = parser.parse_args()
+    print(f"{'req/s':>9} {'command':<10} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'rc':>3}  target  models")
+    with tempfile.TemporaryDirectory() as folder:
+        for rate in (int(value) for value in args.rates.split(",")):
+            path = Path(folder) / f"bench-{rate}.yaml"
+            path.write_text(profile_text(rate))
+            for command in args.commands.split(","):
+                result = run(command, path)
+                wall, rss = float(str(result["wall_s"])), float(str(result["rss_mb"]))
+                met = "met" if wall < TARGET_S[command] and rss < TARGET_RSS_MB and result["rc"] == 0 else "MISSED"
+                cpu = float(str(result["cpu_s"]))
+                print(
+                    f"{rate:>9,} {command:<10} {wall:>7.1f} {cpu:>7.1f} {rss:>8.0f} {result['rc']!s:>3}  "
+                    f"{met:<6}  {result['models']}"
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -302,7 +302,8 @@ auth: {provider: oidc, monthly_active_users: 100, tier: essentials, issuer: "htt
   monthly_usd: 25}
 logs: {kb_per_request: 0.5, retention_days: 30, compression_ratio: 0.2}
 slo: {p99_latency_ms: 500, p95_latency_ms: 200, max_error_ratio: 0.001, monthly_budget_usd: 100}
-simulation: {horizon: 1d, warmup: 10m, seed: 1, replications: 3, allow_short_horizon: false}
+simulation:
+  {horizon: 1d, warmup: 10m, seed: 1, replications: 3, allow_short_horizon: false, budget: {seconds: 30, memory_gb: 2, model: auto}}
 pricing: {free_tier: false, hours_per_month: 730, savings_plan: {term: 1y, payment: none, coverage: 0.8}}
 """
 FULL: dict[str, Any] = yaml.safe_load(FULL_TEXT)

@@ -119,6 +119,13 @@ def load(profile_path: str | Path) -> WorkloadProfile:
     return load_profile(profile_path)
 
 
+def kernels_to_compile(architectures: Iterable[str] = ARCHITECTURES) -> tuple[str, ...]:
+    """The architectures whose simulation kernels numba compiles on first use (its cache is empty)."""
+    from archsel.sim.compiled import uncompiled
+
+    return tuple(str(arch) for arch in uncompiled(Architecture(name) for name in architectures))
+
+
 def simulate(
     profile: WorkloadProfile,
     *,

@@ -65,9 +65,11 @@ def recommend_with_progress(
 ) -> Recommendation:
     """`api.recommend` with a progress bar (or lines) on stderr, one step per finished simulation."""
     from archsel import api
+    from archsel.views.compile_notice import announce_compiling
     from archsel.views.progress import progress_steps
 
     plan = api.plan_recommendation(loaded, seed=seed)
+    announce_compiling()
     with progress_steps(plan.units, f"recommending {loaded.name}") as step:
         return api.recommend(
             loaded,
@@ -152,9 +154,11 @@ def sweep(
 def _sweep_with_progress(plan: SweepPlan, scheduler: str | None, jobs: int | None) -> SweepResult:
     """`api.sweep` with a progress bar (or lines) on stderr, one step per finished run, named by its point."""
     from archsel import api
+    from archsel.views.compile_notice import announce_compiling
     from archsel.views.progress import progress_steps
 
     labels = {id(point.profile): plan.label(point) for point in plan.points}
+    announce_compiling()
     with progress_steps(len(plan.units()), f"sweeping {len(plan.points)} points") as step:
         return api.sweep(
             plan, scheduler=scheduler, jobs=jobs, on_done=lambda u: step(f"{labels[id(u.profile)]} {u.architecture}")

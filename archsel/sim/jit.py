@@ -16,6 +16,7 @@ _KERNEL_OPTIONS: dict[str, Any] = {
     "forceinline": True,
     "nogil": True,
 }
+_HELPER_OPTIONS: dict[str, Any] = {**_KERNEL_OPTIONS, "no_cpython_wrapper": True}
 
 
 def kernel(function: _F) -> _F:
@@ -37,7 +38,7 @@ def kernel(function: _F) -> _F:
       in a background thread meanwhile (sim.prefetch);
     - ``cache=True``: compiled once per machine, then loaded from __pycache__ (or NUMBA_CACHE_DIR).
     """
-    return cast(_F, numba.njit(**_KERNEL_OPTIONS, no_cpython_wrapper=True)(function))
+    return cast(_F, numba.njit(**_HELPER_OPTIONS)(function))
 
 
 def entry(function: _F) -> _F:

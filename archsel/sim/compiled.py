@@ -52,7 +52,7 @@ def _cached(dispatcher: Any) -> bool:
 
 def uncompiled(architectures: Iterable[Architecture]) -> tuple[Architecture, ...]:
     """The architectures among ``architectures`` whose kernels numba would compile on first use."""
-    chosen = tuple(architectures)
+    chosen = tuple(architecture for architecture in architectures if architecture in _ENTRIES)
     shared_missing = chosen and not all(_cached(entry) for entry in _shared_entries())
     return tuple(
         architecture

@@ -66,6 +66,7 @@ def recommend_with_progress(
     """`api.recommend` with a progress bar (or lines) on stderr, one step per finished simulation."""
     from archsel import api
     from archsel.views.compile_notice import announce_compiling
+    from archsel.views.design_label import unit_label
     from archsel.views.progress import progress_steps
 
     plan = api.plan_recommendation(loaded, seed=seed)
@@ -76,7 +77,7 @@ def recommend_with_progress(
             plan=plan,
             jobs=jobs,
             executor=executor,
-            on_done=lambda unit: step(str(getattr(unit, "architecture", ""))),
+            on_done=lambda unit: step(unit_label(unit)),
             on_more=step.grow,
         )
 

@@ -509,6 +509,13 @@ def plan_sweep(
     return make_plan(document, axes, architectures=_architectures_of(architectures))
 
 
+def sweep_notices(plan: SweepPlan) -> tuple[str, ...]:
+    """Warnings about varied values that make another field, or themselves, meaningless at some points."""
+    from archsel.study.sweep_notices import sweep_notices as notices_of
+
+    return notices_of(plan)
+
+
 def _architectures_of(names: Sequence[str]) -> tuple[Architecture, ...]:
     chosen = {arch for name in names for arch in _architectures(name)}
     return tuple(arch for arch in ARCHITECTURES if arch in chosen)

@@ -128,6 +128,8 @@ def sweep(
 
     Every point is validated before anything runs. traffic.mean_rps and traffic.requests_per_month
     replace each other, and a given peak_rps keeps its ratio to the mean (the same daily shape).
+    A varied field that does nothing at some points (peak_rps with a constant shape, lambda.*
+    without Lambda) or a peak not above the mean is warned about on stderr before anything runs.
     Each point's seed comes from its values, so any backend gives the same numbers. Exits 1,
     after writing what finished, when some points are missing (each failed run is listed).
     """
@@ -138,6 +140,8 @@ def sweep(
     if out is not None:
         views_sweep.check_out_path(out)
     plan = api.plan_sweep(profile, vary=vary, architectures=(arch.value,), replications=replications, seed=seed)
+    for notice in api.sweep_notices(plan):
+        sys.stderr.write(f"archsel: warning: {notice}\n")
     result = _sweep_with_progress(plan, scheduler, jobs)
     views_sweep.render_sweep(result, fmt=fmt.value, stream=sys.stdout)
     for table in result.prices:

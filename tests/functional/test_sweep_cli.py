@@ -149,3 +149,13 @@ def test_a_point_where_no_design_meets_the_objectives_says_which_each_missed(run
     assert "None met the objectives at traffic.mean_rps=50: lambda missed monthly_budget_usd" in " ".join(
         table.stdout.split()
     )
+
+
+def test_a_varied_field_that_does_nothing_is_warned_about(run_cli: Run, tmp_path: Path) -> None:
+    profile = write(tmp_path)
+    vary = ("--vary", "traffic.peak_rps=1,8", "--vary", "lambda.memory_mb=512,1024", "--arch", "fargate")
+    result = run_cli("sweep", str(profile), *vary, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    warnings = " ".join(result.stderr.split())
+    assert "lambda.memory_mb has no effect: lambda is not simulated in this sweep" in warnings
+    assert "traffic.peak_rps is not above the mean rate at 2 point(s)" in warnings

@@ -43,11 +43,13 @@ from archsel.api.simulation import (
     fleet,
     growth_plan,
     growth_settings,
+    kernels_to_compile,
     plan_recommendation,
     plan_sweep,
     recommend,
     simulate,
     sweep,
+    sweep_notices,
 )
 from archsel.api.telemetry import cloudwatch_client, cloudwatch_target, import_cloudwatch, import_logs
 
@@ -72,6 +74,7 @@ __all__ = [
     "import_logs",
     "init_profile",
     "is_profile_source",
+    "kernels_to_compile",
     "lambda_mean_ms",
     "list_presets",
     "load",
@@ -88,6 +91,7 @@ __all__ = [
     "scaffold_design",
     "simulate",
     "sweep",
+    "sweep_notices",
     "validate",
     "with_budget",
     "write_pricing_update",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from archsel.sim.result import SimRun
     from archsel.study.fleet import FleetSummary
     from archsel.study.sweep import SweepPlan, SweepResult
+
+
+def kernels_to_compile(architectures: Iterable[str] = ARCHITECTURES) -> tuple[str, ...]:
+    """The architectures whose simulation kernels numba compiles on first use (its cache is empty)."""
+    from archsel.sim.compiled import uncompiled
+
+    return tuple(str(arch) for arch in uncompiled(Architecture(name) for name in architectures))
 
 
 def simulate(
@@ -184,6 +191,13 @@ def plan_sweep(
     if seed is not None:
         document = with_setting(document, "simulation.seed", seed)
     return make_plan(document, axes, architectures=_architectures_of(architectures))
+
+
+def sweep_notices(plan: SweepPlan) -> tuple[str, ...]:
+    """Warnings about varied values that make another field, or themselves, meaningless at some points."""
+    from archsel.study.sweep_notices import sweep_notices as notices_of
+
+    return notices_of(plan)
 
 
 def _architectures_of(names: Sequence[str]) -> tuple[Architecture, ...]:

@@ -35,6 +35,7 @@ def simulate(
     """
     from archsel import api
     from archsel.views import simulate as views_sim
+    from archsel.views.compile_notice import announce_compiling
     from archsel.views.progress import progress_steps
 
     architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
@@ -43,6 +44,7 @@ def simulate(
     loaded = api.with_budget(api.load(profile), budget)
     warn_short_horizon(loaded, architectures)
     total = loaded.simulation.replications * len(architectures)
+    announce_compiling(architectures)
     with progress_steps(total, "simulating") as step:
         report = api.simulate(
             loaded,

@@ -133,16 +133,19 @@ def recommend_with_progress(
 ) -> Recommendation:
     """`api.recommend` with a progress bar (or lines) on stderr, one step per finished simulation."""
     from archsel import api
+    from archsel.views.compile_notice import announce_compiling
+    from archsel.views.design_label import unit_label
     from archsel.views.progress import progress_steps
 
     plan = api.plan_recommendation(loaded, seed=seed)
+    announce_compiling()
     with progress_steps(plan.units, f"recommending {loaded.name}") as step:
         return api.recommend(
             loaded,
             plan=plan,
             jobs=jobs,
             executor=executor,
-            on_done=lambda unit: step(str(getattr(unit, "architecture", ""))),
+            on_done=lambda unit: step(unit_label(unit)),
             on_more=step.grow,
         )
 
@@ -200,6 +203,8 @@ def sweep(
 
     Every point is validated before anything runs. traffic.mean_rps and traffic.requests_per_month
     replace each other, and a given peak_rps keeps its ratio to the mean (the same daily shape).
+    A varied field that does nothing at some points (peak_rps with a constant shape, lambda.*
+    without Lambda) or a peak not above the mean is warned about on stderr before anything runs.
     Each point's seed comes from its values, so any backend gives the same numbers. Exits 1,
     after writing what finished, when some points are missing (each failed run is listed).
     """
@@ -211,6 +216,8 @@ def sweep(
         views_sweep.check_out_path(out)
         check_writable_file(out, "--out")
     plan = api.plan_sweep(profile, vary=vary, architectures=(arch.value,), replications=replications, seed=seed)
+    for notice in api.sweep_notices(plan):
+        sys.stderr.write(f"archsel: warning: {notice}\n")
     result = _sweep_with_progress(plan, scheduler, jobs)
     views_sweep.render_sweep(result, fmt=fmt.value, stream=sys.stdout)
     for table in result.prices:
@@ -228,9 +235,11 @@ def sweep(
 def _sweep_with_progress(plan: SweepPlan, scheduler: str | None, jobs: int | None) -> SweepResult:
     """`api.sweep` with a progress bar (or lines) on stderr, one step per finished run, named by its point."""
     from archsel import api
+    from archsel.views.compile_notice import announce_compiling
     from archsel.views.progress import progress_steps
 
     labels = {id(point.profile): plan.label(point) for point in plan.points}
+    announce_compiling()
     with progress_steps(len(plan.units()), f"sweeping {len(plan.points)} points") as step:
         return api.sweep(
             plan, scheduler=scheduler, jobs=jobs, on_done=lambda u: step(f"{labels[id(u.profile)]} {u.architecture}")

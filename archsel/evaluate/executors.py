@@ -15,7 +15,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -216,19 +216,68 @@ class ProcessPoolRunner:
         """Nothing to release: each batch starts and stops its own pool."""
 
 
+class _Submitter:
+    """Sends units to the pool; on a cold kernel cache, one unit per architecture goes first.
+
+    Every worker that runs a unit of an architecture whose kernels are not in numba's cache yet
+    compiles them itself: two workers compiling the same kernels at once doubled a first run's
+    CPU time. So the rest of that architecture's units wait until its first unit is done (its
+    kernels are then cached and load in a fraction of a second), while the other architecture's
+    first unit compiles its own kernels on another worker. A warm cache holds nothing back.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, units: Sequence[SimUnit]) -> None:
+        from archsel.sim.compiled import uncompiled
+
+        self.pool = pool
+        self.units = units
+        self.futures: dict[Future[SimRun], int] = {}
+        self.held: dict[Architecture, list[int]] = {}
+        self.first: dict[Future[SimRun], Architecture] = {}
+        cold = set(uncompiled(dict.fromkeys(unit.architecture for unit in units)))
+        for index, unit in enumerate(units):
+            if unit.architecture in self.held:
+                self.held[unit.architecture].append(index)
+                continue
+            future = self._submit(index)
+            if unit.architecture in cold:
+                self.held[unit.architecture] = []
+                self.first[future] = unit.architecture
+
+    def _submit(self, index: int) -> Future[SimRun]:
+        try:
+            future = self.pool.submit(run_unit, self.units[index])
+        except RuntimeError as error:  # the pool broke (a worker died) while this unit was held back
+            future = Future()
+            future.set_exception(error)
+        self.futures[future] = index
+        return future
+
+    def finished(self, future: Future[SimRun]) -> list[Future[SimRun]]:
+        """Submit the units held back behind ``future`` (if it was an architecture's first); return them."""
+        architecture = self.first.pop(future, None)
+        if architecture is None:
+            return []
+        return [self._submit(index) for index in self.held.pop(architecture)]
+
+
 def _gather(pool: ProcessPoolExecutor, units: Sequence[SimUnit], on_done: OnDone | None) -> BatchResult:
-    futures: dict[Future[SimRun], int] = {pool.submit(run_unit, unit): index for index, unit in enumerate(units)}
+    submitter = _Submitter(pool, units)
     runs: dict[int, SimRun] = {}
     failures = []
-    for future in as_completed(futures):
-        index = futures[future]
-        error = future.exception()
-        if error is None:
-            runs[index] = future.result()
-        else:  # the unit raised, or its worker died (BrokenProcessPool)
-            failures.append(failure_of(units[index], index, error))
-        if on_done is not None:
-            on_done(units[index])
+    pending = set(submitter.futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            index = submitter.futures[future]
+            error = future.exception()
+            if error is None:
+                runs[index] = future.result()
+            else:  # the unit raised, or its worker died (BrokenProcessPool)
+                failures.append(failure_of(units[index], index, error))
+            pending.update(submitter.finished(future))
+            if on_done is not None:
+                on_done(units[index])
     return collect(units, runs, failures)
 
 

@@ -69,6 +69,8 @@ class ArchOutcome:
     cold_start_ratio: float
     meets_slos: bool
     missing_prices: tuple[str, ...]
+    missed: tuple[str, ...] = ()
+    """Each objective missed, with its target and the value, e.g. "monthly_budget_usd 100 USD: 110.74"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,13 @@ class PointResult:
     def cheapest(self) -> Architecture | None:
         """The cheapest architecture (None for an incomplete point)."""
         return _cheapest(self.outcomes) if self.complete else None
+
+    @property
+    def why_none_met(self) -> str:
+        """Why no architecture met the objectives ("" when one did or the point is incomplete)."""
+        if not self.complete or self.cheapest_meeting_slos is not None:
+            return ""
+        return "; ".join(f"{o.architecture} missed {', '.join(o.missed)}" for o in self.outcomes if o.missed)
 
     @property
     def cheapest_meeting_slos(self) -> Architecture | None:
@@ -219,6 +228,7 @@ def _outcome(
     profile: WorkloadProfile, architecture: Architecture, runs: list[SimRun], prices: PriceTable
 ) -> ArchOutcome:
     result = price_replications(profile, architecture, runs, prices)
+    slos = check_slos(profile, result)
     return ArchOutcome(
         architecture=architecture,
         monthly_usd=result.estimate.monthly_usd,
@@ -226,8 +236,13 @@ def _outcome(
         p99_ms=result.interval(lambda p: p.run.latency_ms.p99).mean,
         error_ratio=result.interval(lambda p: p.run.error_ratio).mean,
         cold_start_ratio=result.interval(lambda p: p.run.cold_start_ratio).mean,
-        meets_slos=all(outcome.holds for outcome in check_slos(profile, result)),
+        meets_slos=all(outcome.holds for outcome in slos),
         missing_prices=result.estimate.missing_prices,
+        missed=tuple(
+            f"{slo.name} {slo.target:g}{' ' + slo.unit if slo.unit else ''}: {slo.actual:.4g}"
+            for slo in slos
+            if not slo.holds
+        ),
     )
 
 

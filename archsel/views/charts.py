@@ -27,7 +27,8 @@ figure{margin:1.2em 0}figcaption{color:#555;font-size:.9em}.charts svg{width:100
 def svg(figure: Figure) -> str:
     """The figure as an inline <svg> element (closed afterwards, so figures never pile up)."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    # no <dc:date>: the same report gives the same bytes
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     import matplotlib.pyplot as plt
 
     plt.close(figure)

@@ -13,6 +13,7 @@ from archsel.evaluate.candidate import Evaluation
 from archsel.profile.architecture import Architecture
 from archsel.recommend import Recommendation
 from archsel.sim.result import SimRun
+from archsel.views.chart_style import series_name, service_colour
 from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, new_figure, svg
 from archsel.views.html_routes import routes_section
 from archsel.views.recommend_summary import (
@@ -122,11 +123,12 @@ def _capacity_chart(runs: Mapping[str, SimRun]) -> str:
         chosen = next((name for name in _SERIES_FOR_ARCH[arch] if name in names), None)
         if chosen is None:
             continue
-        values = _per_minute(series.column(chosen), np.mean)
+        values = _per_minute(series.column(chosen), np.max)
         hours = [minute / 60 for minute in range(len(values))]
-        ax.plot(
-            hours, values, label=f"{arch}: {chosen} (1-minute mean)", color=ARCHITECTURE_COLOURS[arch], linewidth=1.0
-        )
+        colour, name = ARCHITECTURE_COLOURS[arch], series_name(chosen)
+        ax.plot(hours, values, label=f"{arch}: {name} (most in each minute)", color=colour, linewidth=1.0)
+        means = _per_minute(series.column(chosen), np.mean)
+        ax.plot(hours, means, label=f"{arch}: {name} (minute mean)", color=colour, linewidth=0.6, alpha=0.45)
         if "cold_starts" in names:
             cold = _per_minute(series.column("cold_starts"), np.sum)
             marks = [(h, v) for h, v, c in zip(hours, values, cold, strict=False) if c > 0]
@@ -135,10 +137,11 @@ def _capacity_chart(runs: Mapping[str, SimRun]) -> str:
                     [h for h, _ in marks], [v for _, v in marks], s=8, color="#7a2e00", label="minutes with cold starts"
                 )
         for event in run.scaling_events:
-            ax.axvline(event.time_s / 3600, color=ARCHITECTURE_COLOURS[arch], alpha=0.3, linewidth=0.6)
+            ax.axvline(event.time_s / 3600, color=colour, alpha=0.3, linewidth=0.6)
     ax.set_xlabel("hour of the simulated window (vertical lines: Fargate scaling events)")
     ax.set_ylabel("environments / tasks")
-    ax.legend(loc="upper left")
+    # beside the plot, never over a line
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return svg(figure)
 
 
@@ -157,12 +160,12 @@ def _breakdown_chart(rec: Recommendation) -> str:
     services = sorted({c.service for e in evaluations for c in e.result.estimate.components})
     labels = [e.candidate.architecture for e in evaluations]
     bottoms = [0.0] * len(evaluations)
-    for service in services:
+    for position, service in enumerate(services):
         totals: dict[int, float] = defaultdict(float)
         for index, e in enumerate(evaluations):
             totals[index] = sum(float(c.monthly_usd or 0) for c in e.result.estimate.components if c.service == service)
         heights = [totals[i] for i in range(len(evaluations))]
-        ax.bar(labels, heights, bottom=bottoms, label=service)
+        ax.bar(labels, heights, bottom=bottoms, label=service, color=service_colour(position))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     ax.set_ylabel("USD per month")
     ax.legend(fontsize="small", ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0))

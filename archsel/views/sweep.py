@@ -45,6 +45,7 @@ def _row(result: SweepResult, point: PointResult) -> dict[str, Any]:
         row.update({f"{architecture}_{name}": _metric(outcome, name) for name in _METRICS})
     row["cheapest"] = point.cheapest
     row["cheapest_meeting_slos"] = point.cheapest_meeting_slos
+    row["why_none_met"] = point.why_none_met
     row["missing"] = "; ".join(failure.describe() for failure in point.failures) or None
     return row
 

@@ -62,6 +62,9 @@ def footer_lines(result: SweepResult) -> list[str]:
     lines = [f"Flip: {flip_line(flip)}" for flip in result.flips]
     if not result.flips and len(result.plan.architectures) > 1:
         lines.append("Flip: the cheapest architecture is the same at every point of every axis.")
+    for point in result.points:
+        if point.why_none_met:
+            lines.append(f"None met the objectives at {result.plan.label(point.point)}: {point.why_none_met}")
     for point in result.missing:
         lines.append(f"Missing: point {result.plan.label(point.point)}: {plural(len(point.failures), 'run')} failed")
         lines += [f"  - {failure.describe()}" for failure in point.failures]

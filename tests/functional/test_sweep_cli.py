@@ -133,3 +133,29 @@ def test_recommend_several_profiles_adds_a_fleet_summary(run_cli: Run, tmp_path:
     assert fleet["flip_order"] == [s["profile"] for s in by_factor]
     lam = fleet["all_on"]["lambda"]
     assert lam == pytest.approx(sum(s["best_usd"]["lambda"] for s in fleet["services"]), abs=0.02)
+
+
+def test_a_point_where_no_design_meets_the_objectives_says_which_each_missed(run_cli: Run, tmp_path: Path) -> None:
+    profile = tmp_path / "budget.yaml"
+    profile.write_text(TINY.replace("max_error_ratio: 0.01}", "max_error_ratio: 0.01, monthly_budget_usd: 40}"))
+    result = run_cli("sweep", str(profile), "--vary", "traffic.mean_rps=1,50", "--format", "json", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    low, high = json.loads(result.stdout)["points"]
+    assert low["cheapest_meeting_slos"] is not None and low["why_none_met"] == ""
+    assert high["cheapest_meeting_slos"] is None
+    for architecture in ("lambda", "fargate"):
+        assert f"{architecture} missed monthly_budget_usd 40 USD: " in high["why_none_met"]
+    table = run_cli("sweep", str(profile), "--vary", "traffic.mean_rps=1,50", "--jobs", "1")
+    assert "None met the objectives at traffic.mean_rps=50: lambda missed monthly_budget_usd" in " ".join(
+        table.stdout.split()
+    )
+
+
+def test_a_varied_field_that_does_nothing_is_warned_about(run_cli: Run, tmp_path: Path) -> None:
+    profile = write(tmp_path)
+    vary = ("--vary", "traffic.peak_rps=1,8", "--vary", "lambda.memory_mb=512,1024", "--arch", "fargate")
+    result = run_cli("sweep", str(profile), *vary, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    warnings = " ".join(result.stderr.split())
+    assert "lambda.memory_mb has no effect: lambda is not simulated in this sweep" in warnings
+    assert "traffic.peak_rps is not above the mean rate at 2 point(s)" in warnings

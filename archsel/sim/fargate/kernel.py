@@ -22,7 +22,7 @@ up when others finish.
 
 The arrays travel in named tuples (`RouterState`: the `Settings` and the queues' arrays;
 `Requests` and `Outcomes` per chunk); numba passes a tuple by value, and the arrays in it change in
-place. Every function here is compiled by archsel.sim.jit.kernel (no reference counting, helpers
+place. Every function here is compiled by archsel.sim.jit (no reference counting, helpers
 inlined, GIL released): the per-request loop calls small helpers at no cost.
 """
 
@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from archsel.sim.jit import kernel
+from archsel.sim.jit import entry, kernel
 
 STATUS_OK = 0
 STATUS_SHED = 1
@@ -373,7 +373,7 @@ def _route_one(state: RouterState, requests: Requests, outcomes: Outcomes, i: in
         state.totals[ACC_STATUS + code] += 1
 
 
-@kernel
+@entry
 def route_requests(requests: Requests, outcomes: Outcomes, begin: int, end: int, state: RouterState) -> int:
     """Route requests ``begin..end-1``; return the index reached (below ``end``: the heap is full, grow it)."""
     for i in range(begin, end):
@@ -383,7 +383,7 @@ def route_requests(requests: Requests, outcomes: Outcomes, begin: int, end: int,
     return end
 
 
-@kernel
+@entry
 def take_snapshots(state: RouterState, until: float) -> None:
     """Record requests in the system at every whole second up to ``until`` not yet recorded."""
     _snapshots(state, until)

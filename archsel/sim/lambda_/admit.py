@@ -1,7 +1,7 @@
 """Admission of one arrival on Lambda: token buckets, the concurrency limit, the warm pool, a new environment.
 
-Part of the compiled kernel (kernel.py calls these for every arrival); numba inlines them
-across modules. A request that needs capacity it cannot get is rejected at once (a throttle,
+Part of the compiled kernel (kernel.py calls these for every arrival); LLVM inlines them
+across modules (archsel.sim.jit). A request that needs capacity it cannot get is rejected at once (a throttle,
 never queued); an on-demand request takes its function's most recently used idle environment,
 else spends a token of its scaling bucket on a new one and pays INIT.
 """

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from archsel.sim.jit import entry
 from archsel.sim.lambda_ import layout as L
 from archsel.sim.lambda_.admit import Arrival, Placement, on_demand, refill, reject
 from archsel.sim.lambda_.layout import KernelState, jit
@@ -229,19 +230,19 @@ def _on_demand(state: KernelState, chunk: ChunkInputs, arrival: Arrival) -> Plac
     return placement
 
 
-@jit
+@entry
 def advance(state: KernelState, until: float) -> None:
     """Apply every completion and expiry due at or before ``until``, in time order."""
     _advance(state, until)
 
 
-@jit
+@entry
 def add_event(state: KernelState, time: float, kind: int, count: int) -> None:
     """Append a control-plane event (a provisioned count) to the log."""
     log_event(state.pool.counts, state.records, time, kind, -1, count)
 
 
-@jit
+@entry
 def run_arrivals(chunk: ChunkInputs, latencies: Latencies, written: int, state: KernelState) -> tuple[int, int]:
     """Handle arrivals in order; successful latencies (ms) and their routes go to ``latencies``
     from ``written`` on.

@@ -19,7 +19,7 @@ from archsel.sim.jit import kernel
 from archsel.sim.lambda_.config import LambdaConfig
 
 jit = kernel
-"""The kernel decorator (archsel.sim.jit.kernel: no reference counting, helpers inlined, GIL released)."""
+"""The decorator of kernel helpers (archsel.sim.jit.kernel: no reference counting, inlined, GIL released)."""
 
 
 INF = np.inf

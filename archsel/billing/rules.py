@@ -140,6 +140,27 @@ def settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
     return math.ceil(needed - _EPSILON)
 
 
+# ----------------------------------------------------------------------------- Lambda Managed Instances
+
+
+def managed_instances(profile: WorkloadProfile, rate_rps: float) -> int:
+    """Instances a Lambda Managed Instances capacity provider holds at a steady ``rate_rps``.
+
+    The scaler keeps the load, in instances' worth (vCPU of work, or requests in flight over an
+    instance's admission slots, whichever is larger), at the target; the fleet never drops below
+    min_instances (three by default for AZ resilience:
+    https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html). Instances
+    bill by the second from launch like any EC2 instance, and the management fee follows them
+    (https://aws.amazon.com/lambda/pricing/).
+    """
+    settings = profile.lambda_managed
+    in_flight = rate_rps * mean_duration_ms(profile) / 1_000.0  # Little's law
+    cpu_load = in_flight * profile.request.cpu_fraction / settings.instance_vcpu_in_use()
+    slot_load = in_flight / settings.admission_slots(profile.lambda_.runtime, profile.request.cpu_fraction)
+    needed = math.ceil(max(cpu_load, slot_load) / (settings.target_cpu / 100.0) - _EPSILON)
+    return min(max(needed, settings.min_instances), settings.max_instances)
+
+
 # ----------------------------------------------------------------------------- ALB
 
 # What one LCU provides for an hour; an hour is billed on the largest of the four dimensions

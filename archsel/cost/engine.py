@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from archsel.billing.usage import ComputeUsage, LambdaUsage
+from archsel.billing.usage import ComputeUsage, LambdaManagedUsage, LambdaUsage
 from archsel.cost.billing import Charge, bill
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
+from archsel.cost.lambda_managed_cost import lambda_managed_charges
 from archsel.cost.shared_cost import Demand, shared_charges
 from archsel.cost.usage_estimate import traffic_load, usage_from_profile
 from archsel.pricing.table import PriceTable
@@ -28,6 +29,8 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
     """
     if isinstance(usage, LambdaUsage):
         architecture, compute = "lambda", lambda_charges(usage)
+    elif isinstance(usage, LambdaManagedUsage):
+        architecture, compute = "lambda-managed", lambda_managed_charges(usage)
     else:
         architecture, compute = "fargate", fargate_charges(usage)
     demand = Demand(architecture, traffic_load(profile).requests_per_month, usage.response_gb)

@@ -104,9 +104,16 @@ def _fargate_simulator() -> Simulator:
     return simulate_fargate
 
 
+def _lambda_managed_simulator() -> Simulator:
+    from archsel.sim.lambda_managed.model import simulate_lambda_managed
+
+    return simulate_lambda_managed
+
+
 _SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
     Architecture.LAMBDA: _lambda_simulator,
     Architecture.FARGATE: _fargate_simulator,
+    Architecture.LAMBDA_MANAGED: _lambda_managed_simulator,
 }
 """Each architecture's simulator, behind a loader: the models import numba and compile on first use."""
 

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from archsel.profile.fargate_schema import Fargate
+from archsel.profile.lambda_managed_schema import LambdaManaged
 from archsel.profile.lambda_schema import LambdaSettings
 from archsel.profile.options_schema import PricingOptions, Simulation, Slo
 from archsel.profile.schema_base import Frozen
@@ -34,6 +35,9 @@ class WorkloadProfile(Frozen):
         default=LambdaSettings(), alias="lambda", description="API Gateway + Lambda settings."
     )
     fargate: Fargate = Field(default=Fargate(), description="ALB + Fargate settings.")
+    lambda_managed: LambdaManaged = Field(
+        default=LambdaManaged(), description="API Gateway + Lambda Managed Instances settings."
+    )
     database: Database = Field(default=Database(), description="Database.")
     storage: Storage = Field(default=Storage(), description="File storage.")
     frontend: Frontend = Field(default=Frontend(), description="Static front end.")

@@ -10,6 +10,7 @@ import typer
 
 from archsel.cli.options import ArchChoice, ArchOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
 from archsel.cli.output import warn_if_stale
+from archsel.profile.architecture import ARCHITECTURES
 
 
 def simulate(
@@ -35,7 +36,7 @@ def simulate(
     from archsel.views import simulate as views_sim
     from archsel.views.progress import progress_steps
 
-    architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
+    architectures = tuple(ARCHITECTURES) if arch is ArchChoice.all else (arch.value,)
     loaded = api.load(profile)
     total = loaded.simulation.replications * len(architectures)
     with progress_steps(total, "simulating") as step:

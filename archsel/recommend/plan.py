@@ -19,6 +19,7 @@ from archsel.profile.architecture import ARCHITECTURES
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import summarize
 from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates, lambda_layouts
+from archsel.recommend.managed_candidates import managed_candidates
 from archsel.recommend.tuning import MAX_SEARCH_STEPS
 from archsel.sim.result import SimOptions
 
@@ -91,7 +92,8 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
     fitted, per_architecture, notes = fit_to_budget(profile)
     lambdas, pruned_lambda = lambda_candidates(fitted)
     fargates, pruned_fargate = fargate_candidates(fitted)
-    candidates = (*lambdas, *fargates)
+    managed, pruned_managed = managed_candidates(fitted)
+    candidates = (*lambdas, *fargates, *managed)
     kept, screened = screen(list(candidates), prices, per_architecture)
     return RecommendPlan(
         profile=fitted,
@@ -100,7 +102,7 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
         options=SimOptions(horizon_s=fitted.simulation.horizon, warmup_s=fitted.simulation.warmup),
         notes=notes,
         candidates=candidates,
-        pruned=(*pruned_lambda, *pruned_fargate),
+        pruned=(*pruned_lambda, *pruned_fargate, *pruned_managed),
         kept=tuple(kept),
         screened=screened,
         sensitivity=summarize(fitted).mean_rps * fitted.simulation.horizon <= REQUEST_BUDGET / 4,
@@ -110,8 +112,9 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
 def fit_to_budget(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
     """The profile with replications cut to fit REQUEST_BUDGET, the designs to simulate per architecture, notes."""
     per_run = summarize(profile).mean_rps * profile.simulation.horizon
-    # with routes, at least one design of each Lambda layout is simulated (see `screen`)
-    groups = SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))
+    # with routes, at least one design of each Lambda layout is simulated (see `screen`); Fargate and
+    # Lambda Managed Instances simulate SIMULATED_PER_ARCHITECTURE each
+    groups = 2 * SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))
     replications = profile.simulation.replications
     fitted = max(1, min(replications, int(REQUEST_BUDGET // max(per_run * groups, 1.0))))
     per_architecture = SIMULATED_PER_ARCHITECTURE

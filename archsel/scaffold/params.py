@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from archsel import __version__
 from archsel.errors import UsageError
@@ -20,6 +21,7 @@ from archsel.profile.routes import RouteLayout, route_layout, route_name, unique
 from archsel.profile.scaling_schema import Scaling, StepPolicy
 from archsel.profile.schema import WorkloadProfile
 from archsel.scaffold.design import Design
+from archsel.scaffold.managed_params import managed_params, managed_profile
 from archsel.scaffold.param_types import (
     ACCESS_LOG_FORMAT,
     ADJUSTMENT_TYPES,
@@ -31,6 +33,7 @@ from archsel.scaffold.param_types import (
     HEALTH_PATH,
     LOG_RETENTION_DAYS,
     LOG_RETENTION_NAMES,
+    MANAGED_PYTHON,
     REST_STAGE,
     ROUTES,
     DatabaseParams,
@@ -67,7 +70,15 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
     profile = design.profile
     notes: list[str] = []
     routes = api_routes(profile)
-    lam = _lambda_params(profile, routes, notes) if design.architecture == Architecture.LAMBDA else None
+    managed = None
+    if design.architecture == Architecture.LAMBDA_MANAGED:
+        managed = managed_params(profile, notes)
+        profile = managed_profile(profile, notes)
+    on_lambda = design.architecture in (Architecture.LAMBDA, Architecture.LAMBDA_MANAGED)
+    lam = _lambda_params(profile, routes, notes) if on_lambda else None
+    if managed is not None and lam is not None:
+        lam = replace(lam, runtime=MANAGED_PYTHON, in_vpc=False)
+        notes[:] = [note for note in notes if not note.startswith("the starter handler is Python (")]
     fargate = _fargate_params(profile, notes) if design.architecture == Architecture.FARGATE else None
     database = _database_params(profile, design.architecture, notes)
     frontend = _frontend_params(profile, notes)
@@ -97,6 +108,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         summary=design.summary,
         overridden=design.overridden,
         notes=tuple(notes),
+        managed=managed,
     )
 
 
@@ -312,7 +324,7 @@ def _network_params(profile: WorkloadProfile, architecture: str, database: Datab
         nat = profile.fargate.nat_gateway
         public = (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1))
         return NetworkParams(True, nat, not nat, dynamodb and nat, public, private)
-    if profile.lambda_.vpc or database.kind == "aurora":
+    if architecture == Architecture.LAMBDA_MANAGED or profile.lambda_.vpc or database.kind == "aurora":
         return NetworkParams(False, False, False, dynamodb, (), private)
     return None
 
@@ -326,8 +338,9 @@ def _database_params(profile: WorkloadProfile, architecture: str, notes: list[st
     engine, version, major, port, family, driver = ENGINES[db.kind]
     aurora = db.aurora
     # With Lambda, RDS Proxy is how the function connects (IAM auth, no password in the function).
-    use_proxy = architecture == Architecture.LAMBDA or aurora.rds_proxy is True
-    if architecture == Architecture.LAMBDA and aurora.rds_proxy is False:
+    on_lambda = architecture in (Architecture.LAMBDA, Architecture.LAMBDA_MANAGED)
+    use_proxy = on_lambda or aurora.rds_proxy is True
+    if on_lambda and aurora.rds_proxy is False:
         notes.append("RDS Proxy is used with Lambda although rds_proxy is false (it holds the connections)")
     if use_proxy and aurora.min_acu == 0:
         notes.append("min_acu 0 allows auto-pause, but RDS Proxy keeps connections open so the cluster will not pause")
@@ -363,7 +376,11 @@ def _frontend_params(profile: WorkloadProfile, notes: list[str]) -> FrontendPara
 
 
 def _description(design: Design) -> str:
-    kind = "API Gateway + Lambda" if design.architecture == Architecture.LAMBDA else "ALB + ECS Fargate"
+    kind = {
+        Architecture.LAMBDA: "API Gateway + Lambda",
+        Architecture.FARGATE: "ALB + ECS Fargate",
+        Architecture.LAMBDA_MANAGED: "API Gateway + Lambda Managed Instances",
+    }[design.architecture]
     return f"{design.profile.name}: {kind}, scaffolded by archsel {__version__} from profile {design.profile_hash[:12]}"
 
 

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from archsel.profile.loader import parse_profile
 from archsel.scaffold.design import design_from_profile
-from tests.e2e.cfn_tools import file_text, lint_errors, only, parse_template, render_design, resources, sam_transform
+from tests.e2e.cfn_tools import (
+    file_text,
+    lint_errors,
+    only,
+    parse_template,
+    render_design,
+    resources,
+    sam_transform,
+    write_files,
+)
 
 PROFILES = {
     "dynamodb-arm": """
@@ -63,4 +79,36 @@ def test_the_sam_template_transforms_and_lints_clean(name: str) -> None:
     assert not resources(template, "AWS::Lambda::Version") or all(
         "ProvisionedConcurrencyConfig" not in v.get("Properties", {})
         for v in resources(template, "AWS::Lambda::Version").values()
+    )
+
+
+@pytest.mark.slow
+def test_the_cdk_app_synthesizes_the_same_capacity_provider(tmp_path: Path) -> None:
+    pytest.importorskip("aws_cdk", reason="install the cdk extra: pip install -e '.[cdk]'")
+    if shutil.which("node") is None:
+        pytest.skip("the CDK needs Node.js")
+    profile = parse_profile(PROFILES["dynamodb-arm"])
+    root = write_files(render_design(design_from_profile(profile, "lambda-managed"), "lambda-managed-cdk"), tmp_path)
+    environment = {
+        **os.environ,
+        "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+        "CDK_CONTEXT_JSON": json.dumps({"aws:cdk:bundling-stacks": []}),
+        "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "app.py"], cwd=root, env=environment, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2_000:]
+    (path,) = (tmp_path / "cdk.out").glob("*.template.json")
+    template = json.loads(path.read_text(encoding="utf-8"))
+    assert lint_errors(template, profile.region) == []
+    managed = profile.lambda_managed
+    provider = only(template, "AWS::Lambda::CapacityProvider")
+    assert provider["InstanceRequirements"] == {"AllowedInstanceTypes": ["m7g.xlarge"], "Architectures": ["arm64"]}
+    assert provider["CapacityProviderScalingConfig"]["MaxVCpuCount"] == managed.max_instances * managed.instance.vcpu
+    (function,) = resources(template, "AWS::Lambda::Function").values()
+    config = function["Properties"]["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]
+    assert config["PerExecutionEnvironmentMaxConcurrency"] == managed.environment_concurrency("python3.13")
+    assert function["Properties"]["FunctionScalingConfig"]["MinExecutionEnvironments"] == (
+        managed.min_instances * managed.environments_per_instance
     )

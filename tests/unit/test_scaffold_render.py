@@ -41,6 +41,7 @@ def test_one_shipped_set_per_architecture_and_tool() -> None:
         ("fargate", "sam"),
         ("lambda", "cdk"),
         ("lambda", "sam"),
+        ("lambda-managed", "cdk"),
         ("lambda-managed", "sam"),
     ]
     for architecture, iac in pairs:

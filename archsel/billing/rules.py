@@ -11,6 +11,7 @@ import math
 from typing import Literal
 
 from archsel.profile.fargate_schema import Alb
+from archsel.profile.performance import duration_factor
 from archsel.profile.routes import mean_duration_ms
 from archsel.profile.schema import WorkloadProfile
 
@@ -159,6 +160,18 @@ def managed_instances(profile: WorkloadProfile, rate_rps: float) -> int:
     slot_load = in_flight / settings.admission_slots(profile.lambda_.runtime, profile.request.cpu_fraction)
     needed = math.ceil(max(cpu_load, slot_load) / (settings.target_cpu / 100.0) - _EPSILON)
     return min(max(needed, settings.min_instances), settings.max_instances)
+
+
+def managed_instance_rps(profile: WorkloadProfile) -> float:
+    """Requests per second one Managed Instances instance serves flat out: its CPU, or its slots, whichever binds."""
+    settings = profile.lambda_managed
+    cpu_fraction = profile.request.cpu_fraction
+    duration_s = mean_duration_ms(profile) / 1_000.0 * duration_factor(cpu_fraction, settings.environment_vcpu)
+    slots = settings.admission_slots(profile.lambda_.runtime, cpu_fraction)
+    by_slots = slots / duration_s
+    if cpu_fraction <= 0:
+        return by_slots
+    return min(by_slots, settings.instance_vcpu_in_use() / (cpu_fraction * duration_s))
 
 
 # ----------------------------------------------------------------------------- ALB

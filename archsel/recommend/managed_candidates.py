@@ -4,18 +4,22 @@ Candidates: instance family (compute / general purpose) x size x scaling target,
 architectures (a price-only variant, like Lambda's and Fargate's). The minimum fleet starts at the
 documented three instances; tuning raises it (recommend.tuning). Ruled out: whatever rules out
 Lambda (API Gateway's payload and timeout limits apply on the same request path), and traffic whose
-bursts jump past the fleet's headroom by enough that the throttled share alone breaks the error
-objective (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html:
+bursts jump past the fleet's capacity by enough that the requests throttled until instances arrive
+break the error objective on the most capable design tried (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html:
 "if your traffic more than doubles within 5 minutes, you may see throttles").
 """
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
+from archsel.billing.rules import managed_instance_rps, managed_instances
 from archsel.evaluate.design import Candidate, with_lambda_managed
 from archsel.profile.architecture import Architecture
-from archsel.profile.lambda_managed_schema import INSTANCE_TYPES
 from archsel.profile.schema import WorkloadProfile
-from archsel.profile.traffic import cycle_seconds, summarize
+from archsel.profile.traffic import cycle_seconds, rate_curve
 from archsel.recommend.candidates import CPU_ARCHITECTURES, Pruned, lambda_blocker
 
 FAMILIES = {"arm64": ("c7g", "m7g"), "x86_64": ("c7i", "m7i")}
@@ -33,52 +37,103 @@ def managed_key(profile: WorkloadProfile) -> str:
 
 
 def managed_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[Pruned]]:
-    """Managed Instances designs, or why none can serve the profile."""
+    """Managed Instances designs, the ones bursts rule out (with the throttled share), or why none can serve."""
     reason = lambda_blocker(profile) or burst_blocker(profile)
     if reason is not None:
         return [], [Pruned(Architecture.LAMBDA_MANAGED, "API Gateway + Lambda Managed Instances", reason)]
     candidates: list[Candidate] = []
+    pruned: list[Pruned] = []
     for family_index in range(2):
         for size in SIZES:
             for target in TARGETS:
-                for cpu in CPU_ARCHITECTURES:
-                    name = f"{FAMILIES[cpu][family_index]}.{size}"
-                    if name not in INSTANCE_TYPES:
-                        continue
-                    variant = with_lambda_managed(profile, instance_type=name, architecture=cpu, target_cpu=target)
-                    candidates.append(Candidate(managed_key(variant), Architecture.LAMBDA_MANAGED, variant))
-    return candidates, []
+                variants = [
+                    with_lambda_managed(
+                        profile,
+                        instance_type=f"{FAMILIES[cpu][family_index]}.{size}",
+                        architecture=cpu,
+                        target_cpu=target,
+                    )
+                    for cpu in CPU_ARCHITECTURES
+                ]
+                too_slow = _burst_reason(variants[0])  # both CPU architectures behave alike
+                if too_slow is not None:
+                    label = Candidate(managed_key(variants[0]), Architecture.LAMBDA_MANAGED, variants[0]).describe()
+                    pruned.append(Pruned(Architecture.LAMBDA_MANAGED, label, too_slow))
+                    continue
+                candidates += [Candidate(managed_key(v), Architecture.LAMBDA_MANAGED, v) for v in variants]
+    return candidates, pruned
+
+
+def _burst_reason(design: WorkloadProfile) -> str | None:
+    """Why ``design``'s fleet would throttle too much in the profile's bursts, or None."""
+    max_errors = design.slo.max_error_ratio
+    if max_errors is None or not design.traffic.bursts:
+        return None
+    share, _ = fluid_throttled_share(design)
+    if share <= max_errors:
+        return None
+    return f"about {share:.2%} of requests throttled in bursts until instances launch, above slo.max_error_ratio {max_errors:g}"
 
 
 def burst_blocker(profile: WorkloadProfile) -> str | None:
-    """Why bursts would break the error objective on Managed Instances at any target tried, or None.
+    """Why bursts would break the error objective on every Managed Instances design tried, or None.
 
-    A fleet held at target T absorbs a jump to 1/T of the rate; above that, the excess is throttled
-    until the scaler reads the jump and launched instances serve (one metric period plus the launch
-    time). Only that first wave is counted, so the estimate is a floor of the throttled share.
+    A quick fluid model of one traffic cycle, minute by minute, for the most capable design tried
+    (the largest general-purpose size at the lowest target, min_instances as in the profile): the
+    fleet carries min(demand, capacity); each minute the scaler sizes it for the carried load at the
+    target, and launched instances serve launch_s later. Requests above capacity are throttled. The
+    share throttled is a floor (no randomness); a design that cannot keep it under
+    slo.max_error_ratio is ruled out. Tuning could still hold more instances all day, which is what
+    Fargate's minimum tasks do; the reason says so.
     """
     max_errors = profile.slo.max_error_ratio
-    bursts = profile.traffic.bursts
-    if max_errors is None or not bursts:
+    if max_errors is None or not profile.traffic.bursts:
         return None
-    settings = profile.lambda_managed
-    headroom = 100.0 / max(TARGETS)
-    wait_s = settings.metric_period_s + settings.launch_s
-    mean_rps = summarize(profile).mean_rps
-    cycle_s = cycle_seconds(profile.traffic)
-    throttled = 0.0
-    for burst in bursts:
-        if burst.multiplier <= headroom:
-            continue
-        spikes = max(1.0, cycle_s / burst.every)
-        excess = (burst.multiplier - headroom) * mean_rps * min(burst.duration_s, wait_s)
-        throttled += spikes * excess
-    share = throttled / max(mean_rps * cycle_s, 1.0)
+    probe = _most_capable(profile)
+    share, peak_ratio = fluid_throttled_share(probe)
     if share <= max_errors:
         return None
-    worst = max(burst.multiplier for burst in bursts)
     return (
-        f"bursts to {worst:g}x the rate in one step exceed the {headroom:.2g}x headroom of a fleet at "
-        f"{max(TARGETS):g}% CPU; until instances arrive (~{wait_s:g} s) about {share:.2%} of requests would be "
-        f"throttled, above slo.max_error_ratio {max_errors:g}"
+        f"traffic jumps to {peak_ratio:,.0f}x the rate the fleet was sized for within a minute; until launched "
+        f"instances serve (~{probe.lambda_managed.metric_period_s + probe.lambda_managed.launch_s:g} s) about "
+        f"{share:.2%} of requests would be throttled, above slo.max_error_ratio {max_errors:g} "
+        "(holding instances for the peak all day is what Fargate's minimum tasks do)"
     )
+
+
+def _most_capable(profile: WorkloadProfile) -> WorkloadProfile:
+    cpu = profile.lambda_managed.architecture
+    return with_lambda_managed(profile, instance_type=f"{FAMILIES[cpu][1]}.{SIZES[-1]}", target_cpu=min(TARGETS))
+
+
+def fluid_throttled_share(profile: WorkloadProfile) -> tuple[float, float]:
+    """(share of one cycle's requests throttled, largest ratio of demand to the capacity in service)."""
+    settings = profile.lambda_managed
+    rate = rate_curve(
+        profile.traffic, horizon_s=cycle_seconds(profile.traffic), seconds_per_month=profile.seconds_per_month
+    )
+    minutes = rate[: rate.size - rate.size % 60].reshape(-1, 60)
+    per_instance = managed_instance_rps(profile)
+    target = settings.target_cpu / 100.0
+    fleet = managed_instances(profile, float(minutes[0].mean()))
+    arriving: list[tuple[int, int]] = []  # (minute it serves, instances)
+    delay = max(1, math.ceil((settings.metric_period_s + settings.launch_s) / 60.0))
+    throttled = 0.0
+    peak_ratio = 0.0
+    for minute, demand in enumerate(minutes):
+        fleet += sum(count for at, count in arriving if at == minute)
+        arriving = [(at, count) for at, count in arriving if at > minute]
+        capacity = fleet * per_instance
+        throttled += float(np.maximum(demand - capacity, 0.0).sum())
+        peak_ratio = max(peak_ratio, float(demand.max()) / capacity if capacity > 0 else math.inf)
+        carried = float(np.minimum(demand, capacity).mean())
+        desired = min(
+            max(math.ceil(carried / per_instance / target - 1e-9), settings.min_instances), settings.max_instances
+        )
+        pending = sum(count for _, count in arriving)
+        if desired > fleet + pending:
+            arriving.append((minute + delay, desired - fleet - pending))
+        elif desired < fleet and not arriving:
+            fleet -= 1
+    total = float(rate.sum())
+    return (throttled / total if total > 0 else 0.0), peak_ratio

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from archsel.billing.rules import managed_instance_rps, managed_instances
+from archsel.cost.usage_estimate import hourly_rates
 from archsel.evaluate.design import Candidate, with_lambda_managed
 from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
@@ -30,10 +31,19 @@ TARGETS = (50.0, 70.0)
 
 
 def managed_key(profile: WorkloadProfile) -> str:
-    """Stable id of a Managed Instances design; the CPU architecture last (price-only variants share a run)."""
+    """Stable id of a Managed Instances design: its behaviour, then the instance family last.
+
+    What the simulation sees (vCPUs and environments per instance, memory, bounds, target) comes
+    first; the family (c7g, m7g, c7i, m7i: price and CPU architecture) is the last segment, so
+    families that run the same environments share one simulation, like Lambda's CPU architectures.
+    """
     s = profile.lambda_managed
-    kind = s.instance.name.replace("g.", ".").replace("i.", ".")  # c7g.large / c7i.large -> c7.large
-    return f"lambda-managed-{kind}-{s.memory_mb}mb-min{s.min_instances}-t{s.target_cpu:g}-{s.architecture}"
+    instance = s.instance
+    family = instance.name.split(".")[0]
+    return (
+        f"lambda-managed-{instance.vcpu}vcpu-{s.environments_per_instance}env-{s.memory_mb}mb-"
+        f"min{s.min_instances}-max{s.max_instances}-t{s.target_cpu:g}-{family}"
+    )
 
 
 def managed_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[Pruned]]:
@@ -45,7 +55,7 @@ def managed_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[
     pruned: list[Pruned] = []
     for family_index in range(2):
         for size in SIZES:
-            for target in TARGETS:
+            for target in _targets(profile):
                 variants = [
                     with_lambda_managed(
                         profile,
@@ -62,6 +72,18 @@ def managed_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[
                     continue
                 candidates += [Candidate(managed_key(v), Architecture.LAMBDA_MANAGED, v) for v in variants]
     return candidates, pruned
+
+
+def _targets(profile: WorkloadProfile) -> tuple[float, ...]:
+    """The targets worth simulating: the higher one only when it holds a smaller fleet in some hour or bursts come."""
+    if profile.traffic.bursts:
+        return TARGETS
+    hourly = hourly_rates(profile)
+    fleets = {
+        target: [managed_instances(with_lambda_managed(profile, target_cpu=target), rate) for rate in hourly]
+        for target in TARGETS
+    }
+    return TARGETS if len({tuple(fleet) for fleet in fleets.values()}) > 1 else TARGETS[:1]
 
 
 def _burst_reason(design: WorkloadProfile) -> str | None:

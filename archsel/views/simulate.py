@@ -18,6 +18,7 @@ from archsel.evaluate.runner import (
     SimulationReport,
     mean_usage,
 )
+from archsel.profile.architecture import Architecture
 from archsel.profile.units import format_duration
 from archsel.sim.result import RouteStats, SimRun
 from archsel.views.common import console_for, fmt_number, write_json
@@ -211,7 +212,11 @@ def _rows(result: ArchitectureResult) -> list[tuple[str, str]]:
                                                  f"{fmt_number(_instances(result)['max'])}"))  # fmt: skip
     if run.tasks is not None:
         tasks = _tasks(result)
-        rows.append(("Tasks mean / min / max", f"{fmt_number(tasks['mean'])} / {tasks['min']:g} / {tasks['max']:g}"))
+        managed = result.architecture == Architecture.LAMBDA_MANAGED
+        if managed:  # no cold start on the request path: instances take requests once initialised
+            rows.append(("Cold starts", "0%"))
+        label = "Instances mean / min / max" if managed else "Tasks mean / min / max"
+        rows.append((label, f"{fmt_number(tasks['mean'])} / {tasks['min']:g} / {tasks['max']:g}"))
         rows.append(("Scaling events", str(len(run.scaling_events))))
     rows.append(
         ("Monthly cost (USD)", _with_interval(result.monthly_usd(), f"{to_usd(result.estimate.monthly_usd):,.2f}"))

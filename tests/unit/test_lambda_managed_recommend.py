@@ -33,7 +33,7 @@ def test_all_includes_lambda_managed() -> None:
     assert Architecture.LAMBDA_MANAGED in ARCHITECTURES and str(Architecture.LAMBDA_MANAGED) == "lambda-managed"
 
 
-def test_candidates_cover_family_size_target_and_share_runs_across_cpu_architectures() -> None:
+def test_candidates_cover_family_size_target_and_share_runs_across_price_only_variants() -> None:
     candidates, pruned = managed_candidates(parse_profile(STEADY))
     assert pruned == []
     assert len(candidates) == 2 * 3 * 2 * 2  # compute/general x large..2xlarge x 50/70 % x arm64/x86_64
@@ -43,9 +43,17 @@ def test_candidates_cover_family_size_target_and_share_runs_across_cpu_architect
     for candidate in candidates:
         managed = candidate.profile.lambda_managed
         assert managed.instance.architecture == managed.architecture
-        groups.setdefault(candidate.simulation_key, set()).add(managed.architecture)
-    assert all(cpus == {"arm64", "x86_64"} for cpus in groups.values())  # one simulation, two prices
+        groups.setdefault(candidate.simulation_key, set()).add(managed.instance.name)
+    # at 2 GiB per vCPU a c and an m instance of one size run the same environments: one simulation, four prices
+    assert len(groups) == 3 * 2
+    assert all(len(names) == 4 for names in groups.values())
     assert all(c.architecture == Architecture.LAMBDA_MANAGED for c in candidates)
+
+
+def test_a_target_that_changes_nothing_is_not_simulated_twice() -> None:
+    quiet = STEADY.replace("mean_rps: 400, shape: diurnal, peak_rps: 550", "mean_rps: 2, shape: constant")
+    candidates, _ = managed_candidates(parse_profile(quiet))
+    assert {c.profile.lambda_managed.target_cpu for c in candidates} == {50.0}  # three instances either way
 
 
 def test_a_burst_past_the_headroom_is_pruned_with_the_reason() -> None:

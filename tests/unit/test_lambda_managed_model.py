@@ -128,3 +128,16 @@ def test_simulator_fills_a_run_with_usage_and_no_cold_starts() -> None:
         run.usage.api_requests
     )
     assert math.isclose(run.usage.api_metered_requests, run.usage.api_requests)
+
+
+def test_the_per_second_series_follow_the_instance_lives() -> None:
+    profile = parse_profile(CPU_BOUND)
+    rate = np.concatenate([np.full(1_200, 500.0), np.full(1_800, 3_000.0)])
+    options = SimOptions(horizon_s=float(rate.size), warmup_s=0.0, record_timeseries=True, seed=1)
+    outcome = run_lambda_managed(profile, rng=np.random.default_rng(1), options=options, rate=rate)
+    assert outcome.run.timeseries is not None
+    series = outcome.run.timeseries.column("instances_in_service")
+    for second in range(0, rate.size, 37):
+        serving = [life for life in outcome.instances if life.serving and life.ready_s <= second < life.stop_s]
+        assert series[second] == len(serving)
+    assert outcome.run.timeseries.column("arrivals").sum() == outcome.run.requests

@@ -203,7 +203,12 @@ def _figures(
 
 def _timeseries(fleet: ManagedFleet, result: DataPlaneResult) -> TimeSeries:
     seconds = np.arange(result.sec_arrivals.size, dtype=np.float64)
-    in_service = np.array([fleet.count_at(t) for t in seconds], dtype=np.float64)
+    # instances serving at t: those ready by t minus those stopped by t (a week of seconds in one pass)
+    ready = np.sort([life.ready_s for life in fleet.instances if life.serving])
+    stopped = np.sort([life.stop_s for life in fleet.instances if life.serving])
+    in_service = (
+        np.searchsorted(ready, seconds, side="right") - np.searchsorted(stopped, seconds, side="right")
+    ).astype(np.float64)
     capacity = fleet.instance_vcpu * in_service
     cpu = np.divide(100.0 * result.sec_cpu_vcpu_s, capacity, out=np.zeros_like(capacity), where=capacity > 0)
     return TimeSeries(

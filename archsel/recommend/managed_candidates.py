@@ -54,7 +54,7 @@ def managed_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[
     candidates: list[Candidate] = []
     pruned: list[Pruned] = []
     for family_index in range(2):
-        for size in SIZES:
+        for size in _sizes(profile):
             for target in _targets(profile):
                 variants = [
                     with_lambda_managed(
@@ -72,6 +72,24 @@ def managed_candidates(profile: WorkloadProfile) -> tuple[list[Candidate], list[
                     continue
                 candidates += [Candidate(managed_key(v), Architecture.LAMBDA_MANAGED, v) for v in variants]
     return candidates, pruned
+
+
+def _sizes(profile: WorkloadProfile) -> tuple[str, ...]:
+    """Sizes worth simulating: up to the first whose minimum fleet carries every hour without bursts.
+
+    A larger size then holds the same number of instances at a higher price and behaves no
+    better for this traffic, so it is not a candidate.
+    """
+    if profile.traffic.bursts:
+        return SIZES
+    cpu = profile.lambda_managed.architecture
+    hourly = hourly_rates(profile)
+    for index, size in enumerate(SIZES):
+        probe = with_lambda_managed(profile, instance_type=f"{FAMILIES[cpu][1]}.{size}", target_cpu=max(TARGETS))
+        floor = probe.lambda_managed.min_instances
+        if all(managed_instances(probe, rate) <= floor for rate in hourly):
+            return SIZES[: index + 1]
+    return SIZES
 
 
 def _targets(profile: WorkloadProfile) -> tuple[float, ...]:

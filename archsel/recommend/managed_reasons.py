@@ -20,8 +20,8 @@ def _usd(value: float) -> str:
 def fleet_sentence(managed: Evaluation) -> str:
     """How the fleet ran: instances, CPU, throttles and p99, over the replications."""
     result = managed.result
-    instances = result.interval(lambda p: p.run.tasks.mean if p.run.tasks else 0.0).mean
-    peak = result.interval(lambda p: float(p.run.tasks.max) if p.run.tasks else 0.0).mean
+    instances = result.interval(lambda p: p.run.ec2_instances.mean if p.run.ec2_instances else 0.0).mean
+    peak = result.interval(lambda p: float(p.run.ec2_instances.max) if p.run.ec2_instances else 0.0).mean
     throttled = result.interval(lambda p: p.run.throttled / p.run.requests if p.run.requests else 0.0).mean
     p99 = result.interval(lambda p: p.run.latency_ms.p99).mean
     cpu = result.interval(

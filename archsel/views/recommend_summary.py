@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from archsel.cost.components import to_usd
 from archsel.evaluate.candidate import Evaluation
-from archsel.profile.architecture import Architecture
 from archsel.profile.units import format_duration
 from archsel.recommend import Recommendation
 from archsel.views.common import fmt_number
@@ -22,8 +21,10 @@ def table_rows(rec: Recommendation, evaluations: tuple[Evaluation, ...]) -> list
     for e in evaluations:
         result = e.result
         run = result.first.run
-        unit = "instances" if e.candidate.architecture == Architecture.LAMBDA_MANAGED else "tasks"
-        peak = f"{run.instances.max} envs" if run.instances else f"{run.tasks.max if run.tasks else 0} {unit}"
+        if run.ec2_instances is not None:
+            peak = f"{run.ec2_instances.max} instances"
+        else:
+            peak = f"{run.instances.max} envs" if run.instances else f"{run.tasks.max if run.tasks else 0} tasks"
         rows.append([
             e.candidate.describe() + (" (choice)" if e is rec.choice else ""),
             f"{to_usd(result.estimate.monthly_usd):,.2f}",

@@ -54,7 +54,11 @@ def test_a_fixed_fleet_throttles_as_an_erlang_loss_system_and_keeps_littles_law(
     profile = parse_profile(FIXED_FLEET)
     outcome = _run(profile, np.full(7_800, 100.0), warmup=600)
     run = outcome.run
-    assert run.figures.slots_per_instance == 4 and run.tasks is not None and run.tasks.min == run.tasks.max == 3
+    assert (
+        run.figures.slots_per_instance == 4
+        and run.ec2_instances is not None
+        and run.ec2_instances.min == run.ec2_instances.max == 3
+    )
     expected = erlang_b(12, 10.0)
     assert run.throttled / run.requests == pytest.approx(expected, rel=0.05)
     # Little's law: the time-average in flight (per-second snapshots) equals throughput x time in service.
@@ -86,7 +90,7 @@ def test_traffic_more_than_doubling_in_a_minute_throttles_until_capacity_arrives
     rate = np.concatenate([np.full(1_200, 500.0), np.full(1_800, 3_000.0)])
     outcome = _run(profile, rate)
     run = outcome.run
-    assert run.tasks is not None and run.tasks.min == 5
+    assert run.ec2_instances is not None and run.ec2_instances.min == 5
     first_launch = min(life.launch_s for life in outcome.instances if life.launch_s > 0)
     assert first_launch == 1_260.0  # the first reading after the step
     assert run.throttled > 0.05 * 3_000 * 300  # a sizeable share of the first minutes
@@ -111,7 +115,7 @@ def test_a_ramp_doubling_over_ten_minutes_does_not_throttle() -> None:
     rate = np.concatenate([np.full(600, 500.0), np.linspace(500.0, 1_000.0, 600), np.full(1_200, 1_000.0)])
     run = _run(profile, rate).run
     assert run.throttled == 0
-    assert run.tasks is not None and run.tasks.max >= 10  # it did scale out
+    assert run.ec2_instances is not None and run.ec2_instances.max >= 10  # it did scale out
 
 
 def test_simulator_fills_a_run_with_usage_and_no_cold_starts() -> None:
@@ -120,6 +124,9 @@ def test_simulator_fills_a_run_with_usage_and_no_cold_starts() -> None:
     run = simulate_lambda_managed(profile, options)
     assert run == simulate_lambda_managed(profile, options)
     assert run.architecture == "lambda-managed" and run.cold_starts == 0
+    # 3 instances x 1 environment of 4,096 MB: `instances` counts environments as for Lambda
+    assert run.instances is not None and run.instances.mean == 3 and run.instances.max == 3
+    assert run.instances.mean_busy + run.instances.mean_idle == 3 and run.tasks is None
     assert isinstance(run.usage, LambdaManagedUsage)
     month_hours = profile.seconds_per_month / 3_600
     assert run.usage.instance_hours == pytest.approx(3 * month_hours)

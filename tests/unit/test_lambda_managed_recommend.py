@@ -36,16 +36,17 @@ def test_all_includes_lambda_managed() -> None:
 def test_candidates_cover_family_size_target_and_share_runs_across_price_only_variants() -> None:
     candidates, pruned = managed_candidates(parse_profile(STEADY))
     assert pruned == []
-    assert len(candidates) == 2 * 3 * 2 * 2  # compute/general x large..2xlarge x 50/70 % x arm64/x86_64
+    # compute/general x large, xlarge (three xlarge already carry the peak, so no 2xlarge) x 50/70 % x arm64/x86_64
+    assert len(candidates) == 2 * 2 * 2 * 2
     types = {c.profile.lambda_managed.instance.name for c in candidates}
-    assert {"c7g.large", "m7i.2xlarge"} <= types
+    assert {"c7g.large", "m7i.xlarge"} <= types and not any(name.endswith("2xlarge") for name in types)
     groups: dict[str, set[str]] = {}
     for candidate in candidates:
         managed = candidate.profile.lambda_managed
         assert managed.instance.architecture == managed.architecture
         groups.setdefault(candidate.simulation_key, set()).add(managed.instance.name)
     # at 2 GiB per vCPU a c and an m instance of one size run the same environments: one simulation, four prices
-    assert len(groups) == 3 * 2
+    assert len(groups) == 2 * 2
     assert all(len(names) == 4 for names in groups.values())
     assert all(c.architecture == Architecture.LAMBDA_MANAGED for c in candidates)
 
@@ -54,6 +55,8 @@ def test_a_target_that_changes_nothing_is_not_simulated_twice() -> None:
     quiet = STEADY.replace("mean_rps: 400, shape: diurnal, peak_rps: 550", "mean_rps: 2, shape: constant")
     candidates, _ = managed_candidates(parse_profile(quiet))
     assert {c.profile.lambda_managed.target_cpu for c in candidates} == {50.0}  # three instances either way
+    # three large instances carry it: larger sizes would hold three instances at a higher price
+    assert {c.profile.lambda_managed.instance.name.split(".")[1] for c in candidates} == {"large"}
 
 
 def test_a_burst_past_the_headroom_is_pruned_with_the_reason() -> None:

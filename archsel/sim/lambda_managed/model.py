@@ -31,7 +31,7 @@ from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneS
 from archsel.sim.figures import LambdaManagedFigures
 from archsel.sim.lambda_.platform import API_LATENCY_MS, INTEGRATION_TIMEOUT_S
 from archsel.sim.lambda_managed.scaler import InstanceLife, ManagedFleet, ScalerReading
-from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
+from archsel.sim.result import InstanceStats, SimOptions, SimRun, TaskStats, TimeSeries
 from archsel.sim.seam import named_streams, run_generator
 
 ARRIVALS_PER_CHUNK = 50_000
@@ -93,7 +93,8 @@ def run_lambda_managed(
         cold_starts=0,
         throttled=result.shed + result.no_target,
         timeouts=result.timeouts,
-        tasks=_instance_stats(fleet, options.horizon_s),
+        instances=_environment_stats(fleet, result, settings, options.horizon_s, profile.lambda_.runtime),
+        ec2_instances=_instance_stats(fleet, options.horizon_s),
         scaling_events=tuple(event for event in fleet.events if event.time_s >= 0),
         figures=_figures(fleet, result, settings, options.horizon_s, profile.lambda_.runtime),
         timeseries=_timeseries(fleet, result) if options.record_timeseries else None,
@@ -161,6 +162,18 @@ def _instance_stats(fleet: ManagedFleet, horizon_s: float) -> TaskStats:
     counts = [fleet.count_at(t) for t in _change_times(fleet, horizon_s)]
     mean = fleet_seconds_in_service(fleet, horizon_s) / horizon_s if horizon_s > 0 else 0.0
     return TaskStats(mean=mean, min=min(counts), max=max(counts))
+
+
+def _environment_stats(
+    fleet: ManagedFleet, result: DataPlaneResult, settings: LambdaManaged, horizon_s: float, runtime: str
+) -> InstanceStats:
+    """Execution environments over time, as Lambda's `instances` (busy: the in-flight requests' share of them)."""
+    stats = _instance_stats(fleet, horizon_s)
+    per_instance = settings.environments_per_instance
+    mean = stats.mean * per_instance
+    in_flight = float(result.sec_in_system.mean()) if result.sec_in_system.size else 0.0
+    busy = min(mean, in_flight / settings.environment_concurrency(runtime))
+    return InstanceStats(mean=mean, max=stats.max * per_instance, mean_busy=busy, mean_idle=mean - busy)
 
 
 def _change_times(fleet: ManagedFleet, horizon_s: float) -> list[float]:

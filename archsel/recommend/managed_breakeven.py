@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from archsel.billing.rules import managed_instances
+from archsel.billing.usage import LambdaManagedUsage
+from archsel.cost.engine import estimate, usage_from_profile
+from archsel.cost.usage_estimate import hourly_rates
 from archsel.evaluate.candidate import Evaluation
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import Architecture
 from archsel.profile.traffic import summarize
-from archsel.recommend.breakeven import SCAN_HIGH, SCAN_LOW, SCAN_POINTS, _calibrated, scale_traffic
+from archsel.recommend.breakeven import SCAN_HIGH, SCAN_LOW, SCAN_POINTS, Scaler, _calibrated, scale_traffic
 
-BISECTION_STEPS = 40
+BISECTION_STEPS = 20
+"""Halvings of a scan step (1/1,000,000 of it: far below the model's own error)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +51,14 @@ def managed_break_even(
     managed_best: Evaluation, others: tuple[Evaluation, ...], prices: PriceTable
 ) -> ManagedBreakEven:
     """Scan traffic scales for where Managed Instances and each other best design cost the same."""
-    managed_cost = _calibrated(managed_best, prices)
+    managed_cost = _remembered(_managed_calibrated(managed_best, prices))  # both crossings share the scan points
     base_rps = summarize(managed_best.candidate.profile).mean_rps
     crossings = []
     for other in others:
-        other_cost = _calibrated(other, prices)
+        other_cost = _remembered(_calibrated(other, prices))
 
-        def gap(factor: float, other_cost: Callable[..., float] = other_cost) -> float:
-            return managed_cost(scale_traffic, factor) - other_cost(scale_traffic, factor)
+        def gap(factor: float, other_cost: Callable[[float], float] = other_cost) -> float:
+            return managed_cost(factor) - other_cost(factor)
 
         factor, cheaper_above = _nearest_crossing(gap)
         crossings.append(
@@ -68,8 +73,50 @@ def managed_break_even(
     return ManagedBreakEven(
         crossings=tuple(crossings),
         scales=scales,
-        managed_usd=tuple(managed_cost(scale_traffic, scale) for scale in scales),
+        managed_usd=tuple(managed_cost(scale) for scale in scales),
     )
+
+
+def _managed_calibrated(evaluation: Evaluation, prices: PriceTable) -> Callable[[Scaler, float], float]:
+    """Like breakeven._calibrated for Managed Instances, with the hour-by-hour rates read once.
+
+    Scaling the traffic scales every hour's rate by the same factor (same shape), so the fleet of
+    each hour comes from the base hourly rates times the factor instead of a new rate curve per
+    factor (a week-long cycle takes tens of milliseconds to rebuild).
+    """
+    profile = evaluation.candidate.profile
+    base = usage_from_profile(profile, Architecture.LAMBDA_MANAGED)
+    assert isinstance(base, LambdaManagedUsage)
+    hourly = hourly_rates(profile)
+
+    def model_cost(scaler: Scaler, factor: float) -> float:
+        scaled = scaler(profile, factor)
+        fleet = sum(managed_instances(scaled, rate * factor) for rate in hourly) / len(hourly)
+        usage = replace(
+            base,
+            instance_hours=fleet * profile.pricing.hours_per_month,
+            api_requests=base.api_requests * factor,
+            api_metered_requests=base.api_metered_requests * factor,
+            invocations=base.invocations * factor,
+            response_gb=base.response_gb * factor,
+        )
+        return float(estimate(scaled, usage, prices).monthly_usd)
+
+    reference = model_cost(scale_traffic, 1.0)
+    calibration = evaluation.monthly_usd / reference if reference > 0 else 1.0
+    return lambda scaler, factor: model_cost(scaler, factor) * calibration
+
+
+def _remembered(cost: Callable[[Scaler, float], float]) -> Callable[[float], float]:
+    """``cost`` of the traffic scaled by a factor, each factor estimated once."""
+    known: dict[float, float] = {}
+
+    def at(factor: float) -> float:
+        if factor not in known:
+            known[factor] = cost(scale_traffic, factor)
+        return known[factor]
+
+    return at
 
 
 def _nearest_crossing(gap: Callable[[float], float]) -> tuple[float | None, bool]:

@@ -93,3 +93,20 @@ def test_designs_too_small_for_the_bursts_are_pruned_one_by_one() -> None:
     assert {c.profile.lambda_managed.instance.name.split(".")[1] for c in candidates} == {"2xlarge"}
     assert len(pruned) == 8 and all("throttled in bursts" in p.reason for p in pruned)
     assert all(p.architecture == Architecture.LAMBDA_MANAGED for p in pruned)
+
+
+def test_the_fast_crossing_model_prices_like_the_generic_one() -> None:
+    """The crossings scale the hourly rates once read; the generic model rebuilds the rate curve per factor."""
+    from types import SimpleNamespace
+
+    from archsel.evaluate.design import Candidate
+    from archsel.pricing.table import load_prices
+    from archsel.recommend.breakeven import _calibrated, scale_traffic
+    from archsel.recommend.managed_breakeven import _managed_calibrated
+
+    prices = load_prices("us-east-1")
+    profile = load_profile(Path(__file__).resolve().parents[2] / "scenarios" / "internal-tool.yaml")
+    evaluation = SimpleNamespace(candidate=Candidate("k", Architecture.LAMBDA_MANAGED, profile), monthly_usd=200.0)
+    generic, fast = _calibrated(evaluation, prices), _managed_calibrated(evaluation, prices)  # type: ignore[arg-type]
+    for factor in (0.01, 0.5, 1.0, 3.0, 250.0):
+        assert fast(scale_traffic, factor) == generic(scale_traffic, factor)

@@ -122,8 +122,14 @@ def run_plan(
 
 
 def _with_crossings(reasons: tuple[str, ...], managed_flip: ManagedBreakEven | None) -> tuple[str, ...]:
-    """The reasons, and where Lambda Managed Instances crosses the other two when it was evaluated."""
-    return reasons if managed_flip is None else (*reasons, describe_crossings(managed_flip))
+    """The reasons, the Managed Instances one followed by where it crosses the other two (one reason, not two)."""
+    if managed_flip is None:
+        return reasons
+    index = next((i for i, reason in enumerate(reasons) if "Lambda Managed Instances" in reason), None)
+    crossing = describe_crossings(managed_flip)
+    if index is None:
+        return (*reasons, crossing)
+    return (*reasons[:index], f"{reasons[index]} {crossing}", *reasons[index + 1 :])
 
 
 def sensitivity(choice: Evaluation, context: EvaluationContext, rerun: bool) -> CostRange:

@@ -50,6 +50,7 @@ from archsel.api.simulation import (
     simulate,
     sweep,
     sweep_notices,
+    without_aggregate_model,
 )
 from archsel.api.telemetry import cloudwatch_client, cloudwatch_target, import_cloudwatch, import_logs
 
@@ -94,5 +95,6 @@ __all__ = [
     "sweep_notices",
     "validate",
     "with_budget",
+    "without_aggregate_model",
     "write_pricing_update",
 ]

@@ -11,6 +11,7 @@ import math
 from typing import Literal
 
 from archsel.profile.fargate_schema import Alb
+from archsel.profile.performance import duration_factor
 from archsel.profile.routes import mean_duration_ms
 from archsel.profile.schema import WorkloadProfile
 
@@ -138,6 +139,39 @@ def settled_tasks(profile: WorkloadProfile, rate_rps: float) -> int:
     else:
         needed = rate_rps * 60.0 / scaling.holding_value
     return math.ceil(needed - _EPSILON)
+
+
+# ----------------------------------------------------------------------------- Lambda Managed Instances
+
+
+def managed_instances(profile: WorkloadProfile, rate_rps: float) -> int:
+    """Instances a Lambda Managed Instances capacity provider holds at a steady ``rate_rps``.
+
+    The scaler keeps the load, in instances' worth (vCPU of work, or requests in flight over an
+    instance's admission slots, whichever is larger), at the target; the fleet never drops below
+    min_instances (three by default for AZ resilience:
+    https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html). Instances
+    bill by the second from launch like any EC2 instance, and the management fee follows them
+    (https://aws.amazon.com/lambda/pricing/).
+    """
+    settings = profile.lambda_managed
+    in_flight = rate_rps * mean_duration_ms(profile) / 1_000.0  # Little's law
+    cpu_load = in_flight * profile.request.cpu_fraction / settings.instance_vcpu_in_use()
+    slot_load = in_flight / settings.admission_slots(profile.lambda_.runtime, profile.request.cpu_fraction)
+    needed = math.ceil(max(cpu_load, slot_load) / (settings.target_cpu / 100.0) - _EPSILON)
+    return min(max(needed, settings.min_instances), settings.max_instances)
+
+
+def managed_instance_rps(profile: WorkloadProfile) -> float:
+    """Requests per second one Managed Instances instance serves flat out: its CPU, or its slots, whichever binds."""
+    settings = profile.lambda_managed
+    cpu_fraction = profile.request.cpu_fraction
+    duration_s = mean_duration_ms(profile) / 1_000.0 * duration_factor(cpu_fraction, settings.environment_vcpu)
+    slots = settings.admission_slots(profile.lambda_.runtime, cpu_fraction)
+    by_slots = slots / duration_s
+    if cpu_fraction <= 0:
+        return by_slots
+    return min(by_slots, settings.instance_vcpu_in_use() / (cpu_fraction * duration_s))
 
 
 # ----------------------------------------------------------------------------- ALB

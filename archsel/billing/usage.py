@@ -166,4 +166,23 @@ class FargateUsage:
         return self.ondemand_task_seconds + self.spot_task_seconds
 
 
-ComputeUsage = LambdaUsage | FargateUsage
+@dataclass(frozen=True, slots=True)
+class LambdaManagedUsage:
+    """Monthly usage of a function on Lambda Managed Instances behind one API Gateway API.
+
+    No duration is billed: the instances are, by the hour, with the management fee on top of them.
+    """
+
+    instance_type: str
+    architecture: CpuArchitecture
+    api: Literal["http", "rest"]
+    instance_hours: float
+    """Instance-hours the capacity provider ran (launch to termination)."""
+    api_requests: float
+    api_metered_requests: float
+    invocations: float
+    """Invocations the function served (throttled ones are not billed)."""
+    response_gb: float = 0.0
+
+
+ComputeUsage = LambdaUsage | FargateUsage | LambdaManagedUsage

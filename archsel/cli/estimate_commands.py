@@ -10,6 +10,7 @@ import typer
 
 from archsel.cli.options import MAX_SEED, ArchChoice, ArchOpt, BudgetOpt, FormatOpt, OutputFormat, PricesOpt, ProfileArg
 from archsel.cli.output import check_writable_file, warn_if_stale, warn_short_horizon
+from archsel.profile.architecture import ARCHITECTURES
 
 
 def simulate(
@@ -38,10 +39,14 @@ def simulate(
     from archsel.views.compile_notice import announce_compiling
     from archsel.views.progress import progress_steps
 
-    architectures = ("lambda", "fargate") if arch is ArchChoice.all else (arch.value,)
+    architectures: tuple[str, ...] = tuple(ARCHITECTURES) if arch is ArchChoice.all else (arch.value,)
     if timeseries is not None:
         check_writable_file(timeseries, "--timeseries")
     loaded = api.with_budget(api.load(profile), budget)
+    if arch is ArchChoice.all:  # leave out, with a warning, what only an aggregate model could run
+        for skipped, reason in api.without_aggregate_model(loaded, architectures).items():
+            sys.stderr.write(f"archsel: warning: {skipped} not simulated: {reason}, and no aggregate model of it yet\n")
+            architectures = tuple(a for a in architectures if a != skipped)
     warn_short_horizon(loaded, architectures)
     total = loaded.simulation.replications * len(architectures)
     announce_compiling(architectures)

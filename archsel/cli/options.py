@@ -37,6 +37,7 @@ class ArchChoice(StrEnum):
 
     lambda_ = "lambda"
     fargate = "fargate"
+    lambda_managed = "lambda-managed"
     all = "all"
 
 
@@ -51,7 +52,7 @@ SchedulerOpt = Annotated[
 ]
 ProfileArg = Annotated[Path, typer.Argument(help="Workload profile (YAML, see docs/profile.md).", show_default=False)]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (plain when piped), json or markdown.")]
-ArchOpt = Annotated[ArchChoice, typer.Option("--arch", "-a", help="lambda, fargate or all.")]
+ArchOpt = Annotated[ArchChoice, typer.Option("--arch", "-a", help="lambda, fargate, lambda-managed or all.")]
 PricesOpt = Annotated[
     Path | None,
     typer.Option(

@@ -26,6 +26,7 @@ class DesignArch(StrEnum):
 
     lambda_ = "lambda"
     fargate = "fargate"
+    lambda_managed = "lambda-managed"
 
 
 def scaffold(
@@ -40,7 +41,8 @@ def scaffold(
     iac: Annotated[IacChoice, typer.Option("--iac", help="sam (AWS SAM template) or cdk (CDK app in Python).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Project folder to write.", show_default=False)],
     arch: Annotated[
-        DesignArch | None, typer.Option("--arch", "-a", help="lambda or fargate: override the recommended design.")
+        DesignArch | None,
+        typer.Option("--arch", "-a", help="lambda, fargate or lambda-managed: override the recommended design."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List the files and what would happen; write nothing.")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from archsel.billing.usage import ComputeUsage, LambdaUsage
+from archsel.billing.usage import ComputeUsage, LambdaManagedUsage, LambdaUsage
 from archsel.cost.billing import Charge, bill, decimal
 from archsel.cost.components import CostComponent, CostEstimate
 from archsel.cost.fargate_cost import fargate_charges
 from archsel.cost.lambda_cost import lambda_charges
+from archsel.cost.lambda_managed_cost import lambda_managed_charges
 from archsel.cost.network import lambda_vpc_charges
 from archsel.cost.savings_plan import apply_savings_plan
 from archsel.cost.shared_cost import Demand, identity_provider_components, shared_charges
@@ -30,6 +31,8 @@ def estimate(profile: WorkloadProfile, usage: ComputeUsage, prices: PriceTable) 
     """
     if isinstance(usage, LambdaUsage):
         architecture, compute = "lambda", (*lambda_charges(usage), *lambda_vpc_charges(profile))
+    elif isinstance(usage, LambdaManagedUsage):
+        architecture, compute = "lambda-managed", lambda_managed_charges(usage)
     else:
         architecture, compute = "fargate", fargate_charges(usage)
     demand = Demand(architecture, traffic_load(profile).requests_per_month, usage.response_gb)

@@ -72,7 +72,7 @@ def aurora_charges(profile: WorkloadProfile, demand: Demand) -> tuple[Charge, ..
             "I/O requests",
         ),
     ]
-    if aurora.rds_proxy is True or (aurora.rds_proxy == "auto" and demand.architecture == "lambda"):
+    if aurora.rds_proxy is True or (aurora.rds_proxy == "auto" and demand.architecture in ("lambda", "lambda-managed")):
         proxy_acu_hours = decimal(max(acu, RDS_PROXY_MIN_ACU) * hours)
         charges.append(
             Charge(

@@ -18,11 +18,20 @@ from archsel.billing.rules import (
     data_out_gb,
     fargate_extra_ephemeral_gb,
     lambda_extra_ephemeral_gb,
+    managed_instances,
     metered_requests_per_request,
     provisioned_rounded_s,
     settled_tasks,
 )
-from archsel.billing.usage import ComputeUsage, FargateUsage, LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
+from archsel.billing.usage import (
+    ComputeUsage,
+    FargateUsage,
+    LambdaManagedUsage,
+    LambdaUsage,
+    RouteUsage,
+    empty_lambda_usage,
+    with_routes,
+)
 from archsel.cost.network import fargate_network
 from archsel.profile.architecture import Architecture
 from archsel.profile.capacity_schedule import Bounds, CapacitySchedule
@@ -70,7 +79,28 @@ def usage_from_profile(profile: WorkloadProfile, architecture: Architecture) -> 
     load = traffic_load(profile)
     if architecture == Architecture.LAMBDA:
         return lambda_usage(profile, load)
+    if architecture == Architecture.LAMBDA_MANAGED:
+        return lambda_managed_usage(profile, load)
     return fargate_usage(profile, load)
+
+
+def lambda_managed_usage(profile: WorkloadProfile, load: TrafficLoad) -> LambdaManagedUsage:
+    """API Gateway + Lambda Managed Instances usage: hour by hour, the fleet the scaler holds for that hour's rate."""
+    settings = profile.lambda_managed
+    hourly = hourly_rates(profile)
+    mean_instances = sum(managed_instances(profile, rate) for rate in hourly) / len(hourly)
+    requests = load.requests_per_month
+    api = profile.lambda_.api
+    return LambdaManagedUsage(
+        instance_type=settings.instance.name,
+        architecture=settings.architecture,
+        api=api,
+        instance_hours=mean_instances * profile.pricing.hours_per_month,
+        api_requests=requests,
+        api_metered_requests=requests * metered_requests_per_request(api, profile.request.payload_kb),
+        invocations=requests,
+        response_gb=data_out_gb(requests, profile.request.response_kb),
+    )
 
 
 # ----------------------------------------------------------------------------- Lambda

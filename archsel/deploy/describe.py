@@ -11,6 +11,7 @@ DESCRIPTIONS: dict[str, str] = {
     "AWS::Lambda::Permission": "lets a service (API Gateway, S3 ...) invoke the function",
     "AWS::Lambda::Version": "immutable published version of the function",
     "AWS::Lambda::Alias": "named pointer to a function version (provisioned concurrency lives here)",
+    "AWS::Lambda::CapacityProvider": "Lambda Managed Instances: the EC2 fleet Lambda runs the function on",
     "AWS::Lambda::LayerVersion": "Lambda layer: shared code or libraries",
     "AWS::Lambda::EventSourceMapping": "feeds a queue or stream into the function",
     "AWS::ApiGatewayV2::Api": "HTTP API: the public endpoint",

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from archsel.billing.usage import ComputeUsage, LambdaManagedUsage
 from archsel.evaluate.design import Candidate
 from archsel.evaluate.executors import Executor, SimUnit
 from archsel.evaluate.runner import ArchitectureResult, PricedRun, price_replications
@@ -131,12 +132,18 @@ def evaluate(candidates: Sequence[Candidate], context: EvaluationContext) -> lis
 
 
 def _priced(candidate: Candidate, runs: list[SimRun], prices: PriceTable) -> Evaluation:
-    architecture = (
-        candidate.profile.lambda_.architecture
-        if candidate.architecture == Architecture.LAMBDA
-        else candidate.profile.fargate.architecture
-    )
     # A price-only variant shares its runs with others: bill them at its own CPU architecture.
-    own = [replace(run, usage=replace(run.usage, architecture=architecture)) for run in runs]
+    own = [replace(run, usage=_own_usage(candidate, run.usage)) for run in runs]
     result = price_replications(candidate.profile, candidate.architecture, own, prices)
     return Evaluation(candidate=candidate, result=result, slos=check_slos(candidate.profile, result))
+
+
+def _own_usage(candidate: Candidate, usage: ComputeUsage) -> ComputeUsage:
+    """``usage`` billed as ``candidate``'s own CPU architecture (and, on Managed Instances, its instance type)."""
+    profile = candidate.profile
+    if isinstance(usage, LambdaManagedUsage):
+        managed = profile.lambda_managed
+        return replace(usage, architecture=managed.architecture, instance_type=managed.instance.name)
+    if candidate.architecture == Architecture.LAMBDA:
+        return replace(usage, architecture=profile.lambda_.architecture)
+    return replace(usage, architecture=profile.fargate.architecture)

@@ -45,6 +45,19 @@ class Candidate:
                 knobs["layout"] = settings.layout
                 knobs["functions"] = {f.name: f.memory_mb for f in plan.functions}
             return knobs
+        if self.architecture == Architecture.LAMBDA_MANAGED:
+            managed = self.profile.lambda_managed
+            return {
+                "api": self.profile.lambda_.api,
+                "instance_type": managed.instance.name,
+                "architecture": managed.architecture,
+                "memory_mb": managed.memory_mb,
+                "memory_gib_per_vcpu": managed.memory_gib_per_vcpu,
+                "per_environment_concurrency": managed.environment_concurrency(self.profile.lambda_.runtime),
+                "min_instances": managed.min_instances,
+                "max_instances": managed.max_instances,
+                "target_cpu": managed.target_cpu,
+            }
         fargate = self.profile.fargate
         knobs = {
             "vcpu": fargate.vcpu,
@@ -68,6 +81,12 @@ class Candidate:
             if self.profile.request.routes:
                 return f"Lambda {layout_label(self.profile)} {s.architecture}, {s.api.upper()} API{extra}"
             return f"Lambda {s.memory_mb} MB {s.architecture}, {s.api.upper()} API{extra}"
+        if self.architecture == Architecture.LAMBDA_MANAGED:
+            m = self.profile.lambda_managed
+            return (
+                f"Lambda Managed Instances {m.instance.name} {m.architecture}, {m.min_instances}-{m.max_instances} "
+                f"instances at CPU {m.target_cpu:g}, {self.profile.lambda_.api.upper()} API"
+            )
         f = self.profile.fargate
         spot = f", {f.spot_share:.0%} Spot" if f.spot_share else ""
         windows = len(f.schedule)
@@ -104,6 +123,11 @@ def with_lambda(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
 def with_fargate(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
     """The profile with some `fargate:` settings changed, validated like a parsed profile."""
     return with_section(profile, "fargate", **changes)
+
+
+def with_lambda_managed(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:
+    """The profile with some `lambda_managed:` settings changed, validated like a parsed profile."""
+    return with_section(profile, "lambda_managed", **changes)
 
 
 def with_simulation(profile: WorkloadProfile, **changes: object) -> WorkloadProfile:

@@ -1,7 +1,8 @@
 """The JSON form of one architecture's simulated result, as `simulate` and `recommend` write it.
 
-The key names are a published contract. The optional sections (`instances` for Lambda,
-`tasks` and `scaling_events` for Fargate, `routes` with request.routes) are left out of the
+The key names are a published contract. The optional sections (`instances` for Lambda and
+Lambda Managed Instances, `tasks` and `scaling_events` for Fargate, `ec2_instances` and
+`scaling_events` for Lambda Managed Instances, `routes` with request.routes) are left out of the
 JSON, not written as null, when a result has none.
 """
 
@@ -140,6 +141,8 @@ class ResultDocument(Document):
     instances: InstancesDocument | None = None
     routes: tuple[RouteDocument, ...] | None = None
     tasks: TasksDocument | None = None
+    ec2_instances: TasksDocument | None = None
+    """Lambda Managed Instances: the capacity provider's EC2 instances (mean, min, max)."""
     scaling_events: tuple[ScalingEventDocument, ...] | None = None
 
-    omitted_when_none = ("model_reason", "instances", "routes", "tasks", "scaling_events")
+    omitted_when_none = ("model_reason", "instances", "routes", "tasks", "ec2_instances", "scaling_events")

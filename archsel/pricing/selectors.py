@@ -193,6 +193,9 @@ SELECTORS: tuple[Selector, ...] = (
 )
 """One selector per price the Query API can refresh, in table order."""
 
+_LMI_FAMILIES = ("c7g", "m7g", "r7g", "c7i", "m7i", "r7i")
+_LMI_SIZES = ("large", "xlarge", "2xlarge", "4xlarge")
+
 NOT_IN_QUERY_API: dict[str, str] = {
     "cognito.lite.mau": "the Query API has no Lite/Essentials/Plus MAU tier dimension for Cognito user pools",
     "cognito.essentials.mau": "the Query API has no Lite/Essentials/Plus MAU tier dimension for Cognito user pools",
@@ -201,6 +204,18 @@ NOT_IN_QUERY_API: dict[str, str] = {
     "efs.ia.tiering_and_reads": "no verified Price List usagetype for EFS IA tiering and reads",
     "efs.archive.tiering": "no verified Price List usagetype for EFS Archive tiering",
     "efs.archive.reads": "no verified Price List usagetype for EFS Archive reads",
+    **{
+        f"ec2.ondemand.{family}_{size}": "no EC2 BoxUsage selector yet (Linux, shared tenancy): the recorded Price "
+        "List answers the refresh is tested against have no AmazonEC2 instance products"
+        for family in _LMI_FAMILIES
+        for size in _LMI_SIZES
+    },
+    **{
+        f"lambda.managed_instances.fee.{family}_{size}": "the Lambda Managed Instances management fee is quoted as "
+        "15% of the EC2 on-demand price, not as a Price List product of its own"
+        for family in _LMI_FAMILIES
+        for size in _LMI_SIZES
+    },
 }
 """Prices `pricing update` keeps as they are, and why."""
 

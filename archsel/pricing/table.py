@@ -24,6 +24,7 @@ Service = Literal[
     "lambda",
     "api_gateway",
     "fargate",
+    "ec2",
     "alb",
     "public_ipv4",
     "nat_gateway",

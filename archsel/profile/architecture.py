@@ -8,7 +8,7 @@ from enum import StrEnum
 class Architecture(StrEnum):
     """An architecture archsel simulates and prices.
 
-    Members equal their lower-case names and serialise as them (JSON, YAML, f-strings), so
+    Members equal their lower-case names (lambda-managed with a hyphen, as on the command line) and serialise as them (JSON, YAML, f-strings), so
     replacing a string literal by a member changes no output.
     """
 
@@ -16,6 +16,8 @@ class Architecture(StrEnum):
     """API Gateway + Lambda."""
     FARGATE = "fargate"
     """ALB + ECS on Fargate."""
+    LAMBDA_MANAGED = "lambda-managed"
+    """API Gateway + Lambda Managed Instances (the function on a capacity provider's EC2 instances)."""
 
 
 ARCHITECTURES: tuple[Architecture, ...] = tuple(Architecture)

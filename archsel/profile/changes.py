@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from archsel.profile.schema import WorkloadProfile
 
-Section = Literal["lambda_", "fargate", "simulation"]
+Section = Literal["lambda_", "fargate", "lambda_managed", "simulation"]
 """Sections a design changes. Each holds no clock-time field: a clock time already parsed to
 seconds would read as hours if validated again (the schema takes a bare number as an hour)."""
 

@@ -8,11 +8,12 @@ services_schema and options_schema; this module holds the root and the checks ac
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from archsel.profile.fargate_schema import Fargate
+from archsel.profile.lambda_managed_schema import LambdaManaged
 from archsel.profile.lambda_schema import LambdaSettings
 from archsel.profile.options_schema import PricingOptions, Simulation, Slo
 from archsel.profile.schema_base import Frozen
@@ -39,6 +40,9 @@ class WorkloadProfile(Frozen):
         default=LambdaSettings(), alias="lambda", description="API Gateway + Lambda settings."
     )
     fargate: Fargate = Field(default=Fargate(), description="ALB + Fargate settings.")
+    lambda_managed: LambdaManaged = Field(
+        default=LambdaManaged(), description="API Gateway + Lambda Managed Instances settings."
+    )
     database: Database = Field(default=Database(), description="Database.")
     storage: Storage = Field(default=Storage(), description="File storage.")
     frontend: Frontend = Field(default=Frontend(), description="Static front end.")
@@ -47,6 +51,18 @@ class WorkloadProfile(Frozen):
     slo: Slo = Field(default=Slo(), description="Objectives.")
     simulation: Simulation = Field(default=Simulation(), description="Simulation settings.")
     pricing: PricingOptions = Field(default=PricingOptions(), description="Pricing options.")
+
+    @model_serializer(mode="wrap")
+    def _dump_managed_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A profile that never set lambda_managed dumps as it did before the section existed.
+
+        Dumps are recorded (recommend's JSON, scaffold's answers file) and compared byte for byte;
+        the section appears once a profile or a Managed Instances design sets it.
+        """
+        data: dict[str, Any] = handler(self)
+        if "lambda_managed" not in self.model_fields_set:
+            data.pop("lambda_managed", None)
+        return data
 
     @model_validator(mode="after")
     def _check_layout(self) -> WorkloadProfile:

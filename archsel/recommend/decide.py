@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
-from archsel.evaluate.design import Candidate, with_fargate, with_lambda, with_simulation
+from archsel.evaluate.design import Candidate, with_fargate, with_lambda, with_lambda_managed, with_simulation
 from archsel.evaluate.executors import Executor, InProcessExecutor, SimUnit
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.recommend.breakeven import BreakEven, break_even
 from archsel.recommend.candidates import Pruned
+from archsel.recommend.managed_breakeven import ManagedBreakEven, describe_crossings, managed_break_even
 from archsel.recommend.plan import (
     SENSITIVITY_FACTORS,
     TUNED_PER_ARCHITECTURE,
@@ -56,6 +57,8 @@ class Recommendation:
     reasons: tuple[str, ...]
     break_even: BreakEven | None
     cost_range: CostRange
+    managed_break_even: ManagedBreakEven | None = None
+    """Where Lambda Managed Instances crosses Lambda and Fargate (when it was evaluated)."""
 
     def best_of(self, architecture: Architecture) -> Evaluation | None:
         """The best design of ``architecture``, if it was evaluated."""
@@ -91,12 +94,13 @@ def run_plan(
     context = EvaluationContext(plan.prices, executor or InProcessExecutor(), plan.seed, plan.options, on_done)
     evaluations = evaluate(plan.kept, context)
     evaluations += _tuned(evaluations, context, on_more)
-    best = tuple(
-        e for e in (_best(evaluations, Architecture.LAMBDA), _best(evaluations, Architecture.FARGATE)) if e is not None
-    )
+    best = tuple(e for e in (_best(evaluations, architecture) for architecture in ARCHITECTURES) if e is not None)
     choice, tie = choose(best)
-    lambda_best, fargate_best = (_best(list(best), arch) for arch in ARCHITECTURES)
+    lambda_best, fargate_best = (_best(list(best), arch) for arch in (Architecture.LAMBDA, Architecture.FARGATE))
     flip = break_even(lambda_best, fargate_best, plan.prices) if lambda_best and fargate_best else None
+    managed_best = _best(list(best), Architecture.LAMBDA_MANAGED)
+    others = tuple(e for e in (lambda_best, fargate_best) if e is not None)
+    managed_flip = managed_break_even(managed_best, others, plan.prices) if managed_best and others else None
     cost_range = sensitivity(choice, context, plan.sensitivity)
     return Recommendation(
         profile=plan.profile,
@@ -110,10 +114,22 @@ def run_plan(
         pruned=plan.pruned,
         screened=plan.screened,
         notes=plan.notes,
-        reasons=explain(choice, best, flip, tie, plan.pruned, tuple(evaluations)),
+        reasons=_with_crossings(explain(choice, best, flip, tie, plan.pruned, tuple(evaluations)), managed_flip),
         break_even=flip,
         cost_range=cost_range,
+        managed_break_even=managed_flip,
     )
+
+
+def _with_crossings(reasons: tuple[str, ...], managed_flip: ManagedBreakEven | None) -> tuple[str, ...]:
+    """The reasons, the Managed Instances one followed by where it crosses the other two (one reason, not two)."""
+    if managed_flip is None:
+        return reasons
+    index = next((i for i, reason in enumerate(reasons) if "Lambda Managed Instances" in reason), None)
+    crossing = describe_crossings(managed_flip)
+    if index is None:
+        return (*reasons, crossing)
+    return (*reasons[:index], f"{reasons[index]} {crossing}", *reasons[index + 1 :])
 
 
 def sensitivity(choice: Evaluation, context: EvaluationContext, rerun: bool) -> CostRange:
@@ -132,7 +148,11 @@ def sensitivity(choice: Evaluation, context: EvaluationContext, rerun: bool) -> 
             variant = _assumption_variant(choice.candidate, factor)
             cost = evaluate([variant], context)[0].monthly_usd
             low, high = min(low, cost), max(high, cost)
-        assumption = "keep-alive" if choice.candidate.architecture == Architecture.LAMBDA else "task start time"
+        assumption = {
+            Architecture.LAMBDA: "keep-alive",
+            Architecture.FARGATE: "task start time",
+            Architecture.LAMBDA_MANAGED: "instance launch time",
+        }[choice.candidate.architecture]
         basis += f", and the {assumption} halved and doubled"
     return CostRange(low=low, expected=choice.monthly_usd, high=high, basis=basis)
 
@@ -141,6 +161,8 @@ def _assumption_variant(candidate: Candidate, factor: float) -> Candidate:
     profile = candidate.profile
     if candidate.architecture == Architecture.LAMBDA:
         changed = with_lambda(profile, keep_alive_s=profile.lambda_.keep_alive_s.scaled(factor))
+    elif candidate.architecture == Architecture.LAMBDA_MANAGED:
+        changed = with_lambda_managed(profile, launch_s=profile.lambda_managed.launch_s * factor)
     else:
         changed = with_fargate(profile, task_start_s=profile.fargate.task_start_s.scaled(factor))
     changed = with_simulation(changed, replications=1)

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.evaluate.design import Candidate, with_simulation
+from archsel.evaluate.runner import without_aggregate_model
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import ARCHITECTURES
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import summarize
 from archsel.recommend.candidates import Pruned, fargate_candidates, lambda_candidates, lambda_layouts
+from archsel.recommend.managed_candidates import managed_candidates
 from archsel.recommend.tuning import MAX_SEARCH_STEPS
 from archsel.sim.result import SimOptions
 from archsel.sim.sizing import choose_model
@@ -92,7 +94,8 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
     fitted, per_architecture, notes = fit_to_budget(profile)
     lambdas, pruned_lambda = lambda_candidates(fitted)
     fargates, pruned_fargate = fargate_candidates(fitted)
-    candidates = (*lambdas, *fargates)
+    managed, pruned_managed = _simulable(*managed_candidates(fitted), fitted)
+    candidates = (*lambdas, *fargates, *managed)
     kept, screened = screen(list(candidates), prices, per_architecture)
     return RecommendPlan(
         profile=fitted,
@@ -101,7 +104,7 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
         options=SimOptions(horizon_s=fitted.simulation.horizon, warmup_s=fitted.simulation.warmup),
         notes=notes,
         candidates=candidates,
-        pruned=(*pruned_lambda, *pruned_fargate),
+        pruned=(*pruned_lambda, *pruned_fargate, *pruned_managed),
         kept=tuple(kept),
         screened=screened,
         sensitivity=summarize(fitted).mean_rps * fitted.simulation.horizon <= REQUEST_BUDGET / 4,
@@ -140,8 +143,9 @@ def fit_to_budget(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple
 
 def _fit_exact(profile: WorkloadProfile) -> tuple[WorkloadProfile, int, tuple[str, ...]]:
     per_run = summarize(profile).mean_rps * profile.simulation.horizon
-    # with routes, at least one design of each Lambda layout is simulated (see `screen`)
-    groups = SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))
+    # with routes, at least one design of each Lambda layout is simulated (see `screen`); Fargate and
+    # Lambda Managed Instances simulate SIMULATED_PER_ARCHITECTURE each
+    groups = 2 * SIMULATED_PER_ARCHITECTURE + max(SIMULATED_PER_ARCHITECTURE, len(lambda_layouts(profile)))
     replications = profile.simulation.replications
     fitted = max(1, min(replications, int(REQUEST_BUDGET // max(per_run * groups, 1.0))))
     per_architecture = SIMULATED_PER_ARCHITECTURE
@@ -196,3 +200,19 @@ def screen(
 def _estimated_usd(candidate: Candidate, prices: PriceTable) -> float:
     profile = candidate.profile
     return float(estimate(profile, usage_from_profile(profile, candidate.architecture), prices).monthly_usd)
+
+
+def _simulable(
+    candidates: list[Candidate], pruned: list[Pruned], profile: WorkloadProfile
+) -> tuple[list[Candidate], list[Pruned]]:
+    """Designs of an architecture with no aggregate model are ruled out when the exact model is over budget."""
+    too_big = without_aggregate_model(profile, {c.architecture for c in candidates})
+    kept = [c for c in candidates if c.architecture not in too_big]
+    ruled_out = [
+        Pruned(
+            c.architecture, c.describe(), f"not simulated: {too_big[c.architecture]}, and no aggregate model of it yet"
+        )
+        for c in candidates
+        if c.architecture in too_big
+    ]
+    return kept, [*pruned, *ruled_out]

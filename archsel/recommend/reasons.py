@@ -8,6 +8,7 @@ from archsel.profile.architecture import Architecture
 from archsel.recommend.breakeven import BreakEven
 from archsel.recommend.candidates import Pruned
 from archsel.recommend.layout_reason import layout_reason
+from archsel.recommend.managed_reasons import NAMES, managed_choice_reason, managed_summary
 from archsel.recommend.vpc_reason import efs_reason
 
 # Aurora max_connections fixed by max ACU: (max ACU, PostgreSQL, MySQL)
@@ -25,7 +26,40 @@ def explain(
     pruned: tuple[Pruned, ...],
     evaluations: tuple[Evaluation, ...] = (),
 ) -> tuple[str, ...]:
-    """Three to five reasons, most decisive first (with routes, the Lambda layout right after the cost)."""
+    """Three to five reasons, most decisive first (with routes, the Lambda layout right after the cost).
+
+    With Lambda Managed Instances evaluated: when it won, its own reasons come first and the
+    Lambda-versus-Fargate reasons follow for the better of those two; otherwise one more reason
+    says how its best design compared.
+    """
+    managed = next((e for e in best if e.candidate.architecture == Architecture.LAMBDA_MANAGED), None)
+    pair = tuple(e for e in best if e is not managed)
+    if managed is not None and choice is managed:
+        lead = managed_choice_reason(choice, pair)
+        runner = min(pair, key=lambda e: e.monthly_usd) if pair else None
+        rest = explain(runner, pair, flip, False, pruned, evaluations)[1:] if runner is not None else ()
+        return (lead, *rest[: MAX_REASONS - 1], *_managed_pruned(pruned))
+    reasons = _two_way(choice, pair, flip, tie, pruned, evaluations)
+    return (*reasons, managed_summary(managed, choice)) if managed is not None else reasons
+
+
+def _managed_pruned(pruned: tuple[Pruned, ...]) -> tuple[str, ...]:
+    return tuple(
+        f"{p.description} cannot serve this workload: {p.reason}."
+        for p in pruned
+        if p.architecture == Architecture.LAMBDA_MANAGED
+    )[:1]
+
+
+def _two_way(
+    choice: Evaluation,
+    best: tuple[Evaluation, ...],
+    flip: BreakEven | None,
+    tie: bool,
+    pruned: tuple[Pruned, ...],
+    evaluations: tuple[Evaluation, ...],
+) -> tuple[str, ...]:
+    """The Lambda-versus-Fargate reasons (as before a third architecture existed)."""
     other = next((e for e in best if e.candidate.architecture != choice.candidate.architecture), None)
     reasons = [_cost_reason(choice, other, flip, tie)]
     plan = savings_plan_reason(choice, other)
@@ -49,7 +83,7 @@ def _usd(value: float) -> str:
 
 
 def _name(evaluation: Evaluation) -> str:
-    return "API Gateway + Lambda" if evaluation.candidate.architecture == Architecture.LAMBDA else "ALB + Fargate"
+    return NAMES[evaluation.candidate.architecture]
 
 
 def _cost_reason(choice: Evaluation, other: Evaluation | None, flip: BreakEven | None, tie: bool) -> str:
@@ -206,7 +240,9 @@ def _upload_reason(choice: Evaluation, _other: Evaluation | None, _pruned: tuple
 
 
 def _pruned_reason(_choice: Evaluation, _other: Evaluation | None, pruned: tuple[Pruned, ...]) -> str | None:
-    blockers = [p for p in pruned if p.description in {"API Gateway + Lambda"}]
+    blockers = [
+        p for p in pruned if p.description in {"API Gateway + Lambda", "API Gateway + Lambda Managed Instances"}
+    ]
     if not blockers:
         return None
     return f"{blockers[0].description} cannot serve this workload: {blockers[0].reason}."

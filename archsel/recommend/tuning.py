@@ -4,7 +4,9 @@ Lambda: the smallest static provisioned concurrency that meets them (cold starts
 Fargate: the smallest minimum task count that meets them (capacity already warm when traffic
 rises, instead of arriving minutes late through target tracking); with a fargate.schedule, the
 base min_tasks only, the windows kept as the user wrote them.
-Both search by bisection with a bounded number of simulations.
+Lambda Managed Instances: the smallest minimum instance count that meets them (headroom for
+jumps the asynchronous scaler cannot follow).
+All search by bisection with a bounded number of simulations.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import math
 from collections.abc import Callable
 
 from archsel.evaluate.candidate import Evaluation, EvaluationContext, evaluate
-from archsel.evaluate.design import Candidate, with_fargate, with_lambda
+from archsel.evaluate.design import Candidate, with_fargate, with_lambda, with_lambda_managed
 from archsel.evaluate.runner import PricedRun
 from archsel.profile.architecture import Architecture
 from archsel.profile.fargate_schema import Fargate
 from archsel.profile.units import SECONDS_PER_DAY
 from archsel.recommend.candidates import fargate_key, lambda_key
+from archsel.recommend.managed_candidates import managed_key
 from archsel.sim.figures import LambdaFigures
 
 MAX_SEARCH_STEPS = 5
@@ -36,6 +39,12 @@ def tune(evaluation: Evaluation, context: EvaluationContext) -> Evaluation | Non
             profile = with_lambda(candidate.profile, provisioned_concurrency=count)
             return Candidate(lambda_key(profile), Architecture.LAMBDA, profile)
 
+    elif candidate.architecture == Architecture.LAMBDA_MANAGED:
+
+        def variant(count: int) -> Candidate:
+            profile = with_lambda_managed(candidate.profile, min_instances=count)
+            return Candidate(managed_key(profile), Architecture.LAMBDA_MANAGED, profile)
+
     else:
 
         def variant(count: int) -> Candidate:
@@ -51,6 +60,14 @@ def search_range(evaluation: Evaluation) -> tuple[int, int] | None:
         return None
     if evaluation.candidate.architecture == Architecture.LAMBDA:
         return _provisioned_range(evaluation)
+    if evaluation.candidate.architecture == Architecture.LAMBDA_MANAGED:
+        managed = evaluation.candidate.profile.lambda_managed
+        # more instances kept warm: headroom for jumps the scaler cannot follow
+        return (
+            (managed.min_instances + 1, managed.max_instances)
+            if managed.min_instances < managed.max_instances
+            else None
+        )
     return min_tasks_range(evaluation.candidate.profile.fargate)
 
 

@@ -25,6 +25,8 @@ def answers_text(design: Design, params: ScaffoldParams, files: FileDigests) -> 
     """The answers file for a render of ``design`` with ``params`` that produced ``files`` (path, sha256)."""
     parameters = _plain(dataclasses.asdict(params))
     summary = parameters.pop("summary")
+    if parameters.get("managed") is None:
+        parameters.pop("managed", None)  # answers of the Lambda and Fargate sets read as before
     document = {
         "archsel_version": params.archsel_version,
         "template_set": params.template_set,

@@ -185,7 +185,7 @@ def check_architecture(value: str) -> Architecture:
     """``value`` as an Architecture, or a UsageError naming the choices."""
     if value in ARCHITECTURES:
         return Architecture(value)
-    raise UsageError(f"unknown architecture {value!r}", hint="use lambda or fargate")
+    raise UsageError(f"unknown architecture {value!r}", hint="use lambda, fargate or lambda-managed")
 
 
 def _read_json(path: Path) -> object:

@@ -61,7 +61,7 @@ class TemplateManifest(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Folder name of the set.")
     kind: Literal["set", "part"] = Field(default="set", description="set: selectable; part: shared by sets.")
     description: str = Field(min_length=1)
-    architecture: Literal["lambda", "fargate"] | None = None
+    architecture: Literal["lambda", "fargate", "lambda-managed"] | None = None
     iac: Literal["sam", "cdk"] | None = None
     parts: tuple[str, ...] = Field(default=(), description="Parts whose files and partials this set includes.")
     files: tuple[ManifestFile, ...] = ()

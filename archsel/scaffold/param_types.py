@@ -36,6 +36,9 @@ CONTAINER_PORT = 8080
 ADJUSTMENT_TYPES = {"change": "ChangeInCapacity", "percent": "PercentChangeInCapacity", "exact": "ExactCapacity"}
 HEALTH_PATH = "/health"
 DEFAULT_PYTHON = "python3.12"
+MANAGED_PYTHON = "python3.13"
+"""Lambda Managed Instances runs Python 3.13 and later
+(https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html)."""
 REST_STAGE = "prod"
 # API Gateway access-log line (JSON); the same fields for HTTP and REST APIs.
 ACCESS_LOG_FORMAT = json.dumps(
@@ -126,6 +129,24 @@ class LambdaParams:
     """single, per-route or grouped (lambda.layout; single without routes)."""
     functions: tuple[FunctionParams, ...]
     """Every function with its memory and routes; reserved and provisioned concurrency apply to each."""
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedParams:
+    """The capacity provider and the function's Managed Instances settings (lambda_managed)."""
+
+    instance_type: str
+    architecture: str
+    cdk_architecture: str
+    memory_mb: int
+    memory_gib_per_vcpu: float
+    per_environment_concurrency: int
+    max_vcpu_count: int
+    """The capacity provider's MaxVCpuCount: max_instances x the instance's vCPUs."""
+    target_cpu: float
+    min_execution_environments: int
+    """FunctionScalingConfig minimum: the environments min_instances hold (min_instances x per instance)."""
+    max_execution_environments: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +354,8 @@ class ScaffoldParams:
     notes: tuple[str, ...]
     efs: EfsParams | None = None
     """Lambda with storage.efs_gb: the file system, its mount targets and the access point."""
+    managed: ManagedParams | None = None
+    """Lambda Managed Instances settings (the lambda-managed sets only)."""
 
     def conditions(self) -> dict[str, bool]:
         """The named conditions a manifest's `when:` can test."""

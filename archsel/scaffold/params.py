@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from archsel import __version__
 from archsel.billing.rules import lambda_in_vpc
@@ -21,6 +22,7 @@ from archsel.profile.routes import RouteLayout, route_layout, route_name, unique
 from archsel.profile.scaling_schema import Scaling, StepPolicy
 from archsel.profile.schema import WorkloadProfile
 from archsel.scaffold.design import Design
+from archsel.scaffold.managed_params import managed_params, managed_profile
 from archsel.scaffold.param_types import (
     ACCESS_LOG_FORMAT,
     ADJUSTMENT_TYPES,
@@ -32,6 +34,7 @@ from archsel.scaffold.param_types import (
     HEALTH_PATH,
     LOG_RETENTION_DAYS,
     LOG_RETENTION_NAMES,
+    MANAGED_PYTHON,
     REST_STAGE,
     ROUTES,
     AuthParams,
@@ -70,7 +73,15 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
     profile = design.profile
     notes: list[str] = []
     routes = api_routes(profile)
-    lam = _lambda_params(profile, routes, notes) if design.architecture == Architecture.LAMBDA else None
+    managed = None
+    if design.architecture == Architecture.LAMBDA_MANAGED:
+        managed = managed_params(profile, notes)
+        profile = managed_profile(profile, notes)
+    on_lambda = design.architecture in (Architecture.LAMBDA, Architecture.LAMBDA_MANAGED)
+    lam = _lambda_params(profile, routes, notes) if on_lambda else None
+    if managed is not None and lam is not None:
+        lam = replace(lam, runtime=MANAGED_PYTHON, in_vpc=False)
+        notes[:] = [note for note in notes if not note.startswith("the starter handler is Python (")]
     fargate = _fargate_params(profile, notes) if design.architecture == Architecture.FARGATE else None
     database = _database_params(profile, design.architecture, notes)
     frontend = _frontend_params(profile, notes)
@@ -103,6 +114,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         overridden=design.overridden,
         notes=tuple(notes),
         efs=EfsParams() if design.architecture == Architecture.LAMBDA and profile.storage.efs_gb > 0 else None,
+        managed=managed,
     )
 
 
@@ -335,9 +347,9 @@ def _network_params(profile: WorkloadProfile, architecture: str, database: Datab
         nat = profile.fargate.nat_gateway
         public = (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1))
         return NetworkParams(True, nat, not nat, dynamodb and nat, public, private)
-    if lambda_in_vpc(profile) or database.kind == "aurora":
+    if lambda_in_vpc(profile) or database.kind == "aurora" or architecture == Architecture.LAMBDA_MANAGED:
         # A NAT gateway lives in a public subnet: only then does the function's VPC get public subnets.
-        nat = profile.lambda_.nat_gateway
+        nat = profile.lambda_.nat_gateway and architecture == Architecture.LAMBDA
         for_nat: tuple[Subnet, ...] = (
             (Subnet("PublicSubnet1", "10.0.0.0/20", 0), Subnet("PublicSubnet2", "10.0.16.0/20", 1)) if nat else ()
         )
@@ -354,8 +366,9 @@ def _database_params(profile: WorkloadProfile, architecture: str, notes: list[st
     engine, version, major, port, family, driver = ENGINES[db.kind]
     aurora = db.aurora
     # With Lambda, RDS Proxy is how the function connects (IAM auth, no password in the function).
-    use_proxy = architecture == Architecture.LAMBDA or aurora.rds_proxy is True
-    if architecture == Architecture.LAMBDA and aurora.rds_proxy is False:
+    on_lambda = architecture in (Architecture.LAMBDA, Architecture.LAMBDA_MANAGED)
+    use_proxy = on_lambda or aurora.rds_proxy is True
+    if on_lambda and aurora.rds_proxy is False:
         notes.append("RDS Proxy is used with Lambda although rds_proxy is false (it holds the connections)")
     if use_proxy and aurora.min_acu == 0:
         notes.append("min_acu 0 allows auto-pause, but RDS Proxy keeps connections open so the cluster will not pause")
@@ -391,7 +404,11 @@ def _frontend_params(profile: WorkloadProfile, notes: list[str]) -> FrontendPara
 
 
 def _description(design: Design) -> str:
-    kind = "API Gateway + Lambda" if design.architecture == Architecture.LAMBDA else "ALB + ECS Fargate"
+    kind = {
+        Architecture.LAMBDA: "API Gateway + Lambda",
+        Architecture.FARGATE: "ALB + ECS Fargate",
+        Architecture.LAMBDA_MANAGED: "API Gateway + Lambda Managed Instances",
+    }[design.architecture]
     return f"{design.profile.name}: {kind}, scaffolded by archsel {__version__} from profile {design.profile_hash[:12]}"
 
 

@@ -78,5 +78,28 @@ class FargateFigures:
         return tuple(sorted((item.name, float(getattr(self, item.name))) for item in fields(self)))
 
 
-Figures = LambdaFigures | FargateFigures
-"""The figures of a run of either architecture."""
+@dataclass(frozen=True, slots=True)
+class LambdaManagedFigures:
+    """Fleet, utilisation and throttling figures of one Lambda Managed Instances run."""
+
+    mean_cpu_utilisation: float
+    mean_instances: float
+    min_instances: float
+    max_instances: float
+    instances_launched: float
+    throttled_429: float
+    gateway_timeouts: float
+    peak_in_flight: float
+    mean_in_flight: float
+    littles_law_lambda_w: float
+    slots_per_instance: float
+    environments_per_instance: float
+    environment_concurrency: float
+
+    def items(self) -> tuple[tuple[str, float], ...]:
+        """(name, value) pairs sorted by name."""
+        return tuple(sorted((item.name, float(getattr(self, item.name))) for item in fields(self)))
+
+
+Figures = LambdaFigures | FargateFigures | LambdaManagedFigures
+"""The figures of a run of any architecture."""

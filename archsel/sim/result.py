@@ -139,6 +139,8 @@ class SimRun:
     """(quantile, ms) pairs of the latency distribution, for CDF charts (LatencyHistogram.cdf_points())."""
     routes: tuple[RouteStats, ...] = ()
     """Per-route outcome (Lambda, when the profile lists routes)."""
+    ec2_instances: TaskStats | None = None
+    """EC2 instances of a Lambda Managed Instances capacity provider in service (mean, min, max)."""
     timeseries: TimeSeries | None = field(default=None, compare=False)
     model: str = "exact"
     """Which model ran: "exact" (every request routed) or "aggregate" (archsel.sim.aggregate, at scale)."""

@@ -15,8 +15,12 @@ from archsel.profile.architecture import Architecture
 from archsel.profile.schema import WorkloadProfile
 from archsel.sim.result import SimOptions, SimRun
 
-ARCHITECTURE_STREAMS: dict[Architecture, int] = {Architecture.LAMBDA: 0, Architecture.FARGATE: 1}
-"""Each architecture's entry in the seed sequence: the two never share random numbers."""
+ARCHITECTURE_STREAMS: dict[Architecture, int] = {
+    Architecture.LAMBDA: 0,
+    Architecture.FARGATE: 1,
+    Architecture.LAMBDA_MANAGED: 2,
+}
+"""Each architecture's entry in the seed sequence: no two share random numbers."""
 
 
 class Simulator(Protocol):

@@ -287,13 +287,15 @@ def _crossing(below: Scalar, above: Scalar, a: PointResult, b: PointResult) -> f
     """Linear interpolation of the cost gap between the two points (a simplification: costs are not linear)."""
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (below, above)):
         return None
-    gaps = [_gap(point) for point in (a, b)]
+    assert a.cheapest is not None and b.cheapest is not None  # checked by _flips
+    gaps = [_gap(point, a.cheapest, b.cheapest) for point in (a, b)]
     if gaps[0] is None or gaps[1] is None or gaps[0] == gaps[1]:
         return None
     x0, x1 = float(below), float(above)  # type: ignore[arg-type]
     return x0 + (x1 - x0) * gaps[0] / (gaps[0] - gaps[1])
 
 
-def _gap(point: PointResult) -> float | None:
-    lam, far = point.outcome(Architecture.LAMBDA), point.outcome(Architecture.FARGATE)
-    return None if lam is None or far is None else float(lam.monthly_usd - far.monthly_usd)
+def _gap(point: PointResult, first: str, second: str) -> float | None:
+    """Cost of ``first`` minus ``second`` at ``point`` (the two architectures of the flip, of three)."""
+    one, other = point.outcome(first), point.outcome(second)
+    return None if one is None or other is None else float(one.monthly_usd - other.monthly_usd)

@@ -11,7 +11,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-ARCHITECTURE_COLOURS: dict[str, str] = {Architecture.LAMBDA: "#d9822b", Architecture.FARGATE: "#2b6cd9"}
+ARCHITECTURE_COLOURS: dict[str, str] = {
+    Architecture.LAMBDA: "#d9822b",
+    Architecture.FARGATE: "#2b6cd9",
+    Architecture.LAMBDA_MANAGED: "#3c8d2f",
+}
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d2330}

@@ -26,6 +26,7 @@ SERVICE_TITLES = {
     "lambda": "Lambda",
     "api_gateway": "API Gateway",
     "fargate": "Fargate",
+    "ec2": "EC2 (Lambda Managed Instances)",
     "alb": "Application Load Balancer",
     "public_ipv4": "Public IPv4",
     "nat_gateway": "NAT gateway",
@@ -41,7 +42,11 @@ SERVICE_TITLES = {
     "efs": "EFS",
     "savings_plans": "Compute Savings Plan",
 }
-ARCH_TITLES: dict[str, str] = {Architecture.LAMBDA: "API Gateway + Lambda", Architecture.FARGATE: "ALB + ECS Fargate"}
+ARCH_TITLES: dict[str, str] = {
+    Architecture.LAMBDA: "API Gateway + Lambda",
+    Architecture.FARGATE: "ALB + ECS Fargate",
+    Architecture.LAMBDA_MANAGED: "API Gateway + Lambda Managed Instances",
+}
 USAGE_MARK = "*"
 
 

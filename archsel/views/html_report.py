@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _SERIES_FOR_ARCH: dict[str, tuple[str, ...]] = {
     Architecture.LAMBDA: ("concurrency", "environments", "busy"),
     Architecture.FARGATE: ("tasks_in_service", "in_service", "tasks_running", "running", "tasks"),
+    Architecture.LAMBDA_MANAGED: ("instances_in_service",),
 }
 
 
@@ -81,6 +82,14 @@ def _cost_chart(rec: Recommendation) -> str:
         ax.plot(
             curve.mean_rps, curve.fargate_usd, label="ALB + Fargate", color=ARCHITECTURE_COLOURS[Architecture.FARGATE]
         )
+        managed = rec.managed_break_even
+        if managed is not None and len(managed.managed_usd) == len(curve.mean_rps):  # the same traffic scales
+            ax.plot(
+                curve.mean_rps,
+                managed.managed_usd,
+                label="API Gateway + Lambda Managed Instances",
+                color=ARCHITECTURE_COLOURS[Architecture.LAMBDA_MANAGED],
+            )
         if flip.rps is not None:
             ax.axvline(flip.rps, color="#444", linestyle="--", label=f"break-even {flip.rps:,.2f} req/s")
         ax.set_xscale("log")

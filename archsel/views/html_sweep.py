@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from archsel.profile.architecture import Architecture
+from archsel.profile.architecture import ARCHITECTURES
 from archsel.study.axes import Scalar, format_value
 from archsel.study.sweep import PointResult, SweepResult
 
@@ -137,15 +137,14 @@ def _cheapest_map(result: SweepResult) -> str:
     first, second = result.plan.axes[0], result.plan.axes[1]
     rest = tuple(_read_values(result, k)[0] for k in range(2, len(result.plan.axes)))
     cells = {p.point.values[:2]: p for p in result.points if p.point.values[2:] == rest}
-    codes = {Architecture.LAMBDA: 0.0, Architecture.FARGATE: 1.0, None: 2.0}
+    codes: dict[str | None, float] = {architecture: float(code) for code, architecture in enumerate(ARCHITECTURES)}
+    codes[None] = float(len(ARCHITECTURES))
     grid = [[codes[cells[(x, y)].cheapest] for x in _read_values(result, 0)] for y in _read_values(result, 1)]
     ax.imshow(
         grid,
-        cmap=ListedColormap(
-            [ARCHITECTURE_COLOURS[Architecture.LAMBDA], ARCHITECTURE_COLOURS[Architecture.FARGATE], "#bbbbbb"]
-        ),
+        cmap=ListedColormap([*(ARCHITECTURE_COLOURS[architecture] for architecture in ARCHITECTURES), "#bbbbbb"]),
         vmin=0,
-        vmax=2,
+        vmax=len(ARCHITECTURES),
         aspect="auto",
         origin="lower",
     )

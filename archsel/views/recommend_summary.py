@@ -23,7 +23,12 @@ def table_rows(rec: Recommendation, evaluations: tuple[Evaluation, ...]) -> list
         result = e.result
         run = result.first.run
         on_lambda = bool(run.instances)
-        peak = plural(run.instances.max, "env") if run.instances else plural(run.tasks.max if run.tasks else 0, "task")
+        if run.ec2_instances is not None:
+            peak = plural(run.ec2_instances.max, "instance")
+        else:
+            peak = (
+                plural(run.instances.max, "env") if run.instances else plural(run.tasks.max if run.tasks else 0, "task")
+            )
         # Cold starts are a Lambda figure: a Fargate task starts before it takes traffic.
         cold = f"{100 * result.interval(lambda p: p.run.cold_start_ratio).mean:.2f}%" if on_lambda else NOT_APPLICABLE
         rows.append([

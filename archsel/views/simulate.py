@@ -74,8 +74,11 @@ def result_document(result: ArchitectureResult) -> dict[str, Any]:
         document["instances"] = _instances(result)
     if first.routes:
         document["routes"] = routes_document(result)
-    if first.tasks is not None:
-        document["tasks"] = _tasks(result)
+    if first.ec2_instances is not None:
+        document["ec2_instances"] = _ec2_instances(result)
+    if first.tasks is not None or first.ec2_instances is not None:
+        if first.tasks is not None:
+            document["tasks"] = _tasks(result)
         document["scaling_events"] = [
             {"time": event.time_s, "from": event.from_tasks, "to": event.to_tasks, "reason": event.reason}
             for event in first.scaling_events
@@ -162,6 +165,15 @@ def _instances(result: ArchitectureResult) -> dict[str, float]:
     return values
 
 
+def _ec2_instances(result: ArchitectureResult) -> dict[str, float]:
+    runs = [priced.run.ec2_instances for priced in result.replications if priced.run.ec2_instances is not None]
+    return {
+        "mean": _round(sum(stats.mean for stats in runs) / len(runs), 4),
+        "min": min(stats.min for stats in runs),
+        "max": max(stats.max for stats in runs),
+    }
+
+
 def _tasks(result: ArchitectureResult) -> dict[str, float]:
     runs = [priced.run.tasks for priced in result.replications if priced.run.tasks is not None]
     return {
@@ -215,6 +227,10 @@ def _rows(result: ArchitectureResult) -> list[tuple[str, str]]:
         rows.append(("Cold starts", f"{fmt_number(100 * result.interval(lambda p: p.run.cold_start_ratio).mean, 3)}%"))
         rows.append(("Environments mean / max", f"{fmt_number(_instances(result)['mean'])} / "
                                                  f"{fmt_number(_instances(result)['max'])}"))  # fmt: skip
+    if run.ec2_instances is not None:
+        ec2 = _ec2_instances(result)
+        rows.append(("EC2 instances mean / min / max", f"{fmt_number(ec2['mean'])} / {ec2['min']:g} / {ec2['max']:g}"))
+        rows.append(("Scaling events", str(len(run.scaling_events))))
     if run.tasks is not None:
         tasks = _tasks(result)
         rows.append(("Tasks mean / min / max", f"{fmt_number(tasks['mean'])} / {tasks['min']:g} / {tasks['max']:g}"))

@@ -25,7 +25,7 @@ EXAMPLES = {e["id"]: e for e in yaml.safe_load((DATA / "aws-worked-examples.yaml
 LINE_TOLERANCE = Decimal("0.005")
 TOTAL_TOLERANCE = Decimal("0.01")
 SERVICES = {
-    "lambda", "api_gateway", "fargate", "alb", "public_ipv4", "nat_gateway", "dynamodb", "aurora", "rds_proxy",
+    "lambda", "api_gateway", "fargate", "ec2", "alb", "public_ipv4", "nat_gateway", "dynamodb", "aurora", "rds_proxy",
     "s3", "cloudfront", "cognito", "cloudwatch_logs", "data_transfer", "efs",
 }  # fmt: skip
 
@@ -219,7 +219,7 @@ def test_json_follows_the_contract(run_cli: Callable[..., Any], write_profile: C
     assert document["profile"] == "shop-api"
     assert document["region"] == "us-east-1"
     assert document["pricing_as_of"] == "2026-09-20"
-    assert [e["architecture"] for e in document["estimates"]] == ["lambda", "fargate"]
+    assert [e["architecture"] for e in document["estimates"]] == ["lambda", "fargate", "lambda-managed"]
     for estimate in document["estimates"]:
         parts = estimate["components"]
         assert {c["service"] for c in parts} <= SERVICES
@@ -383,9 +383,9 @@ def test_pricing_show_for_a_region_without_a_table(run_cli: Callable[..., Any]) 
 
 
 def test_pricing_show_for_an_unknown_service(run_cli: Callable[..., Any]) -> None:
-    result = run_cli("pricing", "show", "--service", "ec2")
+    result = run_cli("pricing", "show", "--service", "sagemaker")  # ec2 is a service since Managed Instances
     assert result.exit_code == 2
-    assert "ec2" in result.stderr and "lambda" in result.stderr
+    assert "sagemaker" in result.stderr and "lambda" in result.stderr
 
 
 # ----------------------------------------------------------------------------- speed

@@ -90,7 +90,7 @@ def test_a_region_without_a_table_names_those_that_have_one() -> None:
         (lambda d: d["prices"]["lambda"][0].update(tiers=[{"from": 0, "to": None, "value": 1}]), "not both"),
         (lambda d: d["prices"]["lambda"][1]["tiers"][1].update({"from": 5}), "tier 2 must start where"),
         (lambda d: d["prices"]["lambda"][1]["tiers"][2].update(to=1e12), "only the last tier is open-ended"),
-        (lambda d: d["prices"].update(ec2=[]), "prices.ec2"),
+        (lambda d: d["prices"].update(sagemaker=[]), "prices.sagemaker"),  # ec2 became a service (LMI)
         (lambda d: d.update(as_of="last week"), "as_of"),
         (lambda d: d.update(surprise=1), "surprise: Extra inputs are not permitted"),
         (lambda d: d["prices"]["lambda"].append(d["prices"]["lambda"][0]), "lambda.requests appears twice"),

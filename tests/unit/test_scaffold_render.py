@@ -36,7 +36,14 @@ def by_path(files: tuple) -> dict[str, str]:
 
 def test_one_shipped_set_per_architecture_and_tool() -> None:
     pairs = sorted((m.architecture, m.iac) for m in list_template_sets())
-    assert pairs == [("fargate", "cdk"), ("fargate", "sam"), ("lambda", "cdk"), ("lambda", "sam")]
+    assert pairs == [
+        ("fargate", "cdk"),
+        ("fargate", "sam"),
+        ("lambda", "cdk"),
+        ("lambda", "sam"),
+        ("lambda-managed", "cdk"),
+        ("lambda-managed", "sam"),
+    ]
     for architecture, iac in pairs:
         assert find_template_set(str(architecture), str(iac)).manifest.iac == iac
 

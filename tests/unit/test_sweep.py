@@ -29,7 +29,7 @@ def test_plan_is_the_cross_product_validated_before_running(tmp_path: Path) -> N
         (4.0, 1024),
     ]
     assert [point.profile.traffic.mean_rps for point in plan.points] == [1.0, 1.0, 2.0, 2.0, 4.0, 4.0]
-    assert len(plan.units()) == 6 * 2 * 1  # points x architectures x replications
+    assert len(plan.units()) == 6 * 3 * 1  # points x architectures (all three) x replications
     assert len({point.seed for point in plan.points}) == 6
 
 

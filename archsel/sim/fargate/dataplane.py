@@ -287,6 +287,11 @@ class DataPlane:
         """Requests the ALB sent to tasks in [start, end) (whole seconds)."""
         return self._window_sum(SEC_ROUTED, start, end)
 
+    def mean_in_system(self, start: float, end: float) -> float:
+        """Mean of the per-second snapshots of requests in the system over [start, end) (whole seconds)."""
+        span = round(end) - round(start)
+        return self._window_sum(SEC_IN_SYSTEM, start, end) / span if span > 0 else 0.0
+
     def _window_sum(self, row: int, start: float, end: float) -> float:
         low = max(0, round(start) + self._setup.offset_s)
         high = min(self._sec.shape[1], round(end) + self._setup.offset_s)

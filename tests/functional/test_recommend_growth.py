@@ -20,7 +20,7 @@ database: {kind: none}
 frontend: {enabled: false}
 auth: {provider: none}
 slo: {p99_latency_ms: 2000, monthly_budget_usd: 120}
-simulation: {horizon: 1h, warmup: 5m, seed: 2, replications: 1}
+simulation: {horizon: 1h, warmup: 5m, seed: 2, replications: 1, allow_short_horizon: true}
 """
 
 

@@ -26,7 +26,7 @@ from tests.conftest import REPO, SCENARIOS
 pytestmark = pytest.mark.slow
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-SHORT_RUN = {"horizon": "1h", "warmup": "5m", "seed": 1, "replications": 1}
+SHORT_RUN = {"horizon": "1h", "warmup": "5m", "seed": 1, "replications": 1, "allow_short_horizon": True}  # a quick run
 
 
 class _Stream(io.StringIO):

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from archsel.sim.fargate.dataplane import DataPlaneResult, DataPlaneSetup
-from archsel.sim.jit import kernel
+from archsel.sim.jit import entry
 from archsel.sim.measure import LatencyHistogram
 
 FIXED_POINT_STEPS = 40
@@ -28,7 +28,7 @@ _ARRIVALS, _OK, _CPU, _ROUTED, _IN_SYSTEM, _WAITING, _IN_SERVICE, _WAIT_S, _TASK
 _ROWS = 11
 
 
-@kernel
+@entry
 def serve_seconds(rate: np.ndarray, sec: np.ndarray, span: np.ndarray, backlog: float) -> float:
     """Serve seconds [span[0], span[1]) with span[2] tasks of capacity span[3] req/s in all; returns the backlog.
 

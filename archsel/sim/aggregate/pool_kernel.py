@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from archsel.sim.jit import kernel
+from archsel.sim.jit import entry, kernel
 
 # Indices of the totals array (measured steps only, except the peak of environments).
 T_ARRIVALS = 0
@@ -50,7 +50,50 @@ def _survival(age_s: float, keep_low: float, keep_high: float) -> float:
 
 
 @kernel
-def walk_pool(  # noqa: C901 - one flat loop is what numba compiles best
+def _refresh(
+    window: np.ndarray, head: int, tail: int, step: int, on_demand: float, settings: np.ndarray
+) -> tuple[float, int]:
+    """Use the levels up to ``on_demand`` at ``step``: each is cold with the chance its environment expired.
+
+    Returns the cold starts (expected count) and the new tail (the entries those levels replace are popped).
+    """
+    dt, keep_low, keep_high = settings[0], settings[2], settings[3]
+    size = window.size // 2
+    cold = 0.0
+    lower = 0.0
+    while tail > head and window[2 * ((tail - 1) % size) + 1] <= on_demand:
+        entry = 2 * ((tail - 1) % size)
+        age = (step - window[entry]) * dt
+        cold += (window[entry + 1] - lower) * (1.0 - _survival(age, keep_low, keep_high))
+        lower = window[entry + 1]
+        tail -= 1
+    if tail > head:
+        entry = 2 * ((tail - 1) % size)
+        age = (step - window[entry]) * dt
+        cold += (on_demand - lower) * (1.0 - _survival(age, keep_low, keep_high))
+    else:
+        cold += on_demand - lower
+    return cold, tail
+
+
+@kernel
+def _retire(window: np.ndarray, head: int, tail: int, retired: int) -> None:
+    """Retire ``retired`` random warm environments: every level above each one moves down one."""
+    size = window.size // 2
+    for _ in range(retired):
+        top = window[2 * (head % size) + 1] if tail > head else 0.0
+        if top <= 0:
+            break
+        level = np.random.random() * top
+        index = tail - 1
+        while index > head and window[2 * (index % size) + 1] < level:
+            index -= 1
+        for moved in range(head, index + 1):
+            window[2 * (moved % size) + 1] -= 1
+
+
+@entry
+def walk_pool(
     rate: np.ndarray,
     ready: np.ndarray,
     settings: np.ndarray,
@@ -97,21 +140,7 @@ def walk_pool(  # noqa: C901 - one flat loop is what numba compiles best
             on_demand = max(0, busy + accepted - provisioned)
             while tail > head and window[2 * (head % size)] <= step - keep_steps:
                 head += 1  # levels idle longer than any keep-alive are gone
-            # refresh the levels up to on_demand: each is cold with the chance its environment expired
-            cold = 0.0
-            lower = 0.0
-            while tail > head and window[2 * ((tail - 1) % size) + 1] <= on_demand:
-                entry = 2 * ((tail - 1) % size)
-                age = (step - window[entry]) * dt
-                cold += (window[entry + 1] - lower) * (1.0 - _survival(age, keep_low, keep_high))
-                lower = window[entry + 1]
-                tail -= 1
-            if tail > head:
-                entry = 2 * ((tail - 1) % size)
-                age = (step - window[entry]) * dt
-                cold += (on_demand - lower) * (1.0 - _survival(age, keep_low, keep_high))
-            else:
-                cold += on_demand - lower
+            cold, tail = _refresh(window, head, tail, step, on_demand, settings)
             allowed = min(cold, tokens)
             scale_throttled = math.ceil(cold - allowed)
             tokens -= allowed
@@ -136,17 +165,7 @@ def walk_pool(  # noqa: C901 - one flat loop is what numba compiles best
                 retire += top * dt / lifetime_s  # a settled mix of ages: one retirement per lifetime
             retired = int(retire)
             retire -= retired
-            for _ in range(retired):
-                # a random warm environment retires: every level above it moves down one
-                top = window[2 * (head % size) + 1] if tail > head else 0.0
-                if top <= 0:
-                    break
-                level = np.random.random() * top
-                index = tail - 1
-                while index > head and window[2 * (index % size) + 1] < level:
-                    index -= 1
-                for moved in range(head, index + 1):
-                    window[2 * (moved % size) + 1] -= 1
+            _retire(window, head, tail, retired)
             if measured:
                 totals[T_ARRIVALS] += births
                 totals[T_COLD] += allowed

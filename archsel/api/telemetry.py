@@ -24,6 +24,7 @@ def import_logs(
     function: str | None = None,
     memory_mb: int | None = None,
     seed: int | None = None,
+    shape: str = "trace",
 ) -> ImportReport:
     """Read log files (format detected per line, gzip too), write a profile and its trace, and check it.
 
@@ -34,7 +35,7 @@ def import_logs(
     from archsel.telemetry.reader import read_logs
 
     parsed = read_logs(paths)
-    report = write_and_check(measure_logs(parsed, memory_mb=memory_mb), Path(out), function, seed)
+    report = write_and_check(measure_logs(parsed, memory_mb=memory_mb), Path(out), function, seed, shape)
     return replace(report, malformed=parsed.malformed, ignored=parsed.ignored, malformed_at=parsed.malformed_at)
 
 
@@ -47,13 +48,14 @@ def import_cloudwatch(
     days: float = 14.0,
     memory_mb: int | None = None,
     seed: int | None = None,
+    shape: str = "trace",
 ) -> ImportReport:
     """Read CloudWatch metrics (``client``: boto3's cloudwatch client) for ``target``, write a profile and check it."""
     from archsel.telemetry.cloudwatch import read_metrics
     from archsel.telemetry.importer import write_and_check
 
     measured = read_metrics(client, target, now=now, days=days, memory_mb=memory_mb)
-    return write_and_check(measured, Path(out), target.name, seed)
+    return write_and_check(measured, Path(out), target.name, seed, shape)
 
 
 def cloudwatch_target(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,23 @@ import_app = typer.Typer(
 )
 ImportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Profile to write (its trace CSV goes beside it).")]
 ImportFormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (plain when piped) or json.")]
+
+
+class TrafficShape(StrEnum):
+    """How the written profile carries the traffic over time."""
+
+    trace = "trace"
+    fit = "fit"
+
+
+ShapeOpt = Annotated[
+    TrafficShape,
+    typer.Option(
+        "--shape",
+        help="trace: replay the per-minute counts (written beside the profile); "
+        "fit: a daily shape (mean, busiest hour, its rate) fitted to them.",
+    ),
+]
 MemoryOpt = Annotated[
     int | None,
     typer.Option(
@@ -38,6 +56,7 @@ def import_logs(
     out: ImportOutOpt,
     function: Annotated[str | None, typer.Option("--function", help="Name for the profile.")] = None,
     memory_mb: MemoryOpt = None,
+    shape: ShapeOpt = TrafficShape.trace,
     fmt: ImportFormatOpt = OutputFormat.table,
 ) -> None:
     """Read logs, write a profile and a per-minute trace, simulate it on the same window and show measured vs simulated.
@@ -47,7 +66,7 @@ def import_logs(
     from archsel import api
     from archsel.views import telemetry as views_telemetry
 
-    report = api.import_logs(files, out=out, function=function, memory_mb=memory_mb)
+    report = api.import_logs(files, out=out, function=function, memory_mb=memory_mb, shape=shape.value)
     views_telemetry.render_import(report, fmt=fmt.value, stream=sys.stdout)
 
 
@@ -64,6 +83,7 @@ def import_cloudwatch(
         str | None, typer.Option("--region", "-r", help="AWS region (default: the environment's).")
     ] = None,
     memory_mb: MemoryOpt = None,
+    shape: ShapeOpt = TrafficShape.trace,
     fmt: ImportFormatOpt = OutputFormat.table,
 ) -> None:
     """Read a service's CloudWatch metrics, write a profile and its trace, and check it against them."""
@@ -80,6 +100,7 @@ def import_cloudwatch(
         now=dt.datetime.now(dt.UTC),
         days=days,
         memory_mb=memory_mb,
+        shape=shape.value,
     )
     views_telemetry.render_import(report, fmt=fmt.value, stream=sys.stdout)
 

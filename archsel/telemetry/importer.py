@@ -27,9 +27,11 @@ class ImportReport:
     malformed_at: tuple[str, ...] = ()
 
 
-def write_and_check(measured: Measured, out: Path, name: str | None, seed: int | None) -> ImportReport:
+def write_and_check(
+    measured: Measured, out: Path, name: str | None, seed: int | None, shape: str = "trace"
+) -> ImportReport:
     """Write the profile and its trace, load the profile back (it must be valid as written) and check it."""
-    written = write_profile(measured, WriteRequest(out=out, name=name))
+    written = write_profile(measured, WriteRequest(out=out, name=name, shape=shape))
     profile = load_profile(written.profile_path)
     check = check_profile(profile, measured, load_prices(profile.region), seed=seed)
     return ImportReport(written.profile_path, written.trace_path, profile, measured, check)

@@ -24,6 +24,8 @@ class WriteRequest:
     out: Path
     name: str | None = None
     region: str = "us-east-1"
+    shape: str = "trace"
+    """trace: replay the per-minute counts; fit: a daily (diurnal) shape fitted to them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ def _memory(measured: Measured) -> int:
 def profile_text(measured: Measured, request: WriteRequest, trace_name: str, memory: int, factor: float) -> str:
     """The profile's YAML text."""
     lines = [*_header(measured), "version: 1", f"name: {profile_name(measured, request)}", f"region: {request.region}"]
-    lines += _traffic(measured, trace_name)
+    lines += _fitted_traffic(measured) if request.shape == "fit" else _traffic(measured, trace_name)
     lines += _request(measured, memory, factor)
     lines += _lambda(measured, memory)
     lines += _simulation(measured)
@@ -97,6 +99,42 @@ def _traffic(measured: Measured, trace_name: str) -> list[str]:
         f"(mean {measured.mean_rps:.3g} req/s, peak minute {measured.peak_rps:.3g} req/s)",
         "  shape: trace",
         f"  trace: {trace_name}",
+    ]
+
+
+def hourly_rates(measured: Measured) -> list[float]:
+    """Mean req/s in each hour of the day (UTC) over the window; 0 for hours the window never saw."""
+    totals, minutes = [0.0] * 24, [0] * 24
+    for index, count in enumerate(measured.minute_counts):
+        hour = int((measured.start_s + 60.0 * index) % 86_400.0 // 3_600.0)
+        totals[hour] += count
+        minutes[hour] += 1
+    return [total / (60.0 * seen) if seen else 0.0 for total, seen in zip(totals, minutes, strict=True)]
+
+
+def _fitted_traffic(measured: Measured) -> list[str]:
+    """A daily shape: the window's mean rate, the busiest hour's mean rate and that hour (``--shape fit``).
+
+    The diurnal curve is fitted by its three parameters, not by least squares: it keeps the mean
+    (what the bill follows) and the busiest hour (what capacity follows); bursts within the hour
+    and weekly patterns are not carried over (the per-minute trace beside the profile keeps them).
+    """
+    rates = hourly_rates(measured)
+    peak_hour = max(range(24), key=lambda hour: rates[hour])
+    peak = rates[peak_hour]
+    comment = (
+        f"  # fitted to {measured.requests:,.0f} requests: mean {measured.mean_rps:.3g} req/s, busiest hour "
+        f"{peak_hour:02d}:00 UTC at {peak:.3g} req/s (per-minute counts in the trace CSV beside this file)"
+    )
+    if peak <= measured.mean_rps * 1.05:  # no daily cycle to speak of
+        return ["traffic:", comment, "  shape: constant", f"  mean_rps: {_round(measured.mean_rps)}"]
+    return [
+        "traffic:",
+        comment,
+        "  shape: diurnal",
+        f"  mean_rps: {_round(measured.mean_rps)}",
+        f"  peak_rps: {_round(peak)}",
+        f'  peak_hour_utc: "{peak_hour:02d}:30"',
     ]
 
 

@@ -47,6 +47,16 @@ def test_import_logs_json_has_the_profile_the_measurements_and_the_checks(
     assert (tmp_path / "orders.trace.csv").read_text().startswith("minute,count\n0,")
 
 
+def test_import_logs_shape_fit_writes_a_daily_shape(run_cli: Run, tmp_path: Path, small_log: Path) -> None:
+    out = tmp_path / "fit.yaml"
+    result = run_cli("import", "logs", str(small_log), "--out", str(out), "--shape", "fit", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    traffic = load_profile(out).traffic
+    assert traffic.shape in ("diurnal", "constant")  # a window with no daily cycle fits a constant rate
+    assert traffic.trace is None
+    assert traffic.mean_rps == pytest.approx(json.loads(result.stdout)["measured"]["mean_rps"], rel=0.01)
+
+
 def test_import_logs_table_reports_skipped_lines_and_what_it_wrote(run_cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "shop.yaml"
     result = run_cli("import", "logs", str(DATA / "alb.log"), str(DATA / "mixed.log"), "--out", str(out))

@@ -54,3 +54,22 @@ def test_a_short_keep_alive_is_named_and_estimated_from_idle_gaps(tmp_path: Path
     assert len(causes) == 1
     assert "keep-alive differs from the default" in causes[0]
     assert "lambda.keep_alive_s" in causes[0]
+
+
+@pytest.mark.slow
+def test_shape_fit_writes_the_daily_shape_of_the_reference(tmp_path: Path) -> None:
+    """`--shape fit`: the mean, the busiest hour (the 20:00 burst here) and its rate, from the reference's truth."""
+    import numpy as np
+
+    from archsel.profile.loader import load_profile
+
+    system = ReferenceSystem()
+    log = generate(system, seed=5)
+    report = api.import_logs([log.write(tmp_path / "report.log")], out=tmp_path / "fit.yaml", seed=3, shape="fit")
+    traffic = load_profile(tmp_path / "fit.yaml").traffic
+    true_hourly = system.rate(np.arange(system.horizon_s) + 0.5).reshape(24, 3_600).mean(axis=1)
+    assert traffic.shape == "diurnal"
+    assert within(traffic.mean_rps, system.mean_rps(), 0.02)
+    assert traffic.peak_rps is not None and within(traffic.peak_rps, float(true_hourly.max()), 0.05)
+    assert int(traffic.peak_hour_utc // 3_600) == int(true_hourly.argmax())
+    assert report.profile.traffic.shape == "diurnal"  # the profile that was checked is the fitted one

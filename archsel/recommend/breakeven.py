@@ -129,24 +129,34 @@ def _calibrated(evaluation: Evaluation, prices: PriceTable) -> Callable[[Scaler,
 
 def _find_flip(gap: Callable[[float], float], low: float = SCAN_LOW, high: float = SCAN_HIGH) -> Flip | None:
     """The sign change of ``gap`` (Lambda minus Fargate cost) nearest to scale 1, refined by bisection."""
+    factor, left_positive, _ = nearest_sign_change(gap, low, high, BISECTION_STEPS)
+    if factor is None:
+        return None
+    below = Architecture.FARGATE if left_positive else Architecture.LAMBDA
+    above = Architecture.LAMBDA if left_positive else Architecture.FARGATE
+    return Flip(factor=factor, cheaper_below=below, cheaper_above=above)
+
+
+def nearest_sign_change(
+    gap: Callable[[float], float], low: float, high: float, steps: int
+) -> tuple[float | None, bool, float]:
+    """Where ``gap`` changes sign nearest scale 1 (None if nowhere in [low, high]), scanned on a log grid
+    then bisected ``steps`` times; whether it is positive below that point; its value at ``high``."""
     points = [low * (high / low) ** (i / (SCAN_POINTS - 1)) for i in range(SCAN_POINTS)]
     values = [gap(point) for point in points]
     changes = [i for i in range(len(points) - 1) if (values[i] > 0) != (values[i + 1] > 0)]
     if not changes:
-        return None
+        return None, values[0] > 0, values[-1]
     index = min(changes, key=lambda i: abs(math.log(points[i])))
     left, right = points[index], points[index + 1]
     left_positive = values[index] > 0
-    for _ in range(BISECTION_STEPS):
+    for _ in range(steps):
         middle = math.sqrt(left * right)
         if (gap(middle) > 0) == left_positive:
             left = middle
         else:
             right = middle
-    factor = math.sqrt(left * right)
-    below = Architecture.FARGATE if left_positive else Architecture.LAMBDA
-    above = Architecture.LAMBDA if left_positive else Architecture.FARGATE
-    return Flip(factor=factor, cheaper_below=below, cheaper_above=above)
+    return math.sqrt(left * right), left_positive, values[-1]
 
 
 def _curve(

@@ -8,7 +8,6 @@ method: the no-simulation usage model, calibrated to each design's simulated cos
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -20,7 +19,7 @@ from archsel.evaluate.candidate import Evaluation
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import Architecture
 from archsel.profile.traffic import summarize
-from archsel.recommend.breakeven import SCAN_HIGH, SCAN_LOW, SCAN_POINTS, Scaler, _calibrated, scale_traffic
+from archsel.recommend.breakeven import SCAN_HIGH, SCAN_LOW, Scaler, _calibrated, nearest_sign_change, scale_traffic
 
 BISECTION_STEPS = 20
 """Halvings of a scan step (1/1,000,000 of it: far below the model's own error)."""
@@ -121,21 +120,10 @@ def _remembered(cost: Callable[[Scaler, float], float]) -> Callable[[float], flo
 
 def _nearest_crossing(gap: Callable[[float], float]) -> tuple[float | None, bool]:
     """The sign change of ``gap`` (Managed minus other) nearest scale 1, and whether Managed is cheaper above it."""
-    points = [SCAN_LOW * (SCAN_HIGH / SCAN_LOW) ** (i / (SCAN_POINTS - 1)) for i in range(SCAN_POINTS)]
-    values = [gap(point) for point in points]
-    changes = [i for i in range(len(points) - 1) if (values[i] > 0) != (values[i + 1] > 0)]
-    if not changes:
-        return None, values[-1] < 0
-    index = min(changes, key=lambda i: abs(math.log(points[i])))
-    left, right = points[index], points[index + 1]
-    left_positive = values[index] > 0
-    for _ in range(BISECTION_STEPS):
-        middle = math.sqrt(left * right)
-        if (gap(middle) > 0) == left_positive:
-            left = middle
-        else:
-            right = middle
-    return math.sqrt(left * right), left_positive  # dearer below, so cheaper above
+    factor, left_positive, at_high = nearest_sign_change(gap, SCAN_LOW, SCAN_HIGH, BISECTION_STEPS)
+    if factor is None:
+        return None, at_high < 0
+    return factor, left_positive  # dearer below, so cheaper above
 
 
 def describe_crossings(result: ManagedBreakEven) -> str:

@@ -301,6 +301,10 @@ frontend: {enabled: true, visits_per_month: 1000, page_weight_mb: 2, requests_pe
 auth: {provider: oidc, monthly_active_users: 100, tier: essentials, issuer: "https://idp.example.com", audience: [api],
   monthly_usd: 25}
 logs: {kb_per_request: 0.5, retention_days: 30, compression_ratio: 0.2}
+lambda_managed:
+  {instance_type: m7g.large, architecture: arm64, memory_mb: 2048, memory_gib_per_vcpu: 2, per_environment_concurrency: 16,
+   min_instances: 3, max_instances: 30, target_cpu: 50, metric_period_s: 60, launch_s: 120, scale_in_cooldown_s: 600,
+   cpu_admission: 2}
 slo: {p99_latency_ms: 500, p95_latency_ms: 200, max_error_ratio: 0.001, monthly_budget_usd: 100}
 simulation:
   {horizon: 1d, warmup: 10m, seed: 1, replications: 3, allow_short_horizon: false, budget: {seconds: 30, memory_gb: 2, model: auto}}

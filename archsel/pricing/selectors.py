@@ -69,6 +69,10 @@ class Selector:
     """Attribute holding the region (AWSDataTransfer uses fromRegionCode); None for a global price."""
     free_first_tier: bool = False
     """The Price List gives the free tier as a $0 first tier; archsel models it in `free_tier:`."""
+    usagetype_marker: str | None = None
+    """When set, the query does not filter on the usagetype (``usagetype`` is empty): the product's
+    usagetype must contain this marker instead (case-insensitive), for products whose exact usagetype
+    spelling is not documented but whose other attributes pin them down."""
 
 
 def _lambda(price_id: str, usagetype: str, group: str) -> Selector:
@@ -80,6 +84,64 @@ def _ecs(price_id: str, usagetype: str) -> Selector:
 
 
 MILLION, THOUSAND = Decimal(1_000_000), Decimal(1_000)
+
+LMI_INSTANCE_TYPES: tuple[str, ...] = tuple(
+    f"{family}.{size}"
+    for family in ("c7g", "m7g", "r7g", "c7i", "m7i", "r7i")
+    for size in ("large", "xlarge", "2xlarge", "4xlarge")
+)
+"""Instance types the price tables carry for Lambda Managed Instances (arm64 and x86 families)."""
+
+EC2_ON_DEMAND_LINUX: tuple[tuple[str, str], ...] = (
+    ("productFamily", "Compute Instance"),
+    ("operatingSystem", "Linux"),
+    ("tenancy", "Shared"),
+    ("preInstalledSw", "NA"),
+    ("licenseModel", "No License required"),
+    ("capacitystatus", "Used"),
+    ("operation", "RunInstances"),
+)
+"""What makes one AmazonEC2 product the plain on-demand Linux instance-hour
+(https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-the-aws-price-list-query-api.html):
+the BoxUsage usagetype is shared with Windows, RHEL, SUSE and Linux-with-SQL rows (told apart by
+operatingSystem, preInstalledSw, licenseModel and the RunInstances:00xx operation) and with capacity
+reservation rows (capacitystatus AllocatedCapacityReservation / UnusedCapacityReservation); dedicated
+instances have their own DedicatedUsage usagetype and tenancy Dedicated. Reserved Instance prices are
+terms of the same SKU, never its OnDemand term."""
+
+LMI_FEE_MARKER = "Management-Hours"
+"""The AWSLambda offer lists the Managed Instances management fee per instance type as products with a
+``lambdaManagedInstanceType`` attribute and a usagetype containing "Management-Hours" (as read by AWS's
+own sample calculator, https://github.com/aws-samples/sample-aws-lambda-managed-instances,
+tools/pricing-calculator/scripts/extract-pricing.js). The full usagetype spelling is not documented,
+so the fee is selected by region and instance type, and the usagetype only has to carry this marker."""
+
+
+def price_key(instance_type: str) -> str:
+    """'m7g.large' -> 'm7g_large' (price ids use dots as separators)."""
+    return instance_type.replace(".", "_")
+
+
+def _ec2_instance(instance_type: str) -> Selector:
+    attributes = (("instanceType", instance_type), *EC2_ON_DEMAND_LINUX)
+    return Selector(f"ec2.ondemand.{price_key(instance_type)}", "AmazonEC2", f"BoxUsage:{instance_type}", attributes)
+
+
+def _lmi_fee(instance_type: str) -> Selector:
+    return Selector(
+        f"lambda.managed_instances.fee.{price_key(instance_type)}",
+        "AWSLambda",
+        "",
+        (("lambdaManagedInstanceType", instance_type),),
+        usagetype_marker=LMI_FEE_MARKER,
+    )
+
+
+LMI_SELECTORS: tuple[Selector, ...] = (
+    *(_ec2_instance(t) for t in LMI_INSTANCE_TYPES),
+    *(_lmi_fee(t) for t in LMI_INSTANCE_TYPES),
+)
+"""Lambda Managed Instances: each instance type's EC2 on-demand hour and its management fee."""
 
 SELECTORS: tuple[Selector, ...] = (
     Selector("lambda.requests", "AWSLambda", "Request", (("group", "AWS-Lambda-Requests"),), per=MILLION),
@@ -190,11 +252,10 @@ SELECTORS: tuple[Selector, ...] = (
     Selector("efs.standard.storage", "AmazonEFS", "TimedStorage-ByteHrs", bare_first=False),
     Selector("efs.ia.storage", "AmazonEFS", "IATimedStorage-ByteHrs", bare_first=False),
     Selector("efs.archive.storage", "AmazonEFS", "ArchiveTimedStorage-ByteHrs", bare_first=False),
+    *LMI_SELECTORS,
 )
 """One selector per price the Query API can refresh, in table order."""
 
-_LMI_FAMILIES = ("c7g", "m7g", "r7g", "c7i", "m7i", "r7i")
-_LMI_SIZES = ("large", "xlarge", "2xlarge", "4xlarge")
 
 NOT_IN_QUERY_API: dict[str, str] = {
     "cognito.lite.mau": "the Query API has no Lite/Essentials/Plus MAU tier dimension for Cognito user pools",
@@ -204,25 +265,16 @@ NOT_IN_QUERY_API: dict[str, str] = {
     "efs.ia.tiering_and_reads": "no verified Price List usagetype for EFS IA tiering and reads",
     "efs.archive.tiering": "no verified Price List usagetype for EFS Archive tiering",
     "efs.archive.reads": "no verified Price List usagetype for EFS Archive reads",
-    **{
-        f"ec2.ondemand.{family}_{size}": "no EC2 BoxUsage selector yet (Linux, shared tenancy): the recorded Price "
-        "List answers the refresh is tested against have no AmazonEC2 instance products"
-        for family in _LMI_FAMILIES
-        for size in _LMI_SIZES
-    },
-    **{
-        f"lambda.managed_instances.fee.{family}_{size}": "the Lambda Managed Instances management fee is quoted as "
-        "15% of the EC2 on-demand price, not as a Price List product of its own"
-        for family in _LMI_FAMILIES
-        for size in _LMI_SIZES
-    },
 }
 """Prices `pricing update` keeps as they are, and why."""
 
 
+_BY_ID: dict[str, Selector] = {s.price_id: s for s in SELECTORS}
+
+
 def selector_for(price_id: str) -> Selector | None:
     """The selector of ``price_id``, or None when the Query API cannot refresh it."""
-    return next((s for s in SELECTORS if s.price_id == price_id), None)
+    return _BY_ID.get(price_id)
 
 
 def usagetype_names(selector: Selector, region: str) -> tuple[str, ...]:
@@ -239,7 +291,7 @@ def usagetype_names(selector: Selector, region: str) -> tuple[str, ...]:
     >>> usagetype_names(ecs, "us-east-1"), usagetype_names(ecs, "eu-central-1")
     (('USE1-Fargate-vCPU-Hours:perCPU', 'Fargate-vCPU-Hours:perCPU'), ('EUC1-Fargate-vCPU-Hours:perCPU',))
     """
-    if selector.region_field is None:
+    if selector.region_field is None or selector.usagetype_marker is not None:
         return (selector.usagetype,)
     prefixed = f"{region_prefix(region)}-{selector.usagetype}"
     if region != "us-east-1":

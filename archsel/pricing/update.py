@@ -115,6 +115,8 @@ class UpdatePlan:
 def queries_for(selector: Selector, region: str) -> tuple[Query, ...]:
     """The queries that can find ``selector`` in ``region``, in order (us-east-1 has two usagetype spellings)."""
     region_filter = () if selector.region_field is None else ((selector.region_field, region),)
+    if selector.usagetype_marker is not None:
+        return (Query(selector.service_code, (*region_filter, *selector.attributes)),)
     return tuple(
         Query(selector.service_code, (*region_filter, ("usagetype", name), *selector.attributes))
         for name in usagetype_names(selector, region)
@@ -208,13 +210,16 @@ def find_offer(client: PricingClient, selector: Selector, region: str) -> tuple[
     problems: tuple[str, ...] = ()
     for query in queries_for(selector, region):
         found, problems = fetch(client, query)
-        offers = tuple(o for o in found if _matches(o, query))
+        offers = tuple(o for o in found if _matches(o, query) and _has_marker(o, selector))
         if offers:
             if not same_ladder(offers):
                 skus = ", ".join(sorted(o.sku for o in offers))
                 return None, f"ambiguous: {len(offers)} products with different prices match ({skus})"
             return min(offers, key=lambda o: o.sku), ""
     unreadable = f" (unreadable: {'; '.join(problems)})" if problems else ""
+    if selector.usagetype_marker is not None:
+        wanted = ", ".join(f"{k} {v}" for k, v in selector.attributes)
+        return None, f"no product in the Price List answer for {wanted}, usagetype *{selector.usagetype_marker}*{unreadable}"
     return None, f"no product in the Price List answer for usagetype {' or '.join(names)}{unreadable}"
 
 
@@ -222,6 +227,11 @@ def _matches(offer: Offer, query: Query) -> bool:
     # The API filtered already; check again so a loose answer can never slip a Spot, ARM,
     # Windows or Serverless v1 row in: every filter must hold exactly, not as a substring.
     return all(offer.attribute(name) == value for name, value in query.filters)
+
+
+def _has_marker(offer: Offer, selector: Selector) -> bool:
+    marker = selector.usagetype_marker
+    return marker is None or marker.lower() in offer.usagetype.lower()
 
 
 def refreshed_price(old: Price, offer: Offer, selector: Selector) -> Price:

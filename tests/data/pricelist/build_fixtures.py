@@ -8,7 +8,9 @@ description, rateCode, appliesTo), version and publicationDate.
 Values: us-east-1.json carries the us-east-1 unit prices of pricing/aws/us-east-1.yaml as of
 2026-09-20 (the shipped table), quoted per one unit the way the Price List quotes them, plus
 rows that exact matching must ignore (Spot, ARM, Windows, trust store, Outposts, Aurora
-Serverless v1, DynamoDB Standard-IA, the Lambda global free tier). SKUs and rate codes are
+Serverless v1, DynamoDB Standard-IA, the Lambda global free tier), and the Lambda Managed
+Instances EC2 instance-hours and management fees with their decoys (Windows, RHEL, Linux with SQL,
+dedicated, host, capacity reservations, Reserved Instance terms). SKUs and rate codes are
 made up (12-16 upper-case characters like AWS's), except where the research notes quote real
 ones. The usagetype spelling in us-east-1 follows the research notes (bare for Lambda, S3,
 DynamoDB, ELB and data transfer; USE1- elsewhere). eu-central-1.json is a small subset with
@@ -458,6 +460,111 @@ def us_east_1() -> list[dict[str, object]]:
     ]
 
 
+LMI_ON_DEMAND = {
+    "c7g": "0.0725",
+    "m7g": "0.0816",
+    "r7g": "0.1071",
+    "c7i": "0.08925",
+    "m7i": "0.1008",
+    "r7i": "0.1323",
+}
+"""us-east-1 on-demand Linux price of each family's .large (the shipped table's values); a size doubles it."""
+LMI_SIZES = {"large": 1, "xlarge": 2, "2xlarge": 4, "4xlarge": 8}
+RESERVED = "4NA7Y494T4"  # a reserved offer term code (1yr No Upfront in AWS's files)
+
+
+def ec2_instance(region: str, instance_type: str, usd: str, usagetype: str = "", **attributes: str) -> dict[str, object]:
+    """An AmazonEC2 instance product; the defaults are the plain on-demand Linux row."""
+    attrs = {
+        "instanceType": instance_type,
+        "operatingSystem": "Linux",
+        "tenancy": "Shared",
+        "preInstalledSw": "NA",
+        "licenseModel": "No License required",
+        "capacitystatus": "Used",
+        "operation": "RunInstances",
+        "marketoption": "OnDemand",
+    } | attributes
+    return product(
+        "AmazonEC2", "Compute Instance", region, usagetype or f"BoxUsage:{instance_type}", "Hrs", flat(usd), **attrs
+    )
+
+
+def with_reserved(item: dict[str, object], usd: str) -> dict[str, object]:
+    """The product with a Reserved Instance term too, as the Query API returns EC2 products."""
+    sku = item["product"]["sku"]  # type: ignore[index]
+    rate = f"{sku}.{RESERVED}.6YS6EN2CT7"
+    item["terms"]["Reserved"] = {  # type: ignore[index]
+        f"{sku}.{RESERVED}": {
+            "priceDimensions": {
+                rate: {
+                    "unit": "Hrs",
+                    "endRange": "Inf",
+                    "description": "Linux/UNIX (Amazon VPC), reserved 1yr no upfront",
+                    "appliesTo": [],
+                    "rateCode": rate,
+                    "beginRange": "0",
+                    "pricePerUnit": {"USD": usd},
+                }
+            },
+            "sku": sku,
+            "effectiveDate": "2026-08-01T00:00:00Z",
+            "offerTermCode": RESERVED,
+            "termAttributes": {"LeaseContractLength": "1yr", "OfferingClass": "standard", "PurchaseOption": "No Upfront"},
+        }
+    }
+    return item
+
+
+def lmi_us_east_1() -> list[dict[str, object]]:
+    """EC2 instance-hours and Managed Instances fees of every LMI type, plus rows the selectors must skip.
+
+    The fee products' usagetype spelling is made up ("...Management-Hours"): archsel selects them by
+    instanceType attribute and the "Management-Hours" marker only.
+    """
+    r = "us-east-1"
+    rows: list[dict[str, object]] = []
+    for family, large in LMI_ON_DEMAND.items():
+        for size, factor in LMI_SIZES.items():
+            kind = f"{family}.{size}"
+            usd = f"{(Decimal(large) * factor).normalize():f}"
+            fee = f"{(Decimal(usd) * Decimal('0.15')).normalize():f}"
+            rows.append(ec2_instance(r, kind, usd))
+            rows.append(
+                product(
+                    "AWSLambda",
+                    "Serverless",
+                    r,
+                    f"Lambda-Managed-Instances:{kind}-Management-Hours",
+                    "Hrs",
+                    flat(fee),
+                    group="AWS-Lambda-Managed-Instances",
+                    lambdaManagedInstanceType=kind,
+                )
+            )
+    rows[0] = with_reserved(rows[0], "0.0457")  # c7g.large: its Reserved term must never be read
+    return rows + [
+        with_reserved(ec2_instance(r, "m7g.large", "0.1736", operatingSystem="Windows", operation="RunInstances:0002"), "0.12"),
+        ec2_instance(r, "m7g.large", "0.4816", preInstalledSw="SQL Std", operation="RunInstances:0004"),
+        ec2_instance(r, "m7g.large", "0.1416", operatingSystem="RHEL", licenseModel="", operation="RunInstances:0010"),
+        ec2_instance(r, "m7g.large", "0.0898", "DedicatedUsage:m7g.large", tenancy="Dedicated"),
+        ec2_instance(r, "m7g.large", "0.00", capacitystatus="AllocatedCapacityReservation"),
+        ec2_instance(r, "m7g.large", "0.0816", "UnusedBox:m7g.large", capacitystatus="UnusedCapacityReservation"),
+        ec2_instance(r, "c7i.large", "0.0982", "HostBoxUsage:c7i.large", tenancy="Host"),
+        product(
+            "AWSLambda",
+            "Serverless",
+            r,
+            "Lambda-Managed-Instances:m7g.large-Requests",
+            "Requests",
+            flat("0.0000002"),
+            group="AWS-Lambda-Managed-Instances",
+            lambdaManagedInstanceType="m7g.large",
+            **{"lambdaManagedInstances-RequestType": "Invoke"},
+        ),
+    ]
+
+
 def eu_central_1() -> list[dict[str, object]]:
     r = "eu-central-1"
     return [
@@ -500,5 +607,5 @@ def eu_central_1() -> list[dict[str, object]]:
 
 
 if __name__ == "__main__":
-    for name, products in (("us-east-1", us_east_1()), ("eu-central-1", eu_central_1())):
+    for name, products in (("us-east-1", us_east_1() + lmi_us_east_1()), ("eu-central-1", eu_central_1())):
         (HERE / f"{name}.json").write_text(json.dumps({"products": products}, indent=1) + "\n")

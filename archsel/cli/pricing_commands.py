@@ -104,7 +104,8 @@ def pricing_update(
 def _client(source: str, endpoint_region: str, bulk_url: str) -> tuple[PricingClient, str]:
     """The price source to ask, and how to name it."""
     from archsel.errors import UsageError
-    from archsel.pricing.bulk import BulkPriceList, http_fetcher
+    from archsel.pricing.bulk import http_fetcher
+    from archsel.pricing.bulk_stream import StreamingBulkPriceList, http_opener
     from archsel.pricing.update import has_credentials, make_client
 
     if source not in {"auto", "bulk", "query"}:
@@ -113,7 +114,8 @@ def _client(source: str, endpoint_region: str, bulk_url: str) -> tuple[PricingCl
         return make_client(endpoint_region), "the AWS Price List Query API"
     if not bulk_url.startswith(("https://", "http://")):
         raise UsageError(f"--bulk-url must be an http(s) URL (got {bulk_url!r})")
-    return BulkPriceList(http_fetcher(), base_url=bulk_url.rstrip("/")), f"the bulk Price List files at {bulk_url}"
+    client = StreamingBulkPriceList(http_fetcher(), http_opener(), base_url=bulk_url.rstrip("/"))
+    return client, f"the bulk Price List files at {bulk_url}"
 
 
 def _update_regions(region: str | None, all_regions: bool, directory: Path | None) -> tuple[str, ...]:

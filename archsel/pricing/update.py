@@ -219,7 +219,10 @@ def find_offer(client: PricingClient, selector: Selector, region: str) -> tuple[
     unreadable = f" (unreadable: {'; '.join(problems)})" if problems else ""
     if selector.usagetype_marker is not None:
         wanted = ", ".join(f"{k} {v}" for k, v in selector.attributes)
-        return None, f"no product in the Price List answer for {wanted}, usagetype *{selector.usagetype_marker}*{unreadable}"
+        return (
+            None,
+            f"no product in the Price List answer for {wanted}, usagetype *{selector.usagetype_marker}*{unreadable}",
+        )
     return None, f"no product in the Price List answer for usagetype {' or '.join(names)}{unreadable}"
 
 

@@ -473,7 +473,9 @@ LMI_SIZES = {"large": 1, "xlarge": 2, "2xlarge": 4, "4xlarge": 8}
 RESERVED = "4NA7Y494T4"  # a reserved offer term code (1yr No Upfront in AWS's files)
 
 
-def ec2_instance(region: str, instance_type: str, usd: str, usagetype: str = "", **attributes: str) -> dict[str, object]:
+def ec2_instance(
+    region: str, instance_type: str, usd: str, usagetype: str = "", **attributes: str
+) -> dict[str, object]:
     """An AmazonEC2 instance product; the defaults are the plain on-demand Linux row."""
     attrs = {
         "instanceType": instance_type,
@@ -510,7 +512,11 @@ def with_reserved(item: dict[str, object], usd: str) -> dict[str, object]:
             "sku": sku,
             "effectiveDate": "2026-08-01T00:00:00Z",
             "offerTermCode": RESERVED,
-            "termAttributes": {"LeaseContractLength": "1yr", "OfferingClass": "standard", "PurchaseOption": "No Upfront"},
+            "termAttributes": {
+                "LeaseContractLength": "1yr",
+                "OfferingClass": "standard",
+                "PurchaseOption": "No Upfront",
+            },
         }
     }
     return item
@@ -543,8 +549,11 @@ def lmi_us_east_1() -> list[dict[str, object]]:
                 )
             )
     rows[0] = with_reserved(rows[0], "0.0457")  # c7g.large: its Reserved term must never be read
-    return rows + [
-        with_reserved(ec2_instance(r, "m7g.large", "0.1736", operatingSystem="Windows", operation="RunInstances:0002"), "0.12"),
+    return [
+        *rows,
+        with_reserved(
+            ec2_instance(r, "m7g.large", "0.1736", operatingSystem="Windows", operation="RunInstances:0002"), "0.12"
+        ),
         ec2_instance(r, "m7g.large", "0.4816", preInstalledSw="SQL Std", operation="RunInstances:0004"),
         ec2_instance(r, "m7g.large", "0.1416", operatingSystem="RHEL", licenseModel="", operation="RunInstances:0010"),
         ec2_instance(r, "m7g.large", "0.0898", "DedicatedUsage:m7g.large", tenancy="Dedicated"),
@@ -606,6 +615,34 @@ def eu_central_1() -> list[dict[str, object]]:
     ]
 
 
+def bulk_offer(service: str, products: list[dict[str, object]]) -> dict[str, object]:
+    """A bulk region offer file (products + terms.OnDemand / terms.Reserved) of the given Query API products."""
+    mine = [p for p in products if p["serviceCode"] == service]
+    terms: dict[str, dict[str, object]] = {"OnDemand": {}, "Reserved": {}}
+    for item in mine:
+        sku = str(item["product"]["sku"])  # type: ignore[index]
+        for kind, offered in item["terms"].items():  # type: ignore[attr-defined]
+            terms[kind][sku] = offered
+    return {
+        "formatVersion": "v1.0",
+        "disclaimer": "This pricing list is for informational purposes only.",
+        "offerCode": service,
+        "version": "20260901000000",
+        "publicationDate": "2026-09-01T00:00:00Z",
+        "products": {str(p["product"]["sku"]): p["product"] for p in mine},  # type: ignore[index]
+        "terms": terms,
+    }
+
+
+def write_bulk_us_east_1(products: list[dict[str, object]]) -> None:
+    """The us-east-1 AWSLambda and AmazonEC2 offer files of the bulk excerpts (bulk/README.md)."""
+    for service in ("AWSLambda", "AmazonEC2"):
+        path = HERE / "bulk" / "offers" / "v1.0" / "aws" / service / "20260901000000" / "us-east-1" / "index.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(bulk_offer(service, products), indent=1) + "\n")
+
+
 if __name__ == "__main__":
     for name, products in (("us-east-1", us_east_1() + lmi_us_east_1()), ("eu-central-1", eu_central_1())):
         (HERE / f"{name}.json").write_text(json.dumps({"products": products}, indent=1) + "\n")
+    write_bulk_us_east_1(us_east_1() + lmi_us_east_1())

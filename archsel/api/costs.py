@@ -131,7 +131,7 @@ def _source_name(client: object) -> str:
     from archsel.pricing.bulk import BulkPriceList
 
     if isinstance(client, BulkPriceList):
-        return "AWS's public bulk Price List offer files"
+        return client.description
     return "the AWS Price List Query API"
 
 

@@ -55,8 +55,9 @@ def pricing_update(
         str,
         typer.Option(
             "--source",
-            help="bulk: AWS's public offer files (no account); query: the Price List Query API (credentials); "
-            "auto: query when AWS credentials are present, else bulk.",
+            help="bulk: AWS's offer files (found through the Price List Bulk API with credentials, through the "
+            "public indexes without); query: the Price List Query API (credentials); "
+            "auto: query when AWS credentials are present, else the public bulk files.",
         ),
     ] = "auto",
     bulk_url: Annotated[
@@ -67,9 +68,11 @@ def pricing_update(
 ) -> None:
     """Refresh price tables from AWS's Price List: the public bulk offer files, or the Query API.
 
-    Without AWS credentials (or with --source bulk) the prices come from the public bulk offer
-    files, which need no account, including the Compute Savings Plans rates; with credentials
-    (or --source query) from the Price List Query API (boto3), which has no Savings Plans rates.
+    Without AWS credentials (or with --source bulk) the prices come from the bulk offer files,
+    including the Compute Savings Plans rates: without credentials through the public indexes (no
+    account needed), with credentials and --source bulk through the Price List Bulk API
+    (ListPriceLists over every page, then GetPriceListFileUrl). With credentials (or --source
+    query) they come from the Price List Query API (boto3), which has no Savings Plans rates.
 
     Shows a table of the prices that changed (old, new, % change) and the prices it could not
     refresh (kept as they were, with the reason written into the file). The region priced is a
@@ -103,6 +106,8 @@ def pricing_update(
 
 def _client(source: str, endpoint_region: str, bulk_url: str) -> tuple[PricingClient, str]:
     """The price source to ask, and how to name it."""
+    import datetime as dt
+
     from archsel.errors import UsageError
     from archsel.pricing.bulk import http_fetcher
     from archsel.pricing.bulk_stream import StreamingBulkPriceList, http_opener
@@ -110,12 +115,18 @@ def _client(source: str, endpoint_region: str, bulk_url: str) -> tuple[PricingCl
 
     if source not in {"auto", "bulk", "query"}:
         raise UsageError(f"--source must be auto, bulk or query (got {source!r})")
-    if source == "query" or (source == "auto" and has_credentials()):
+    credentials = source != "query" and has_credentials()
+    if source == "query" or (source == "auto" and credentials):
         return make_client(endpoint_region), "the AWS Price List Query API"
     if not bulk_url.startswith(("https://", "http://")):
         raise UsageError(f"--bulk-url must be an http(s) URL (got {bulk_url!r})")
-    client = StreamingBulkPriceList(http_fetcher(), http_opener(), base_url=bulk_url.rstrip("/"))
-    return client, f"the bulk Price List files at {bulk_url}"
+    listing = None
+    if credentials:  # --source bulk with credentials: the Bulk API says where each region's file is
+        from archsel.pricing.bulk_api import bulk_api_files
+
+        listing = bulk_api_files(endpoint_region, dt.date.today())
+    client = StreamingBulkPriceList(http_fetcher(), http_opener(), base_url=bulk_url.rstrip("/"), listing=listing)
+    return client, client.description if listing is not None else f"the bulk Price List files at {bulk_url}"
 
 
 def _update_regions(region: str | None, all_regions: bool, directory: Path | None) -> tuple[str, ...]:

@@ -8,6 +8,12 @@ offer file, and an offer file holds ``products`` ({sku: product}) and ``terms`` 
 ``PriceList`` entries the Query API returns (one product with its own on-demand terms), so
 `archsel.pricing.update` turns either source into the same table through one code path.
 
+Where a region's file is comes from one of two documented places. Without credentials: the
+public region index of the service (one JSON document; AWS documents no pages for it). With
+credentials (``--source bulk``): the Price List Bulk API, whose ``ListPriceLists`` is paginated
+(NextToken) and whose ``GetPriceListFileUrl`` gives the file's URL (archsel.pricing.bulk_api).
+Either way the file is downloaded and read through the same code here.
+
 Files are fetched through an injected ``Fetcher`` (url -> bytes): ``http_fetcher()`` in use, a
 dictionary or a local server in tests. A download that is not the documented JSON raises
 PricingUpdateError, so a corrupt file stops the update before anything is written.
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from archsel.pricing.update import PricingUpdateError
@@ -33,14 +39,21 @@ class FileTooLarge(OSError):
 PRICE_LIST_HOST = "https://pricing.us-east-1.amazonaws.com"
 OFFER_INDEX_PATH = "/offers/v1.0/aws/index.json"
 SAVINGS_PLAN_REGION_INDEX_PATH = "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/current/region_index.json"
-MAX_INDEX_PAGES = 20
-"""Pages of one region index followed at most (a loop or a runaway index stops there)."""
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Largest offer file read. AmazonEC2's region files (where the NAT gateway prices are) can be larger:
 such a file is skipped with a note and its prices kept, rather than read into memory."""
-NEXT_PAGE_KEY = "nextPageUrl"
-"""Link to the next page of a region index. AWS's documented index examples show no such key today;
-archsel follows one if an index is ever split, bounded by MAX_INDEX_PAGES."""
+SAVINGS_PLANS_OFFER = "AWSComputeSavingsPlan"
+"""The Compute Savings Plans files' name in notes (their public index path is SAVINGS_PLAN_REGION_INDEX_PATH)."""
+
+
+class FileListing(Protocol):
+    """Where a service's file for one region is (the Price List Bulk API does this with credentials)."""
+
+    description: str
+
+    def file_url(self, service: str, region: str) -> tuple[str | None, str]:
+        """The file's URL, or None and why there is none (``service`` is AWSComputeSavingsPlan for the rates)."""
+        ...
 
 
 def http_fetcher(timeout_s: float = 120.0) -> Fetcher:
@@ -60,9 +73,12 @@ def http_fetcher(timeout_s: float = 120.0) -> Fetcher:
 class BulkPriceList:
     """A `PricingClient` answering from the bulk offer files, each downloaded once per update."""
 
-    def __init__(self, fetch: Fetcher, *, base_url: str = PRICE_LIST_HOST) -> None:
+    def __init__(self, fetch: Fetcher, *, base_url: str = PRICE_LIST_HOST, listing: FileListing | None = None) -> None:
         self._fetch = fetch
         self._base = base_url
+        self._listing = listing
+        self.description = "AWS's public bulk Price List offer files" if listing is None else listing.description
+        """Where the prices came from, for the table's notes."""
         self._documents: dict[str, Mapping[str, Any]] = {}
         self.problems: list[str] = []
         """Services or regions the files do not offer (their prices were left as they were)."""
@@ -82,19 +98,17 @@ class BulkPriceList:
     # -------------------------------------------------------------------- the files
 
     def offer_file(self, service: str, region: str | None) -> Mapping[str, Any] | None:
-        """The offer file of ``service`` in ``region`` (the whole offer for a global price), or None."""
-        entry = self._offers().get(service)
-        if not isinstance(entry, Mapping):
-            self._note(f"{service}: not in the offer index {self._url(OFFER_INDEX_PATH)}")
+        """The offer file of ``service`` in ``region`` (the whole offer for a global price), or None.
+
+        A global price (CloudFront's) is read from the whole offer the public offer index names,
+        with or without credentials: the Bulk API lists region files only.
+        """
+        if region is None or self._listing is None:
+            url = self._public_offer_url(service, region)
+        else:
+            url = self._listed(self._listing, service, region)
+        if url is None:
             return None
-        if region is None:
-            return self.document(self._url(str(entry["currentVersionUrl"])))
-        index_url = self._url(str(entry["currentRegionIndexUrl"]))
-        version = region_versions(self, index_url).get(region)
-        if version is None:
-            self._note(f"{service}: no offer file for {region} in {index_url}")
-            return None
-        url = urljoin(index_url, version) if not version.startswith("/") else self._url(version)
         try:
             return self.document(url)
         except PricingUpdateError as error:
@@ -105,12 +119,35 @@ class BulkPriceList:
 
     def savings_plan_file(self, region: str) -> Mapping[str, Any] | None:
         """The Compute Savings Plans region file of ``region`` (rates for Lambda, Fargate, EC2), or None."""
+        if self._listing is not None:
+            url = self._listed(self._listing, SAVINGS_PLANS_OFFER, region)
+            return None if url is None else self.document(url)
         index_url = self._url(SAVINGS_PLAN_REGION_INDEX_PATH)
         version = region_versions(self, index_url).get(region)
         if version is None:
-            self._note(f"AWSComputeSavingsPlan: no rate file for {region} in {index_url}")
+            self._note(f"{SAVINGS_PLANS_OFFER}: no rate file for {region} in {index_url}")
             return None
-        return self.document(self._url(version) if version.startswith("/") else urljoin(index_url, version))
+        return self.document(self._relative(index_url, version))
+
+    def _public_offer_url(self, service: str, region: str | None) -> str | None:
+        entry = self._offers().get(service)
+        if not isinstance(entry, Mapping):
+            self._note(f"{service}: not in the offer index {self._url(OFFER_INDEX_PATH)}")
+            return None
+        if region is None:
+            return self._url(str(entry["currentVersionUrl"]))
+        index_url = self._url(str(entry["currentRegionIndexUrl"]))
+        version = region_versions(self, index_url).get(region)
+        if version is None:
+            self._note(f"{service}: no offer file for {region} in {index_url}")
+            return None
+        return self._relative(index_url, version)
+
+    def _listed(self, listing: FileListing, service: str, region: str) -> str | None:
+        url, reason = listing.file_url(service, region)
+        if url is None:
+            self._note(reason)
+        return url
 
     def document(self, url: str) -> Mapping[str, Any]:
         """One JSON file, downloaded once; a failed download or a file that is not JSON stops the update."""
@@ -134,37 +171,26 @@ class BulkPriceList:
     def _url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self._base}{path}"
 
+    def _relative(self, index_url: str, version: str) -> str:
+        return self._url(version) if version.startswith("/") else urljoin(index_url, version)
+
     def _note(self, problem: str) -> None:
         if problem not in self.problems:
             self.problems.append(problem)
 
 
 def region_versions(source: BulkPriceList, index_url: str) -> dict[str, str]:
-    """{region code: offer file URL} from a region index, following its pages.
+    """{region code: offer file URL} from a public region index (one document).
 
     Service indexes map names to ``{regionCode, currentVersionUrl}``; Savings Plans indexes
     list ``{regionCode, versionUrl}``. Both shapes are read.
     """
     versions: dict[str, str] = {}
-    for page in _pages(source, index_url):
-        for entry in _region_entries(page.get("regions"), index_url):
-            url = entry.get("currentVersionUrl") or entry.get("versionUrl")
-            if isinstance(url, str) and isinstance(entry.get("regionCode"), str):
-                versions[str(entry["regionCode"])] = url
+    for entry in _region_entries(source.document(index_url).get("regions"), index_url):
+        url = entry.get("currentVersionUrl") or entry.get("versionUrl")
+        if isinstance(url, str) and isinstance(entry.get("regionCode"), str):
+            versions[str(entry["regionCode"])] = url
     return versions
-
-
-def _pages(source: BulkPriceList, first_url: str) -> Iterator[Mapping[str, Any]]:
-    url: str | None = first_url
-    seen: set[str] = set()
-    while url is not None:
-        if url in seen or len(seen) >= MAX_INDEX_PAGES:
-            raise PricingUpdateError(f"{first_url}: region index pages loop or exceed {MAX_INDEX_PAGES}")
-        seen.add(url)
-        page = source.document(url)
-        yield page
-        following = page.get(NEXT_PAGE_KEY)
-        url = urljoin(url, following) if isinstance(following, str) and following else None
 
 
 def _region_entries(regions: Any, url: str) -> list[Mapping[str, Any]]:

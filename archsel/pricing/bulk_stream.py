@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import IO, Any
-from urllib.parse import urljoin
 
-from archsel.pricing.bulk import PRICE_LIST_HOST, BulkPriceList, Fetcher, _matching, region_versions
+from archsel.pricing.bulk import PRICE_LIST_HOST, BulkPriceList, Fetcher, FileListing, _matching
 from archsel.pricing.offer_stream import OfferStreamError, StreamTooLarge, scan_offer
 from archsel.pricing.selectors import SELECTORS
 from archsel.pricing.update import PricingUpdateError, queries_for
@@ -56,8 +55,9 @@ class StreamingBulkPriceList(BulkPriceList):
         *,
         base_url: str = PRICE_LIST_HOST,
         max_streamed_bytes: int = MAX_STREAMED_BYTES,
+        listing: FileListing | None = None,
     ) -> None:
-        super().__init__(fetch, base_url=base_url)
+        super().__init__(fetch, base_url=base_url, listing=listing)
         self._open = open_url
         self._max_streamed_bytes = max_streamed_bytes
         self._subsets: dict[tuple[str, str], tuple[tuple[Filters, ...], Mapping[str, Any] | None]] = {}
@@ -106,16 +106,10 @@ class StreamingBulkPriceList(BulkPriceList):
             ) from error
 
     def _offer_url(self, service: str, region: str) -> str | None:
-        entry = self._offers().get(service)
-        if not isinstance(entry, Mapping):
-            self._note(f"{service}: not in the offer index {self._url('/offers/v1.0/aws/index.json')}")
-            return None
-        index_url = self._url(str(entry["currentRegionIndexUrl"]))
-        version = region_versions(self, index_url).get(region)
-        if version is None:
-            self._note(f"{service}: no offer file for {region} in {index_url}")
-            return None
-        return self._url(version) if version.startswith("/") else urljoin(index_url, version)
+        # The same lookup as the files read whole: the Bulk API's listing with credentials, else the public indexes.
+        if self._listing is not None:
+            return self._listed(self._listing, service, region)
+        return self._public_offer_url(service, region)
 
 
 def _selector_filters(service: str, region: str) -> tuple[Filters, ...]:

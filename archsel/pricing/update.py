@@ -147,10 +147,18 @@ def fetch(client: PricingClient, query: Query) -> tuple[tuple[Offer, ...], tuple
 
 
 def _call(client: PricingClient, arguments: dict[str, Any]) -> Mapping[str, Any]:
+    return ask(client.get_products, arguments)
+
+
+def ask(call: Callable[..., Mapping[str, Any]], arguments: Mapping[str, Any]) -> Mapping[str, Any]:
+    """One Price List API call (any operation); a refusal, a throttle or no network becomes PricingUpdateError.
+
+    The botocore error stays as the PricingUpdateError's ``__cause__``.
+    """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
 
     try:
-        return client.get_products(**arguments)
+        return call(**arguments)
     except (NoCredentialsError, PartialCredentialsError) as error:
         raise PricingUpdateError(
             f"no AWS credentials for the Price List API ({error})", hint=CREDENTIALS_HINT

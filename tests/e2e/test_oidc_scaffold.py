@@ -1,21 +1,19 @@
 """auth.provider oidc: the JWT authorizer carries the issuer and audiences, the client secret stays in Secrets
-Manager, the container's token check accepts and rejects tokens signed by keys made here, and the provider
-is priced only from the user's own figure."""
+Manager, the container's token check accepts and rejects tokens signed by keys made here (PyJWT), and the
+provider is priced only from the user's own figure. The Lambda side's tokens: test_oidc_lambda_tokens.py."""
 
 from __future__ import annotations
 
-import base64
 import importlib.util
-import json
 import sys
 import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import jwt
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.errors import UsageError
@@ -80,20 +78,9 @@ def test_a_rest_api_with_an_external_provider_is_a_usage_error() -> None:
 # ----------------------------------------------------------------------------- tokens signed here
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _int(data: str) -> int:
-    return int.from_bytes(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)), "big")
-
-
 def _token(key: rsa.RSAPrivateKey, claims: dict[str, Any], kid: str = "k1") -> str:
-    """An RS256 JWT (RFC 7515) signed with ``key`` through `cryptography` (PyJWT is not installed here)."""
-    head = _b64(json.dumps({"alg": "RS256", "kid": kid, "typ": "JWT"}).encode())
-    body = _b64(json.dumps(claims).encode())
-    signature = key.sign(f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256())
-    return f"{head}.{body}.{_b64(signature)}"
+    """An RS256 JWT signed with ``key`` by PyJWT."""
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
 
 def _jwks(key: rsa.RSAPrivateKey) -> dict[str, tuple[int, int]]:

@@ -212,3 +212,22 @@ def test_without_credentials_the_bulk_files_are_used(
     assert "AmazonApiGateway: not in the offer index" in result.stderr
     written = (tables / "us-west-1.yaml").read_text()
     assert "savings_plan.1y_partial.fargate.linux_x86.vcpu" in written and "Refreshed from AWS's public bulk" in written
+
+
+def test_with_credentials_source_bulk_finds_the_files_through_the_bulk_api(
+    aws_env: pytest.MonkeyPatch, tables: Path, run_cli: Callable[..., Any]
+) -> None:
+    from tests.bulk_api_server import serve_price_list_api
+
+    with serve_price_list_api() as (url, calls):
+        aws_env.setenv("AWS_ENDPOINT_URL_PRICING", url)
+        aws_env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        aws_env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        args = ("pricing", "update", "--region", "us-west-1", "--dir", str(tables), "--yes", "--source", "bulk")
+        result = run_cli(*args, "--bulk-url", url)
+    assert result.exit_code == 0, result.stderr
+    assert "asking the Price List Bulk API (ListPriceLists, GetPriceListFileUrl) for us-west-1" in result.stderr
+    assert ("ListPriceLists", "2") in {(operation, request.get("NextToken")) for operation, request in calls}
+    written = (tables / "us-west-1.yaml").read_text()
+    assert "savings_plan.1y_partial.fargate.linux_x86.vcpu" in written
+    assert "Refreshed from the AWS Price List Bulk API's offer files" in written

@@ -63,7 +63,6 @@ def test_a_new_region_from_the_bulk_files(served: tuple[str, Path], tmp_path: Pa
         Decimal("0.0000135"),
         Decimal("0.000012"),
     ]
-    # the Lambda offer file is only on the region index's second page
     assert duration.usagetype == "USW1-Lambda-GB-Second"
     plan_vcpu = table.price("savings_plan.1y_partial.fargate.linux_x86.vcpu")
     assert plan_vcpu is not None and plan_vcpu.tiers[0].unit_price_usd == Decimal("0.03")
@@ -149,22 +148,18 @@ def test_a_file_over_the_size_cap_is_skipped_with_a_note(tmp_path: Path) -> None
     assert any(p.startswith("AmazonECS: ") and "larger than 256 MB" in p for p in client.problems)
 
 
-def test_region_index_pages_are_followed_and_a_page_loop_stops_the_update(tmp_path: Path) -> None:
-    import json
+def test_both_published_region_index_shapes_are_read(tmp_path: Path) -> None:
+    from archsel.pricing.bulk import SAVINGS_PLAN_REGION_INDEX_PATH, region_versions
 
-    from archsel.pricing.bulk import region_versions
-
-    index = "https://bulk.test/offers/v1.0/aws/AWSLambda/current/region_index.json"
-    files = {
-        index: {"regions": {"a": {"regionCode": "a", "currentVersionUrl": "/a.json"}}, "nextPageUrl": "p2.json"},
-        "https://bulk.test/offers/v1.0/aws/AWSLambda/current/p2.json": {
-            "regions": {"b": {"regionCode": "b", "currentVersionUrl": "/b.json"}},
-            "nextPageUrl": "region_index.json",  # back to the first page
-        },
+    client = BulkPriceList(
+        lambda url: (BULK / url.removeprefix("https://bulk.test/")).read_bytes(), base_url="https://bulk.test"
+    )
+    # service indexes: "regions" maps names to {regionCode, currentVersionUrl}
+    lambda_index = "https://bulk.test/offers/v1.0/aws/AWSLambda/current/region_index.json"
+    assert region_versions(client, lambda_index) == {
+        "us-east-1": "/offers/v1.0/aws/AWSLambda/20260901000000/us-east-1/index.json",
+        "us-west-1": "/offers/v1.0/aws/AWSLambda/20260901000000/us-west-1/index.json",
     }
-    client = BulkPriceList(lambda url: json.dumps(files[url]).encode(), base_url="https://bulk.test")
-    with pytest.raises(PricingUpdateError, match="loop"):
-        region_versions(client, index)
-    del files["https://bulk.test/offers/v1.0/aws/AWSLambda/current/p2.json"]["nextPageUrl"]
-    fresh = BulkPriceList(lambda url: json.dumps(files[url]).encode(), base_url="https://bulk.test")
-    assert region_versions(fresh, index) == {"a": "/a.json", "b": "/b.json"}
+    # the Savings Plans index: "regions" lists {regionCode, versionUrl}
+    plans = region_versions(client, "https://bulk.test" + SAVINGS_PLAN_REGION_INDEX_PATH)
+    assert plans == {"us-west-1": "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/20260901000000/us-west-1/index.json"}

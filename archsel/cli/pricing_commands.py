@@ -126,7 +126,9 @@ def _client(source: str, endpoint_region: str, bulk_url: str) -> tuple[PricingCl
 
         listing = bulk_api_files(endpoint_region, dt.date.today())
     client = StreamingBulkPriceList(http_fetcher(), http_opener(), base_url=bulk_url.rstrip("/"), listing=listing)
-    return client, client.description if listing is not None else f"the bulk Price List files at {bulk_url}"
+    if listing is not None:
+        return client, "the Price List Bulk API (ListPriceLists, GetPriceListFileUrl)"
+    return client, f"the bulk Price List files at {bulk_url}"
 
 
 def _update_regions(region: str | None, all_regions: bool, directory: Path | None) -> tuple[str, ...]:

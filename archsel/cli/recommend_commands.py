@@ -23,7 +23,7 @@ from archsel.cli.options import (
 from archsel.cli.output import check_writable_file, output_stream, warn_if_stale, warn_short_horizon
 
 if TYPE_CHECKING:
-    from archsel.evaluate.executors import Executor
+    from archsel.evaluate.executors import Executor, SimUnit
     from archsel.profile.schema import WorkloadProfile
     from archsel.recommend import Recommendation
     from archsel.recommend.growth import GrowthPlan
@@ -233,14 +233,20 @@ def sweep(
 
 
 def _sweep_with_progress(plan: SweepPlan, scheduler: str | None, jobs: int | None) -> SweepResult:
-    """`api.sweep` with a progress bar (or lines) on stderr, one step per finished run, named by its point."""
+    """`api.sweep` with a progress bar (or lines) on stderr, one step per finished run, named by its design and point."""
     from archsel import api
     from archsel.views.compile_notice import announce_compiling
+    from archsel.views.design_label import sweep_unit_label
     from archsel.views.progress import progress_steps
 
-    labels = {id(point.profile): plan.label(point) for point in plan.points}
+    count = len(plan.points)
+    points = {id(point.profile): (plan.label(point), number) for number, point in enumerate(plan.points, start=1)}
+
+    def label(unit: SimUnit) -> str:
+        point_label, number = points[id(unit.profile)]
+        return sweep_unit_label(unit, point_label, number, count)
+
     announce_compiling()
-    with progress_steps(len(plan.units()), f"sweeping {len(plan.points)} points") as step:
-        return api.sweep(
-            plan, scheduler=scheduler, jobs=jobs, on_done=lambda u: step(f"{labels[id(u.profile)]} {u.architecture}")
-        )
+    # the total is every unit of the plan, known before anything runs: the bar never grows
+    with progress_steps(len(plan.units()), f"sweeping {count} points") as step:
+        return api.sweep(plan, scheduler=scheduler, jobs=jobs, on_done=lambda unit: step(label(unit)))

@@ -79,6 +79,26 @@ class CountingComposer:
         return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
 
 
+def check_node_count(node: yaml.Node | None, limit: int = MAX_NODES) -> None:
+    """Raise `TooManyNodes` at the first of more than ``limit`` distinct nodes, in document order.
+
+    For a tree composed by libyaml, which counts nothing as it reads; iterative, so any depth is fine.
+    """
+    seen: set[int] = set()
+    stack = [] if node is None else [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:  # an alias: counted (expanded) by `check_expansion`
+            continue
+        seen.add(id(current))
+        if len(seen) > limit:
+            raise TooManyNodes(current.start_mark.line + 1)
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(child for pair in reversed(current.value) for child in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+
+
 def check_expansion(node: yaml.Node | None, source: str, limit: int = MAX_NODES) -> None:
     """Refuse a document whose aliases expand to more than ``limit`` values, or that refers to itself.
 

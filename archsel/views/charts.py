@@ -50,3 +50,31 @@ def new_figure() -> tuple[Figure, Axes]:
 
     figure, axes = plt.subplots(figsize=(9, 4))
     return figure, axes
+
+
+# Entries a legend column holds beside a 4-inch plot at the small font before it runs past the plot's height.
+_ENTRIES_PER_COLUMN = 14
+# Longer labels (design descriptions) wrap, so the legend does not take half the chart's width.
+_LABEL_WIDTH = 40
+
+
+def legend_beside(ax: Axes) -> None:
+    """The legend to the right of the plot, outside the axes, so it never covers a line, a bar or a marker.
+
+    ``svg`` saves with a tight bounding box, so the figure widens to hold it. Nothing labelled, no legend.
+    """
+    import textwrap
+
+    handles, labels = ax.get_legend_handles_labels()
+    if not labels:
+        return
+    columns = -(-len(labels) // _ENTRIES_PER_COLUMN)
+    ax.legend(
+        handles,
+        [textwrap.fill(label, _LABEL_WIDTH, break_on_hyphens=False) for label in labels],
+        fontsize="small",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        ncol=columns,
+    )

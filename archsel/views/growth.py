@@ -14,7 +14,7 @@ from archsel.recommend.document import (
     StrategyDocument,
 )
 from archsel.recommend.growth import GrowthPlan, PlanMonth, SloFailure
-from archsel.views.charts import ARCHITECTURE_COLOURS, new_figure, svg
+from archsel.views.charts import ARCHITECTURE_COLOURS, legend_beside, new_figure, svg
 
 METHOD = (
     "each month priced with the usage cost model, calibrated to each design's simulated monthly cost at "
@@ -166,5 +166,5 @@ def cost_over_time_chart(plan: GrowthPlan) -> str:
         ax.axvline(month, color="#b3261e", linestyle=":", label=f"first failure at month {month}")
     ax.set_xlabel(f"month (traffic grows {format_growth(plan.rate)})")
     ax.set_ylabel("USD per month")
-    ax.legend()
+    legend_beside(ax)
     return svg(figure)

@@ -14,7 +14,7 @@ from archsel.profile.architecture import Architecture
 from archsel.recommend import Recommendation
 from archsel.sim.result import SimRun
 from archsel.views.chart_style import series_name, service_colour
-from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, new_figure, svg
+from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, legend_beside, new_figure, svg
 from archsel.views.html_routes import routes_section
 from archsel.views.recommend_summary import (
     TABLE_HEADERS,
@@ -96,7 +96,7 @@ def _cost_chart(rec: Recommendation) -> str:
         ax.set_yscale("log")
     ax.set_xlabel("mean requests per second")
     ax.set_ylabel("USD per month")
-    ax.legend()
+    legend_beside(ax)
     return svg(figure)
 
 
@@ -118,7 +118,7 @@ def _cdf_chart(rec: Recommendation) -> str:
     ax.set_xscale("log")
     ax.set_xlabel("end-to-end latency, ms")
     ax.set_ylabel("share of requests")
-    ax.legend(loc="lower right")
+    legend_beside(ax)
     return svg(figure)
 
 
@@ -149,8 +149,7 @@ def _capacity_chart(runs: Mapping[str, SimRun]) -> str:
             ax.axvline(event.time_s / 3600, color=colour, alpha=0.3, linewidth=0.6)
     ax.set_xlabel("hour of the simulated window (vertical lines: Fargate scaling events)")
     ax.set_ylabel("environments / tasks")
-    # beside the plot, never over a line
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    legend_beside(ax)
     return svg(figure)
 
 
@@ -177,5 +176,5 @@ def _breakdown_chart(rec: Recommendation) -> str:
         ax.bar(labels, heights, bottom=bottoms, label=service, color=service_colour(position))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     ax.set_ylabel("USD per month")
-    ax.legend(fontsize="small", ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    legend_beside(ax)
     return svg(figure)

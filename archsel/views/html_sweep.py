@@ -12,7 +12,7 @@ from archsel.study.axes import Scalar, format_value
 from archsel.study.sweep import PointResult, SweepResult
 
 # The recommend report's figure helpers and style: the same look, the same stable SVG ids.
-from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, new_figure, svg
+from archsel.views.charts import ARCHITECTURE_COLOURS, PAGE_STYLE, legend_beside, new_figure, svg
 from archsel.views.sweep_summary import footer_lines, summary_headers, summary_rows
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def _decorate(ax: Axes, result: SweepResult, metric: str, xs: list[float]) -> No
             ax.axhline(slo, color="#b3261e", linestyle=":", label=f"p99 objective {slo:,.0f} ms")
         ax.set_ylabel("p99 latency, ms")
     ax.set_xlabel(axis.path)
-    ax.legend(fontsize="small")
+    legend_beside(ax)
 
 
 def _cheapest_map(result: SweepResult) -> str:

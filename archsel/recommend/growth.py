@@ -279,7 +279,8 @@ def _strategies(
 
     With two architectures this is the three strategies of the contract (`stay`, `start_on_other`,
     `switch_at_flip`); a third adds `start_on_<architecture>` for the architecture that is not the
-    first flip's target and, when the choice changes more than once, `switch_once_at_<month>`.
+    first flip's target and, when the choice changes more than once, `switch_once_at_<month>` for each
+    flip to another architecture than month 0's.
     """
     first = months[0].choice
     horizon = len(months)
@@ -294,8 +295,8 @@ def _strategies(
         )
         return tuple(found)
     found.append(_follow_flips(months, flips, migration_usd))
-    if len(flips) > 1:
-        found.extend(_switch_once(months, flip, migration_usd) for flip in flips)
+    if len(flips) > 1:  # switching once back to month 0's choice would be staying on it, plus a migration
+        found.extend(_switch_once(months, flip, migration_usd) for flip in flips if flip.to != first)
     return tuple(found)
 
 

@@ -58,7 +58,10 @@ def test_three_architectures_flip_more_than_once_and_every_strategy_adds_up() ->
     assert totals[f"start_on_{third}"] == pytest.approx(math.fsum(line[third]), rel=1e-12)
     followed = math.fsum(m.cost_of(m.choice) for m in plan.months) + MIGRATION * len(plan.flips)
     assert totals["switch_at_flip"] == pytest.approx(followed, rel=1e-12)
-    for flip in plan.flips:
+    assert {n for n in totals if n.startswith("switch_once_at_")} == {
+        f"switch_once_at_{f.month}" for f in plan.flips if f.to != first
+    }
+    for flip in (f for f in plan.flips if f.to != first):
         once = math.fsum(line[first][: flip.month]) + math.fsum(line[flip.to][flip.month :]) + MIGRATION
         assert totals[f"switch_once_at_{flip.month}"] == pytest.approx(once, rel=1e-12)
 

@@ -1,4 +1,4 @@
-"""Two simulated best designs (Lambda and Fargate) of a small steady profile, for the growth plan tests."""
+"""Simulated best designs (Lambda, Fargate and Lambda Managed Instances) of a small steady profile, for the growth plan tests."""
 
 from __future__ import annotations
 
@@ -44,3 +44,21 @@ def steady_best() -> tuple[tuple[Evaluation, ...], PriceTable]:
         for architecture in (Architecture.LAMBDA, Architecture.FARGATE)
     ]
     return tuple(evaluate(candidates, context)), prices
+
+
+@cache
+def steady_managed() -> Evaluation:
+    """The steady profile on Lambda Managed Instances (default capacity provider), simulated like the other two."""
+    _, prices = steady_best()
+    profile = parse_profile(STEADY, source="steady-growth")
+    options = SimOptions(horizon_s=profile.simulation.horizon, warmup_s=profile.simulation.warmup)
+    context = EvaluationContext(prices, InProcessExecutor(), profile.simulation.seed, options)
+    candidate = Candidate(key="lambda-managed-steady-0", architecture=Architecture.LAMBDA_MANAGED, profile=profile)
+    (managed,) = evaluate([candidate], context)
+    return managed
+
+
+def steady_three() -> tuple[tuple[Evaluation, ...], PriceTable]:
+    """Lambda, Fargate and Lambda Managed Instances, in that order."""
+    best, prices = steady_best()
+    return (*best, steady_managed()), prices

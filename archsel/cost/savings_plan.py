@@ -16,8 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from archsel.cost.components import CostComponent
-from archsel.pricing.savings_plans import ELIGIBLE_PRICES, PAYMENT_NAMES, TERM_NAMES, rate_id
+from archsel.cost.components import CostComponent, CostEstimate
+from archsel.pricing.savings_plans import (
+    ELIGIBLE_PRICES,
+    MANAGED_INSTANCE_PRICES,
+    PAYMENT_NAMES,
+    TERM_NAMES,
+    rate_id,
+    savings_plan_key,
+)
 from archsel.pricing.table import PriceTable
 from archsel.pricing.tiers import ZERO
 from archsel.profile.options_schema import SavingsPlan
@@ -153,3 +160,46 @@ def _commitment_line(
 
 def _missing_rate(price_id: str) -> CostComponent:
     return CostComponent("savings_plans", "Compute Savings Plan rate", ZERO, "", None, None, True, price_id)
+
+
+# ----------------------------------------------------------------------------- Lambda Managed Instances
+
+
+def plan_name(plan: SavingsPlan) -> str:
+    """'Compute Savings Plan 1yr No Upfront'."""
+    return f"Compute Savings Plan {TERM_NAMES[plan.term]} {PAYMENT_NAMES[plan.payment]}"
+
+
+def instance_rates_missing(estimate: CostEstimate) -> tuple[str, ...]:
+    """The plan rate ids of EC2 instance-hours (Lambda Managed Instances) the table lacked: those instances stayed on demand."""
+    return tuple(
+        c.price_id
+        for c in estimate.components
+        if c.service == "savings_plans"
+        and c.missing
+        and (key := savings_plan_key(c.price_id)) is not None
+        and key.base_id in MANAGED_INSTANCE_PRICES
+    )
+
+
+def instance_plan_note(estimate: CostEstimate, plan: SavingsPlan | None, region: str) -> str | None:
+    """One line for a Lambda Managed Instances estimate priced under ``plan``: applied to the instances, or why not.
+
+    The plan discounts the EC2 instance-hours only; the management fee stays 15% of the on-demand price
+    (https://aws.amazon.com/lambda/pricing/). A rate the table lacks (the shipped tables have none:
+    they come from the Savings Plans offer files) leaves the instances on demand, said in this line.
+    """
+    instances = [c for c in estimate.components if c.service == "ec2" and c.price_id.startswith("ec2.ondemand.")]
+    if plan is None or not instances:
+        return None
+    missing = instance_rates_missing(estimate)
+    if missing:
+        return (
+            f"{plan_name(plan)} not applied to the Lambda Managed Instances' EC2 instances for want of the rate "
+            f"({', '.join(missing)} is missing from the price table; `archsel pricing update --region {region} "
+            "--source bulk` fills it): they are priced on demand."
+        )
+    return (
+        f"{plan_name(plan)} applied to the Lambda Managed Instances' EC2 instance-hours at the plan rate; "
+        "the management fee is not discounted (15% of the on-demand price)."
+    )

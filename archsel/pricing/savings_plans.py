@@ -28,6 +28,17 @@ PAYMENTS: tuple[Payment, ...] = get_args(Payment)
 TERM_NAMES: Mapping[str, str] = {"1y": "1yr", "3y": "3yr"}
 PAYMENT_NAMES: Mapping[str, str] = {"none": "No Upfront", "partial": "Partial Upfront", "all": "All Upfront"}
 
+MANAGED_INSTANCE_PRICES: tuple[str, ...] = tuple(
+    f"ec2.ondemand.{family}_{size}"
+    for family in ("c7g", "m7g", "r7g", "c7i", "m7i", "r7i")
+    for size in ("large", "xlarge", "2xlarge", "4xlarge")
+)
+"""The EC2 instance-hours of Lambda Managed Instances' capacity providers: a Compute Savings Plan covers
+EC2 instance usage, and AWS says Savings Plans and Reserved Instances apply to the instances Lambda
+Managed Instances runs (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html).
+The management fee is not discounted: it is quoted as 15% of the on-demand instance price
+(https://aws.amazon.com/lambda/pricing/)."""
+
 ELIGIBLE_PRICES: tuple[str, ...] = (
     "lambda.duration.x86",
     "lambda.duration.arm64",
@@ -39,10 +50,12 @@ ELIGIBLE_PRICES: tuple[str, ...] = (
     "fargate.linux_x86.memory",
     "fargate.linux_arm.vcpu",
     "fargate.linux_arm.memory",
+    *MANAGED_INSTANCE_PRICES,
 )
 """On-demand prices a Compute Savings Plan discounts in archsel's designs (Lambda duration and
-provisioned concurrency, Fargate vCPU and memory: https://aws.amazon.com/savingsplans/compute-pricing/).
-Lambda requests, Fargate Spot and storage are not discounted."""
+provisioned concurrency, Fargate vCPU and memory, EC2 instance-hours:
+https://aws.amazon.com/savingsplans/compute-pricing/). Lambda requests, Fargate Spot, storage and the
+Lambda Managed Instances management fee are not discounted."""
 
 PREFIX = "savings_plan"
 
@@ -116,10 +129,25 @@ def read_rate(document: Mapping[str, Any], key: PlanKey, selector: Selector, reg
         if str(term["sku"]) not in plans:
             continue
         for rate in term.get("rates", ()):
-            if rate.get("discountedServiceCode") == selector.service_code and rate.get("discountedUsageType") in names:
+            if (
+                rate.get("discountedServiceCode") == selector.service_code
+                and rate.get("discountedUsageType") in names
+                and _same_operation(rate, selector)
+            ):
                 return _offer(document, term, rate), ""
     plan = f"{TERM_NAMES[key.term]} {PAYMENT_NAMES[key.payment]}"
     return None, f"no {plan} Compute Savings Plans rate for usagetype {' or '.join(names)}"
+
+
+def _same_operation(rate: Mapping[str, Any], selector: Selector) -> bool:
+    """Whether ``rate`` discounts the operation the selector names, if it names one.
+
+    An EC2 instance type has one usagetype (BoxUsage:<type>) for every operating system, told apart
+    by the operation (RunInstances is Linux, RunInstances:0002 Windows, ...); the plan's rates
+    differ by it, so the Linux instance-hour must not take the first rate of its usagetype.
+    """
+    wanted = dict(selector.attributes).get("operation")
+    return wanted is None or rate.get("discountedOperation") == wanted
 
 
 def _offer(document: Mapping[str, Any], term: Mapping[str, Any], rate: Mapping[str, Any]) -> Offer:

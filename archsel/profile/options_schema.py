@@ -90,9 +90,10 @@ class Simulation(Frozen):
 class SavingsPlan(Frozen):
     """A Compute Savings Plan: an hourly spend committed for 1 or 3 years, billed at the plan's rates.
 
-    It discounts Lambda duration and provisioned concurrency and Fargate vCPU and memory
-    (https://aws.amazon.com/savingsplans/compute-pricing/); the commitment is paid every hour,
-    used or not.
+    It discounts Lambda duration and provisioned concurrency, Fargate vCPU and memory
+    (https://aws.amazon.com/savingsplans/compute-pricing/) and the EC2 instances of Lambda Managed
+    Instances, not their management fee (https://aws.amazon.com/lambda/pricing/); the commitment is
+    paid every hour, used or not.
     """
 
     term: Literal["1y", "3y"] = Field(description="Plan length: 1y or 3y.")
@@ -124,7 +125,9 @@ class PricingOptions(Frozen):
         default=730, gt=0, description="Hours in the billed month (AWS Price List convention: 730)."
     )
     savings_plan: SavingsPlan | None = Field(
-        default=None, description="A Compute Savings Plan applied to Lambda and Fargate compute (null: on-demand)."
+        default=None,
+        description="A Compute Savings Plan applied to Lambda, Fargate and Managed Instances' EC2 compute "
+        "(null: on-demand).",
     )
 
     @model_serializer(mode="wrap")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
 from archsel.evaluate.document import Document, ResultDocument
 from archsel.profile.architecture import Architecture
@@ -97,6 +97,17 @@ class PlanMonthDocument(Document):
     choice: Architecture
     lambda_usd: float | None
     fargate_usd: float | None
+    lambda_managed_usd: float | None = None
+    """None when Lambda Managed Instances was not evaluated (pruned, or not a candidate)."""
+
+
+class FlipDocument(Document):
+    """One change of the plan's choice: from `month` on, `to` is run instead of `from`."""
+
+    month: int
+    from_: Architecture = Field(alias="from")
+    to: Architecture
+    mean_rps: float
 
 
 class StrategyDocument(Document):
@@ -106,8 +117,10 @@ class StrategyDocument(Document):
     total_usd: float
     description: str
     switch_month: int | None = None
+    switch_months: tuple[int, ...] | None = None
+    """Every month the strategy migrates (the first is `switch_month`)."""
 
-    omitted_when_none = ("switch_month",)
+    omitted_when_none = ("switch_month", "switch_months")
 
 
 class SloFailureDocument(Document):
@@ -142,6 +155,8 @@ class PlanDocument(Document):
     migration_usd: float
     calibration: tuple[CalibrationDocument, ...]
     method: str
+    flips: tuple[FlipDocument, ...] = ()
+    """Every change of choice in month order; `flip_month` is the first one's month."""
 
 
 class RecommendDocument(Document):

@@ -9,9 +9,11 @@ Cold-start and scale-out effects are assumed to stay proportional to cost as tra
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
+from archsel.billing.rules import managed_instances
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.cost.usage_estimate import fargate_tasks_needed
 from archsel.evaluate.candidate import Evaluation
@@ -25,6 +27,7 @@ MAX_MONTHS = 120
 BUDGET = "monthly_budget_usd"
 LAMBDA_CONCURRENCY = "lambda_concurrency"
 FARGATE_MAX_TASKS = "fargate_max_tasks"
+MANAGED_MAX_INSTANCES = "lambda_managed_max_instances"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,25 @@ class PlanMonth:
     lambda_usd: float | None
     fargate_usd: float | None
     choice: Architecture
+    lambda_managed_usd: float | None = None
 
     def cost_of(self, architecture: Architecture) -> float:
         """This month's cost on ``architecture`` (0 when it was not evaluated)."""
-        cost = self.lambda_usd if architecture == Architecture.LAMBDA else self.fargate_usd
-        return cost or 0.0
+        costs = {
+            Architecture.LAMBDA: self.lambda_usd,
+            Architecture.FARGATE: self.fargate_usd,
+            Architecture.LAMBDA_MANAGED: self.lambda_managed_usd,
+        }
+        return costs[architecture] or 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Flip:
+    """A change of the plan's choice: from ``month`` on, ``to`` is run instead of ``from_``."""
+
+    month: int
+    from_: Architecture
+    to: Architecture
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +79,8 @@ class Strategy:
     description: str
     total_usd: float
     switch_month: int | None = None
+    switch_months: tuple[int, ...] = ()
+    """Every month this strategy changes architecture (one migration each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +111,7 @@ class Calibration:
 
 @dataclass(frozen=True, slots=True)
 class GrowthPlan:
-    """The answer of `recommend --growth`: month by month, the flip, three strategies, the first failure."""
+    """The answer of `recommend --growth`: month by month, the flips, the strategies, the first failure."""
 
     rate: float
     months: tuple[PlanMonth, ...]
@@ -103,6 +122,8 @@ class GrowthPlan:
     """The first failure of each architecture (whichever the plan runs)."""
     calibration: tuple[Calibration, ...]
     migration_usd: float
+    flips: tuple[Flip, ...] = ()
+    """Every change of the cheapest fitting architecture, in month order (``flip_month`` is the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +149,8 @@ class _Projection:
             return None
         if self.architecture == Architecture.LAMBDA:
             return _lambda_limit(self.evaluation, month, factor)
+        if self.architecture == Architecture.LAMBDA_MANAGED:
+            return _managed_limit(self.evaluation, month, factor)
         return _fargate_limit(self.evaluation, month, factor)
 
 
@@ -145,17 +168,28 @@ def growth_plan(
     projections = tuple(_projection(evaluation, prices) for evaluation in best)
     base = summarize(best[0].candidate.profile)
     plan_months = tuple(_month(projections, month, (1.0 + rate) ** month, base) for month in range(months))
-    flip = next((m.month for m in plan_months if m.choice != plan_months[0].choice), None)
+    flips = plan_flips(plan_months)
     failures = tuple(f for p in projections if (f := _first_failure(p, plan_months)) is not None)
+    architectures = tuple(p.architecture for p in projections)
     return GrowthPlan(
         rate=rate,
         months=plan_months,
-        flip_month=flip,
-        strategies=_strategies(plan_months, projections, flip, migration_usd),
+        flip_month=flips[0].month if flips else None,
+        strategies=_strategies(plan_months, architectures, flips, migration_usd),
         first_slo_failure=_first_failure_of_plan(projections, plan_months),
         failures=failures,
         calibration=tuple(p.calibration for p in projections),
         migration_usd=migration_usd,
+        flips=flips,
+    )
+
+
+def plan_flips(months: tuple[PlanMonth, ...]) -> tuple[Flip, ...]:
+    """Every month whose choice differs from the month before."""
+    return tuple(
+        Flip(later.month, earlier.choice, later.choice)
+        for earlier, later in itertools.pairwise(months)
+        if later.choice != earlier.choice
     )
 
 
@@ -183,6 +217,7 @@ def _month(projections: tuple[_Projection, ...], month: int, factor: float, base
         lambda_usd=costs.get(Architecture.LAMBDA),
         fargate_usd=costs.get(Architecture.FARGATE),
         choice=_choose(projections, month, factor, costs),
+        lambda_managed_usd=costs.get(Architecture.LAMBDA_MANAGED),
     )
 
 
@@ -235,36 +270,90 @@ def _noise_share(projection: _Projection) -> float:
 
 
 def _strategies(
-    months: tuple[PlanMonth, ...], projections: tuple[_Projection, ...], flip: int | None, migration_usd: float
+    months: tuple[PlanMonth, ...],
+    architectures: tuple[Architecture, ...],
+    flips: tuple[Flip, ...],
+    migration_usd: float,
 ) -> tuple[Strategy, ...]:
+    """Stay on month 0's choice; start on each other architecture; follow every flip; switch once at each flip.
+
+    With two architectures this is the three strategies of the contract (`stay`, `start_on_other`,
+    `switch_at_flip`); a third adds `start_on_<architecture>` for the architecture that is not the
+    first flip's target and, when the choice changes more than once, `switch_once_at_<month>` for each
+    flip to another architecture than month 0's.
+    """
     first = months[0].choice
     horizon = len(months)
-    stay = math.fsum(m.cost_of(first) for m in months)
-    strategies = [Strategy("stay", f"run {first} for all {horizon} months", stay)]
-    other = next((p.architecture for p in projections if p.architecture != first), None)
-    if other is None:
-        return tuple(strategies)
-    strategies.append(
-        Strategy("start_on_other", f"run {other} for all {horizon} months", math.fsum(m.cost_of(other) for m in months))
-    )
-    if flip is None:
-        strategies.append(
+    stay = _total(months, first)
+    found = [Strategy("stay", f"run {first} for all {horizon} months", stay)]
+    found.extend(_start_on_others(months, architectures, flips))
+    if len(architectures) < 2:
+        return tuple(found)
+    if not flips:
+        found.append(
             Strategy("switch_at_flip", f"no flip within {horizon} months: the same as staying on {first}", stay)
         )
-    else:
-        switched = math.fsum(m.cost_of(first) for m in months[:flip]) + math.fsum(
-            m.cost_of(other) for m in months[flip:]
+        return tuple(found)
+    found.append(_follow_flips(months, flips, migration_usd))
+    if len(flips) > 1:  # switching once back to month 0's choice would be staying on it, plus a migration
+        found.extend(_switch_once(months, flip, migration_usd) for flip in flips if flip.to != first)
+    return tuple(found)
+
+
+def _total(months: tuple[PlanMonth, ...], architecture: Architecture) -> float:
+    return math.fsum(m.cost_of(architecture) for m in months)
+
+
+def _start_on_others(
+    months: tuple[PlanMonth, ...], architectures: tuple[Architecture, ...], flips: tuple[Flip, ...]
+) -> list[Strategy]:
+    """`start_on_other` for the first flip's target (or the first other architecture), `start_on_<name>` for the rest."""
+    first = months[0].choice
+    others = [a for a in architectures if a != first]
+    if not others:
+        return []
+    primary = flips[0].to if flips else others[0]
+    horizon = len(months)
+    return [
+        Strategy(
+            "start_on_other" if other == primary else f"start_on_{other}",
+            f"run {other} for all {horizon} months",
+            _total(months, other),
         )
-        strategies.append(
-            Strategy(
-                "switch_at_flip",
-                f"run {first} to month {flip - 1}, then {other} from month {flip} "
-                f"(migration {migration_usd:,.2f} USD included)",
-                switched + migration_usd,
-                switch_month=flip,
-            )
-        )
-    return tuple(strategies)
+        for other in sorted(others, key=lambda a: a != primary)
+    ]
+
+
+def _follow_flips(months: tuple[PlanMonth, ...], flips: tuple[Flip, ...], migration_usd: float) -> Strategy:
+    """Run each month's choice, migrating at every flip."""
+    total = math.fsum(m.cost_of(m.choice) for m in months) + migration_usd * len(flips)
+    steps = ", then ".join(f"{f.to} from month {f.month}" for f in flips)
+    migrations = f"{len(flips)} migration{'s' if len(flips) > 1 else ''} of {migration_usd:,.2f} USD included"
+    return Strategy(
+        "switch_at_flip",
+        f"run {months[0].choice} to month {flips[0].month - 1}, then {steps} ({migrations})",
+        total,
+        switch_month=flips[0].month,
+        switch_months=tuple(f.month for f in flips),
+    )
+
+
+def _switch_once(months: tuple[PlanMonth, ...], flip: Flip, migration_usd: float) -> Strategy:
+    """Run month 0's choice until ``flip``, then its target for the rest of the horizon (one migration)."""
+    first = months[0].choice
+    total = (
+        _total(months[: flip.month], first)
+        + math.fsum(m.cost_of(flip.to) for m in months[flip.month :])
+        + migration_usd
+    )
+    return Strategy(
+        f"switch_once_at_{flip.month}",
+        f"run {first} to month {flip.month - 1}, then {flip.to} from month {flip.month} to the end "
+        f"(migration {migration_usd:,.2f} USD included)",
+        total,
+        switch_month=flip.month,
+        switch_months=(flip.month,),
+    )
 
 
 def _failure_in(projection: _Projection, month: PlanMonth) -> SloFailure | None:
@@ -327,3 +416,24 @@ def _fargate_limit(evaluation: Evaluation, month: int, factor: float) -> SloFail
         return None
     detail = f"the peak of {peak_rps:,.1f} req/s needs {needed:,} tasks, above max_tasks {limit:,}"
     return SloFailure(month, Architecture.FARGATE, FARGATE_MAX_TASKS, float(limit), float(needed), detail)
+
+
+def _managed_limit(evaluation: Evaluation, month: int, factor: float) -> SloFailure | None:
+    """The instances the capacity provider needs at the grown peak rate against its max_instances.
+
+    Counted like Fargate's tasks: only growth beyond what today's simulation already served is flagged.
+    The fleet a rate needs is billing.rules.managed_instances without the max_instances bound
+    (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html).
+    """
+    profile = evaluation.candidate.profile
+    limit = profile.lambda_managed.max_instances
+    unbounded = profile.model_copy(
+        update={"lambda_managed": profile.lambda_managed.model_copy(update={"max_instances": 2**62})}
+    )
+    today_peak = summarize(profile).peak_rps
+    peak_rps = today_peak * factor
+    needed = managed_instances(unbounded, peak_rps)
+    if needed <= max(limit, managed_instances(unbounded, today_peak)):
+        return None
+    detail = f"the peak of {peak_rps:,.1f} req/s needs {needed:,} instances, above max_instances {limit:,}"
+    return SloFailure(month, Architecture.LAMBDA_MANAGED, MANAGED_MAX_INSTANCES, float(limit), float(needed), detail)

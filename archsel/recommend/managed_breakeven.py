@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from archsel.billing.rules import managed_instances
 from archsel.billing.usage import LambdaManagedUsage
 from archsel.cost.engine import estimate, usage_from_profile
+from archsel.cost.savings_plan import instance_rates_missing, plan_name
 from archsel.cost.usage_estimate import hourly_rates
 from archsel.evaluate.candidate import Evaluation
 from archsel.pricing.table import PriceTable
@@ -44,6 +45,8 @@ class ManagedBreakEven:
     crossings: tuple[Crossing, ...]
     scales: tuple[float, ...]
     managed_usd: tuple[float, ...]
+    savings_plan: str | None = None
+    """With a Compute Savings Plan in the profile: how it was priced into the crossings (None without one)."""
 
 
 def managed_break_even(
@@ -73,7 +76,19 @@ def managed_break_even(
         crossings=tuple(crossings),
         scales=scales,
         managed_usd=tuple(managed_cost(scale) for scale in scales),
+        savings_plan=_plan_note(managed_best),
     )
+
+
+def _plan_note(managed: Evaluation) -> str | None:
+    """How the profile's Compute Savings Plan enters the crossings (every cost is priced with it, as AWS bills)."""
+    plan = managed.candidate.profile.pricing.savings_plan
+    if plan is None:
+        return None
+    missing = instance_rates_missing(managed.result.estimate)
+    if missing:
+        return f"the {plan_name(plan)} priced in where the table has its rates, not on the instances (no rate)"
+    return f"the {plan_name(plan)} priced in, on the instances too (not on the management fee)"
 
 
 def _managed_calibrated(evaluation: Evaluation, prices: PriceTable) -> Callable[[Scaler, float], float]:
@@ -138,4 +153,9 @@ def describe_crossings(result: ManagedBreakEven) -> str:
         else:
             side = "above" if crossing.managed_cheaper_above else "below"
             parts.append(f"cheaper than {other} {side} {crossing.rps:,.3g} req/s")
-    return "Lambda Managed Instances is " + "; ".join(parts) + " (same traffic shape, no-simulation model calibrated)."
+    plan = f"; {result.savings_plan}" if result.savings_plan else ""
+    return (
+        "Lambda Managed Instances is "
+        + "; ".join(parts)
+        + f" (same traffic shape, no-simulation model calibrated{plan})."
+    )

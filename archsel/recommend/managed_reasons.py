@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archsel.cost.savings_plan import instance_rates_missing, plan_name
 from archsel.evaluate.candidate import Evaluation
 from archsel.profile.architecture import Architecture
 from archsel.sim.figures import LambdaManagedFigures
@@ -41,7 +42,7 @@ def managed_choice_reason(choice: Evaluation, others: tuple[Evaluation, ...]) ->
     if others:
         against = ", ".join(f"{_usd(o.monthly_usd)} for {NAMES[o.candidate.architecture]}" for o in others)
         text += f" against {against}: a steady load keeps multi-concurrent environments on a few instances busy"
-    return text + f"; {fleet_sentence(choice)}."
+    return text + f"; {fleet_sentence(choice)}{plan_clause(choice)}."
 
 
 def managed_summary(managed: Evaluation, choice: Evaluation) -> str:
@@ -58,4 +59,31 @@ def managed_summary(managed: Evaluation, choice: Evaluation) -> str:
             text += " (traffic jumps faster than the asynchronous scaler adds instances: the excess is throttled)"
     elif managed.monthly_usd > choice.monthly_usd:
         text += f", {_usd(managed.monthly_usd - choice.monthly_usd)} a month more than the choice"
-    return text + "."
+    return text + plan_clause(managed) + "."
+
+
+def plan_clause(managed: Evaluation) -> str:
+    """'; priced with the profile's Compute Savings Plan on its EC2 instance-hours ...', or why it was not ('' without a plan).
+
+    A Compute Savings Plan covers the instances, not the management fee (https://aws.amazon.com/lambda/pricing/:
+    the fee is 15% of the on-demand price). Without the plan's rate in the table the instances stay on demand.
+    """
+    plan = managed.candidate.profile.pricing.savings_plan
+    if plan is None:
+        return ""
+    components = managed.result.estimate.components
+    missing = instance_rates_missing(managed.result.estimate)
+    if missing:
+        return (
+            f"; the {plan_name(plan)} was not applied to its EC2 instances for want of the rate ({', '.join(missing)} "
+            f"is missing from the price table; `archsel pricing update --region {managed.candidate.profile.region} "
+            "--source bulk` fills it), so they are priced on demand"
+        )
+    commitment = next((c for c in components if c.service == "savings_plans" and c.monthly_usd is not None), None)
+    if commitment is None:
+        return ""
+    used = commitment.name[commitment.name.rfind("(") :].strip("()") if "(" in commitment.name else ""
+    return (
+        f"; priced with the {plan_name(plan)} on its EC2 instance-hours (commitment "
+        f"{_usd(float(commitment.monthly_usd or 0))} a month, {used}; the management fee is not discounted)"
+    )

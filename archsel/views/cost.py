@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from archsel.cost.billing import compact
 from archsel.cost.components import CostComponent, CostEstimate, to_usd
 from archsel.cost.engine import estimate_document
+from archsel.cost.savings_plan import instance_plan_note
 from archsel.pricing.table import SERVICES, FreeAllowance, Price, PriceTable
 from archsel.profile.architecture import Architecture
 from archsel.views.common import console_for, write_json
@@ -114,6 +115,11 @@ def _footer(report: CostReport) -> list[str]:
     ]
     if report.missing_prices:
         lines.append(f"Missing prices (left out of the totals): {', '.join(report.missing_prices)}.")
+    lines.extend(
+        note
+        for e in report.estimates
+        if (note := instance_plan_note(e, pricing.savings_plan, report.profile.region)) is not None
+    )
     lines.extend(not_priced_lines(report.estimates))
     return lines
 

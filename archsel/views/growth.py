@@ -8,6 +8,7 @@ from archsel.profile.architecture import Architecture
 from archsel.profile.growth_units import format_growth
 from archsel.recommend.document import (
     CalibrationDocument,
+    FlipDocument,
     PlanDocument,
     PlanMonthDocument,
     SloFailureDocument,
@@ -21,7 +22,13 @@ METHOD = (
     "today's traffic (month 0 is the simulated cost); cold-start and scale-out effects assumed proportional"
 )
 TIMELINE_HEADERS = ["month", "req/s", "M requests", "Lambda USD", "Fargate USD", "choice"]
+MANAGED_HEADER = "Managed USD"
 TIMELINE_STEP = 6
+LINES = (
+    (Architecture.LAMBDA, "API Gateway + Lambda"),
+    (Architecture.FARGATE, "ALB + Fargate"),
+    (Architecture.LAMBDA_MANAGED, "API Gateway + Lambda Managed Instances"),
+)
 
 
 def plan_document(plan: GrowthPlan) -> PlanDocument:
@@ -36,13 +43,18 @@ def plan_document(plan: GrowthPlan) -> PlanDocument:
                 choice=m.choice,
                 lambda_usd=_cents(m.lambda_usd),
                 fargate_usd=_cents(m.fargate_usd),
+                lambda_managed_usd=_cents(m.lambda_managed_usd),
             )
             for m in plan.months
         ),
         flip_month=plan.flip_month,
         strategies=tuple(
             StrategyDocument(
-                name=s.name, total_usd=round(s.total_usd, 2), description=s.description, switch_month=s.switch_month
+                name=s.name,
+                total_usd=round(s.total_usd, 2),
+                description=s.description,
+                switch_month=s.switch_month,
+                switch_months=s.switch_months or None,
             )
             for s in plan.strategies
         ),
@@ -59,6 +71,12 @@ def plan_document(plan: GrowthPlan) -> PlanDocument:
             for c in plan.calibration
         ),
         method=METHOD,
+        flips=tuple(
+            FlipDocument.model_validate(
+                {"month": f.month, "from": f.from_, "to": f.to, "mean_rps": round(plan.months[f.month].mean_rps, 6)}
+            )
+            for f in plan.flips
+        ),
     )
 
 
@@ -80,25 +98,40 @@ def _failure_document(failure: SloFailure | None) -> SloFailureDocument | None:
 
 
 def timeline_months(plan: GrowthPlan) -> tuple[PlanMonth, ...]:
-    """The months a compact timeline shows: every sixth, the months around the flip and the last."""
+    """The months a compact timeline shows: every sixth, the months around each flip and the last."""
     last = len(plan.months) - 1
     shown = {0, last, *range(0, last, TIMELINE_STEP)}
-    if plan.flip_month is not None:
-        shown |= {plan.flip_month - 1, plan.flip_month}
+    for flip in plan.flips:
+        shown |= {flip.month - 1, flip.month}
     if plan.first_slo_failure is not None:
         shown.add(plan.first_slo_failure.month)
     return tuple(plan.months[i] for i in sorted(shown))
 
 
+def shows_managed(plan: GrowthPlan) -> bool:
+    """Whether the plan priced Lambda Managed Instances (its column and line are shown only then)."""
+    return any(m.lambda_managed_usd is not None for m in plan.months)
+
+
+def timeline_headers(plan: GrowthPlan) -> list[str]:
+    """TIMELINE_HEADERS, with a Managed Instances column before `choice` when the plan priced it."""
+    if not shows_managed(plan):
+        return list(TIMELINE_HEADERS)
+    return [*TIMELINE_HEADERS[:-1], MANAGED_HEADER, TIMELINE_HEADERS[-1]]
+
+
 def timeline_rows(plan: GrowthPlan) -> list[list[str]]:
-    """The timeline's cells (in the order of TIMELINE_HEADERS); the flip month is marked."""
+    """The timeline's cells (in the order of timeline_headers); every flip month is marked."""
+    flips = {f.month for f in plan.flips}
+    managed = shows_managed(plan)
     return [
         [
-            f"{m.month}" + (" (flip)" if m.month == plan.flip_month else ""),
+            f"{m.month}" + (" (flip)" if m.month in flips else ""),
             f"{m.mean_rps:,.2f}",
             f"{m.requests / 1e6:,.2f}",
             _usd(m.lambda_usd),
             _usd(m.fargate_usd),
+            *([_usd(m.lambda_managed_usd)] if managed else []),
             str(m.choice),
         ]
         for m in timeline_months(plan)
@@ -113,13 +146,12 @@ def plan_lines(plan: GrowthPlan) -> list[str]:
     """The plan in sentences: the flip, the strategies, the first failure and how close the model was."""
     horizon = len(plan.months)
     lines = [f"Growth plan: traffic grows {format_growth(plan.rate)} over {horizon} months (month 0 is today)."]
-    if plan.flip_month is None:
+    if not plan.flips:
         lines.append(f"Flip: {plan.months[0].choice} stays the cheaper choice for all {horizon} months.")
-    else:
-        flipped = plan.months[plan.flip_month]
+    for flip in plan.flips:
         lines.append(
-            f"Flip: month {plan.flip_month} ({flipped.mean_rps:,.2f} req/s mean): {flipped.choice} "
-            f"becomes the choice over {plan.months[0].choice}."
+            f"Flip: month {flip.month} ({plan.months[flip.month].mean_rps:,.2f} req/s mean): {flip.to} "
+            f"becomes the choice over {flip.from_}."
         )
     lines.extend(f"Strategy {s.name}: {s.total_usd:,.2f} USD in total ({s.description})." for s in plan.strategies)
     failure = plan.first_slo_failure
@@ -137,12 +169,12 @@ def plan_lines(plan: GrowthPlan) -> list[str]:
 
 def html_section(plan: GrowthPlan) -> str:
     """The report's growth section: the cost-over-time chart with the flip marked, the timeline and the sentences."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in TIMELINE_HEADERS)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in timeline_headers(plan))
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in timeline_rows(plan)
     )
     notes = "".join(f"<li>{html.escape(line)}</li>" for line in plan_lines(plan))
-    caption = "Monthly cost as traffic grows, flip marked"
+    caption = "Monthly cost as traffic grows, flips marked"
     return (
         f'<h2>Growth plan</h2><figure class="chart" id="chart-cost-over-time">{cost_over_time_chart(plan)}'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
@@ -151,16 +183,16 @@ def html_section(plan: GrowthPlan) -> str:
 
 
 def cost_over_time_chart(plan: GrowthPlan) -> str:
-    """Each architecture's monthly cost against the month, with the flip month as a dashed line."""
+    """Each priced architecture's monthly cost against the month, with every flip month as a dashed line."""
     figure, ax = new_figure()
     months = [m.month for m in plan.months]
-    for architecture, label in ((Architecture.LAMBDA, "API Gateway + Lambda"), (Architecture.FARGATE, "ALB + Fargate")):
-        costs = [m.lambda_usd if architecture == Architecture.LAMBDA else m.fargate_usd for m in plan.months]
+    for architecture, label in LINES:
+        costs = [_cost_or_none(m, architecture) for m in plan.months]
         known = [cost for cost in costs if cost is not None]
         if len(known) == len(costs):
             ax.plot(months, known, label=label, color=ARCHITECTURE_COLOURS[architecture], marker=".")
-    if plan.flip_month is not None:
-        ax.axvline(plan.flip_month, color="#444", linestyle="--", label=f"flip at month {plan.flip_month}")
+    for flip in plan.flips:
+        ax.axvline(flip.month, color="#444", linestyle="--", label=f"flip to {flip.to} at month {flip.month}")
     if plan.first_slo_failure is not None:
         month = plan.first_slo_failure.month
         ax.axvline(month, color="#b3261e", linestyle=":", label=f"first failure at month {month}")
@@ -168,3 +200,12 @@ def cost_over_time_chart(plan: GrowthPlan) -> str:
     ax.set_ylabel("USD per month")
     legend_beside(ax)
     return svg(figure)
+
+
+def _cost_or_none(month: PlanMonth, architecture: Architecture) -> float | None:
+    costs = {
+        Architecture.LAMBDA: month.lambda_usd,
+        Architecture.FARGATE: month.fargate_usd,
+        Architecture.LAMBDA_MANAGED: month.lambda_managed_usd,
+    }
+    return costs[architecture]

@@ -153,7 +153,7 @@ def _print_timeline(plan: GrowthPlan, stream: TextIO) -> None:
 
     console = console_for(stream)
     table = Table(title="Growth plan (compact timeline)", title_justify="left")
-    for header in views_growth.TIMELINE_HEADERS:
+    for header in views_growth.timeline_headers(plan):
         table.add_column(header, justify="left" if header in {"month", "choice"} else "right")
     for row in views_growth.timeline_rows(plan):
         table.add_row(*row)
@@ -163,7 +163,7 @@ def _print_timeline(plan: GrowthPlan, stream: TextIO) -> None:
 
 
 def _markdown_plan(plan: GrowthPlan) -> str:
-    headers = views_growth.TIMELINE_HEADERS
+    headers = views_growth.timeline_headers(plan)
     lines = [
         "",
         "**Growth plan.**",

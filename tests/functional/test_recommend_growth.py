@@ -43,8 +43,17 @@ def test_the_json_plan_has_the_contract_keys_and_one_entry_per_month(
     assert {"months", "flip_month", "strategies", "first_slo_failure"} <= set(plan)
     assert [m["month"] for m in plan["months"]] == list(range(30))
     for month in plan["months"]:
-        assert set(month) == {"month", "mean_rps", "requests", "choice", "lambda_usd", "fargate_usd"}
-    assert {s["name"] for s in plan["strategies"]} == {"stay", "start_on_other", "switch_at_flip"}
+        assert set(month) == {
+            "month",
+            "mean_rps",
+            "requests",
+            "choice",
+            "lambda_usd",
+            "fargate_usd",
+            "lambda_managed_usd",
+        }
+    assert {"stay", "start_on_other", "switch_at_flip"} <= {s["name"] for s in plan["strategies"]}
+    assert [f["month"] for f in plan["flips"]][:1] == ([plan["flip_month"]] if plan["flip_month"] is not None else [])
     assert all(set(s) >= {"name", "total_usd"} for s in plan["strategies"])
     assert plan["growth_per_month"] == pytest.approx(0.10)
     assert plan["months"][1]["mean_rps"] == pytest.approx(plan["months"][0]["mean_rps"] * 1.1, rel=1e-5)

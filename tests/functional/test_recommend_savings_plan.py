@@ -19,8 +19,9 @@ pytestmark = pytest.mark.slow
 
 # The shipped tables have no plan rates (not fetched); these follow the discounts of AWS's
 # illustrative Savings Plans example (https://docs.aws.amazon.com/savingsplans/latest/userguide/sp-applying.html):
-# 25% off Fargate, 15% off Lambda duration, applied to the us-east-1 on-demand rates.
-DISCOUNT = {"fargate": Decimal("0.75"), "lambda": Decimal("0.85")}
+# 25% off Fargate, 15% off Lambda duration, applied to the us-east-1 on-demand rates (and, for the
+# Lambda Managed Instances' EC2 instances, the same 25% as Fargate: an assumption of this test).
+DISCOUNT = {"fargate": Decimal("0.75"), "lambda": Decimal("0.85"), "ec2": Decimal("0.75")}
 
 
 def with_plan_rates(table: PriceTable) -> PriceTable:

@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 from archsel import api
 from archsel.errors import ExitCode
 from archsel.pricing.pricelist import PriceListFormatError, parse_product
-from archsel.pricing.savings_plans import savings_plan_key
+from archsel.pricing.savings_plans import ELIGIBLE_PRICES, savings_plan_key
 from archsel.pricing.selectors import NOT_IN_QUERY_API, SELECTORS, selector_for, usagetype_names
 from archsel.pricing.table import PriceTable, load_price_file, load_prices, staleness_warning
 from archsel.pricing.update import PricingUpdateError, UpdatePlan, UpdateRequest, plan_update, queries_for
@@ -93,7 +93,8 @@ def test_every_engine_price_has_a_selector_or_a_reason() -> None:
     table = load_prices("us-east-1")
     covered = {s.price_id for s in SELECTORS} | set(NOT_IN_QUERY_API)
     plan_rates = {p.id for p in table.prices if savings_plan_key(p.id) is not None}
-    assert len(plan_rates) == 60  # 2 terms x 3 payments x 10 eligible prices, read from the bulk files
+    # 2 terms x 3 payments x 34 eligible prices (10 Lambda and Fargate, 24 EC2 instance types), read from the bulk files
+    assert len(plan_rates) == 2 * 3 * len(ELIGIBLE_PRICES) == 204
     assert {p.id for p in table.prices} == covered | plan_rates
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
 from archsel.pricing.pricelist import Offer, PriceListFormatError
-from archsel.pricing.selectors import Selector, usagetype_names
+from archsel.pricing.selectors import LMI_INSTANCE_TYPES, Selector, price_key, usagetype_names
 from archsel.pricing.tiers import ZERO, Tier
 
 Term = Literal["1y", "3y"]
@@ -29,9 +29,7 @@ TERM_NAMES: Mapping[str, str] = {"1y": "1yr", "3y": "3yr"}
 PAYMENT_NAMES: Mapping[str, str] = {"none": "No Upfront", "partial": "Partial Upfront", "all": "All Upfront"}
 
 MANAGED_INSTANCE_PRICES: tuple[str, ...] = tuple(
-    f"ec2.ondemand.{family}_{size}"
-    for family in ("c7g", "m7g", "r7g", "c7i", "m7i", "r7i")
-    for size in ("large", "xlarge", "2xlarge", "4xlarge")
+    f"ec2.ondemand.{price_key(instance_type)}" for instance_type in LMI_INSTANCE_TYPES
 )
 """The EC2 instance-hours of Lambda Managed Instances' capacity providers: a Compute Savings Plan covers
 EC2 instance usage, and AWS says Savings Plans and Reserved Instances apply to the instances Lambda

@@ -68,7 +68,8 @@ def _file_system_notes(profile: WorkloadProfile) -> list[str]:
         notes.append(
             "EFS on Managed Instances: mount targets in the capacity provider's subnets, NFS from its security "
             "group, the access point in the function's FileSystemConfigs (no VpcConfig: the function runs in the "
-            "capacity provider's VPC)"
+            "capacity provider's VPC); AWS's Managed Instances guide lists EFS neither among its features nor its "
+            "exclusions, so Lambda's answer comes at the first deploy"
         )
     if profile.lambda_.nat_gateway:
         notes.append(

@@ -154,5 +154,5 @@ def test_oidc_puts_the_issuer_and_audiences_on_the_http_api_and_makes_no_user_po
 
 def test_oidc_with_a_rest_api_is_a_usage_error_on_managed_instances_too() -> None:
     text = OIDC_LAMBDA.replace("traffic: {mean_rps: 3}", "traffic: {mean_rps: 3}\nlambda: {api: rest}")
-    with pytest.raises(UsageError, match="needs lambda.api http"):
+    with pytest.raises(UsageError, match=r"needs lambda\.api http"):
         render_design(design_from_profile(parse_profile(text), "lambda-managed"), "lambda-managed-sam")

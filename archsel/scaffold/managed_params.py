@@ -44,6 +44,7 @@ def managed_params(profile: WorkloadProfile, notes: list[str]) -> ManagedParams:
         "the capacity provider's instances use private subnets without a NAT gateway: add one or VPC endpoints "
         "if the function calls services outside the VPC (CloudWatch Logs, S3 other than uploads)"
     )
+    notes.extend(_file_system_notes(profile))
     return ManagedParams(
         instance_type=managed.instance.name,
         architecture=managed.architecture,
@@ -56,3 +57,22 @@ def managed_params(profile: WorkloadProfile, notes: list[str]) -> ManagedParams:
         min_execution_environments=managed.min_instances * per_instance,
         max_execution_environments=managed.max_instances * per_instance,
     )
+
+
+def _file_system_notes(profile: WorkloadProfile) -> list[str]:
+    """What EFS (storage.efs_gb) and lambda.nat_gateway mean on a capacity provider."""
+    notes = []
+    if profile.storage.efs_gb > 0:
+        # CloudFormation's AWS::Lambda::Function accepts FileSystemConfigs beside CapacityProviderConfig, and SAM
+        # refuses only VpcConfig there: the function reaches the mount targets from the capacity provider's VPC.
+        notes.append(
+            "EFS on Managed Instances: mount targets in the capacity provider's subnets, NFS from its security "
+            "group, the access point in the function's FileSystemConfigs (no VpcConfig: the function runs in the "
+            "capacity provider's VPC); AWS's Managed Instances guide lists EFS neither among its features nor its "
+            "exclusions, so Lambda's answer comes at the first deploy"
+        )
+    if profile.lambda_.nat_gateway:
+        notes.append(
+            "lambda.nat_gateway applies to on-demand Lambda: no NAT gateway is made or priced for Managed Instances"
+        )
+    return notes

@@ -60,6 +60,9 @@ CLOUDFORMATION_MAX_RESOURCES = 500
 _STACK_BASE_RESOURCES = 60
 _RESOURCES_PER_FUNCTION = 5
 
+# Notes of the on-demand Lambda function that do not hold on a capacity provider (managed_params says its own).
+_ON_DEMAND_ONLY_NOTES = ("the starter handler is Python (", "EFS needs the function in the VPC")
+
 # The profile's routing algorithm -> the target group's load_balancing.algorithm.type value.
 _ALB_ALGORITHMS = {
     "least_outstanding": "least_outstanding_requests",
@@ -81,7 +84,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
     lam = _lambda_params(profile, routes, notes) if on_lambda else None
     if managed is not None and lam is not None:
         lam = replace(lam, runtime=MANAGED_PYTHON, in_vpc=False)
-        notes[:] = [note for note in notes if not note.startswith("the starter handler is Python (")]
+        notes[:] = [note for note in notes if not note.startswith(_ON_DEMAND_ONLY_NOTES)]
     fargate = _fargate_params(profile, notes) if design.architecture == Architecture.FARGATE else None
     database = _database_params(profile, design.architecture, notes)
     frontend = _frontend_params(profile, notes)
@@ -113,7 +116,7 @@ def build_params(design: Design, *, iac: str, template_set: str) -> ScaffoldPara
         summary=design.summary,
         overridden=design.overridden,
         notes=tuple(notes),
-        efs=EfsParams() if design.architecture == Architecture.LAMBDA and profile.storage.efs_gb > 0 else None,
+        efs=EfsParams() if on_lambda and profile.storage.efs_gb > 0 else None,
         managed=managed,
     )
 
@@ -418,7 +421,7 @@ def _auth_params(profile: WorkloadProfile, architecture: str) -> AuthParams:
     if auth.provider != "oidc" or auth.issuer is None:
         return AuthParams("cognito")
     lam = profile.lambda_
-    if architecture == Architecture.LAMBDA and lam.api == "rest":
+    if architecture in (Architecture.LAMBDA, Architecture.LAMBDA_MANAGED) and lam.api == "rest":
         # REST APIs verify third-party JWTs only through a Lambda authorizer; HTTP APIs do it natively.
         raise UsageError(
             "auth.provider oidc needs lambda.api http: REST APIs have no JWT authorizer for an external issuer",

@@ -1,4 +1,4 @@
-"""The designs the template tests render: every shipped scenario on both architectures, plus profiles
+"""The designs the template tests render: every shipped scenario on every architecture, plus profiles
 written here for what the scenarios may not cover (Aurora, REST API, a provisioned schedule, a front
 end with a domain outside us-east-1, constant provisioned concurrency, a NAT gateway, Spot, the
 request-count metric, weighted-random routing, scheduled task bounds, routes behind one router function
@@ -209,7 +209,14 @@ EXTRA = {
     "routes-grouped": (ROUTES_GROUPED, "lambda"),
     "step-fargate": (STEP_FARGATE, "fargate"),
     "step-requests-fargate": (STEP_REQUESTS_FARGATE, "fargate"),
+    # Lambda Managed Instances with what the Lambda sets' extra designs exercise: sign-in by an external
+    # provider, EFS (mounted from the capacity provider's subnets), REST + Aurora + a custom domain, grouped routes.
+    "oidc-lambda-managed": (OIDC_LAMBDA, "lambda-managed"),
+    "efs-lambda-managed": (EFS_LAMBDA, "lambda-managed"),
+    "rich-lambda-managed": (RICH_LAMBDA, "lambda-managed"),
+    "routes-grouped-managed": (ROUTES_GROUPED, "lambda-managed"),
 }
+ARCHITECTURES = ("lambda", "fargate", "lambda-managed")
 
 
 @dataclass(frozen=True)
@@ -228,10 +235,8 @@ def scenario_paths() -> list[Path]:
 
 
 def cases(architecture: str | None = None) -> list[Case]:
-    """Scenarios on both architectures, then the extra profiles; optionally one architecture only."""
-    found = [
-        Case(f"{path.stem}-{arch}", arch, scenario=path) for path in scenario_paths() for arch in ("lambda", "fargate")
-    ]
+    """Scenarios on every architecture, then the extra profiles; optionally one architecture only."""
+    found = [Case(f"{path.stem}-{arch}", arch, scenario=path) for path in scenario_paths() for arch in ARCHITECTURES]
     found += [Case(name, arch, text=text) for name, (text, arch) in EXTRA.items()]
     return [case for case in found if architecture in (None, case.architecture)]
 

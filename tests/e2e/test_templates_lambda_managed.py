@@ -1,4 +1,5 @@
-"""The Lambda Managed Instances SAM set: rendered, transformed in process, cfn-lint clean, settings read back."""
+"""The Lambda Managed Instances SAM set: rendered, transformed in process, cfn-lint clean, settings read back;
+EFS mounted from the capacity provider's subnets and sign-in by an external OpenID Connect provider."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from archsel.errors import UsageError
 from archsel.profile.loader import parse_profile
 from archsel.scaffold.design import design_from_profile
 from tests.e2e.cfn_tools import (
@@ -23,6 +25,7 @@ from tests.e2e.cfn_tools import (
     sam_transform,
     write_files,
 )
+from tests.e2e.designs import EFS_LAMBDA, OIDC_LAMBDA
 
 PROFILES = {
     "dynamodb-arm": """
@@ -112,3 +115,44 @@ def test_the_cdk_app_synthesizes_the_same_capacity_provider(tmp_path: Path) -> N
     assert function["Properties"]["FunctionScalingConfig"]["MinExecutionEnvironments"] == (
         managed.min_instances * managed.environments_per_instance
     )
+
+
+def _transformed(text: str) -> dict[str, object]:
+    profile = parse_profile(text)
+    files = render_design(design_from_profile(profile, "lambda-managed"), "lambda-managed-sam")
+    return sam_transform(file_text(files, "template.yaml"), profile.region)
+
+
+def test_efs_mounts_from_the_capacity_providers_subnets_without_a_function_vpc() -> None:
+    template = _transformed(EFS_LAMBDA)
+    assert lint_errors(template, "us-east-1") == []
+    provider_subnets = only(template, "AWS::Lambda::CapacityProvider")["VpcConfig"]["SubnetIds"]
+    targets = resources(template, "AWS::EFS::MountTarget").values()
+    assert sorted(str(t["Properties"]["SubnetId"]) for t in targets) == sorted(map(str, provider_subnets))
+    (name, function), *_ = resources(template, "AWS::Lambda::Function").items()
+    settings = function["Properties"]
+    assert "VpcConfig" not in settings and "CapacityProviderConfig" in settings
+    assert settings["FileSystemConfigs"] == [
+        {"Arn": {"Fn::GetAtt": ["FileSystemAccessPoint", "Arn"]}, "LocalMountPath": "/mnt/data"}
+    ]
+    assert {"FileSystemMountTarget1", "FileSystemMountTarget2"} <= set(function["DependsOn"])
+    nfs = resources(template, "AWS::EC2::SecurityGroup")["FileSystemSecurityGroup"]["Properties"]
+    assert nfs["SecurityGroupIngress"][0]["SourceSecurityGroupId"] == {"Ref": "AppSecurityGroup"}
+    assert resources(template, "AWS::EC2::NatGateway") == {}  # lambda.nat_gateway is for on-demand Lambda
+    assert name == "ApiFunction"
+
+
+def test_oidc_puts_the_issuer_and_audiences_on_the_http_api_and_makes_no_user_pool() -> None:
+    template = _transformed(OIDC_LAMBDA)
+    assert lint_errors(template, "us-east-1") == []
+    schemes = only(template, "AWS::ApiGatewayV2::Api")["Body"]["components"]["securitySchemes"]
+    jwt = schemes["OidcJwt"]["x-amazon-apigateway-authorizer"]["jwtConfiguration"]
+    assert jwt == {"issuer": "https://example.okta.com/oauth2/default", "audience": ["api://orders", "orders-spa"]}
+    assert resources(template, "AWS::Cognito::UserPool") == {}
+    assert "IdpClientSecret" in resources(template, "AWS::SecretsManager::Secret")
+
+
+def test_oidc_with_a_rest_api_is_a_usage_error_on_managed_instances_too() -> None:
+    text = OIDC_LAMBDA.replace("traffic: {mean_rps: 3}", "traffic: {mean_rps: 3}\nlambda: {api: rest}")
+    with pytest.raises(UsageError, match=r"needs lambda\.api http"):
+        render_design(design_from_profile(parse_profile(text), "lambda-managed"), "lambda-managed-sam")

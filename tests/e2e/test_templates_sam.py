@@ -76,7 +76,7 @@ def test_cfn_lint_has_no_errors_after_the_sam_transform(case: Case) -> None:
 @pytest.mark.parametrize("case", cases(), ids=lambda c: c.id)
 def test_security_by_default(case: Case) -> None:
     template = transformed(case)
-    problems = security_problems(template, health_path="/health", has_api_gateway=case.architecture == "lambda")
+    problems = security_problems(template, health_path="/health", has_api_gateway=case.architecture != "fargate")
     assert problems == []
 
 

@@ -267,7 +267,20 @@ class _Submitter:
 
 
 def _gather(pool: ProcessPoolExecutor, units: Sequence[SimUnit], on_done: OnDone | None) -> BatchResult:
+    from archsel.sim.compiled import compile_ahead
+
     submitter = _Submitter(pool, units)
+    # Only now: the first submit forked the workers, and a fork during a compile would copy its held lock.
+    lambda_profile = next((unit.profile for unit in units if unit.architecture == Architecture.LAMBDA), None)
+    ahead = compile_ahead(lambda_profile)
+    try:
+        return _collect_results(submitter, units, on_done)
+    finally:
+        if ahead is not None:
+            ahead.join()  # numba is this process's again (and never exit with a compile half done)
+
+
+def _collect_results(submitter: _Submitter, units: Sequence[SimUnit], on_done: OnDone | None) -> BatchResult:
     runs: dict[int, SimRun] = {}
     failures = []
     pending = set(submitter.futures)

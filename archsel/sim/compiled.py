@@ -7,12 +7,14 @@ compiling rather than sit silent for seconds.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from archsel.profile.architecture import Architecture
+from archsel.profile.schema import WorkloadProfile
 
 
 def _lambda_entries() -> tuple[Any, ...]:
@@ -97,3 +99,27 @@ def _load(dispatcher: Any) -> None:
     for signature, target, *_code in index:  # numba's index key: (signature, CPU, hashes of the code)
         if target == magic:
             dispatcher.compile(signature)
+
+
+def compile_ahead(lambda_profile: WorkloadProfile | None) -> threading.Thread | None:
+    """Start compiling the Lambda kernel's last-reached helpers in a thread of this process, if not cached.
+
+    Meant for the parent of a pool whose worker compiles the Lambda kernel (sim.lambda_.ahead):
+    the parent only waits meanwhile, so its core time shortens the longest compile of a first run.
+    The caller joins the thread before the process uses numba again or exits. Nothing to do (None)
+    when ``lambda_profile`` is None or the Lambda kernels are cached.
+    """
+    if lambda_profile is None or Architecture.LAMBDA not in uncompiled((Architecture.LAMBDA,)):
+        return None
+    thread = threading.Thread(target=_compile_quietly, args=(lambda_profile,), name="archsel-compile-ahead")
+    thread.start()
+    return thread
+
+
+def _compile_quietly(profile: WorkloadProfile) -> None:
+    from archsel.sim.lambda_.ahead import compile_late_helpers
+
+    try:
+        compile_late_helpers(profile)
+    except Exception:  # only a head start: on any failure the worker compiles them itself, as before
+        return

@@ -74,9 +74,10 @@ def uncompiled(architectures: Iterable[Architecture]) -> tuple[Architecture, ...
 def load_cached(architectures: Iterable[Architecture]) -> None:
     """Ready this process's numba before it forks workers: set up its compiler, load cached kernels.
 
-    numba sets up its compiler targets on the first kernel a process compiles or loads (about
-    0.3 s on an idle 2-core machine, over a second on a busy one); a forked worker inherits
-    that and every kernel already loaded, so each worker skips both. The small shared arrival
+    numba sets up its compiler targets on the first kernel a process compiles or loads; with
+    loading the cached kernels that is about half a second of CPU (measured), which every worker
+    paid again, and the parent once more for its own last runs. A forked worker inherits the set-up
+    and every kernel already loaded, so each skips both. The small shared arrival
     sort is compiled here if it is not cached, rather than by every worker at once. Kernels
     not in the cache are left to the workers (each compiles one architecture's, in parallel).
     """

@@ -32,6 +32,7 @@ def _run(profile: Path, cache: Path) -> tuple[float, float]:
     subprocess.run(
         [sys.executable, "-m", "archsel", "recommend", str(profile)],
         env=env,
+        cwd=ROOT,  # `-m archsel` imports this checkout's archsel, whatever the current directory
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -51,8 +52,8 @@ def main() -> None:
     rows = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="archsel-numba-") as cache:
-            cold = _run(Path(args.profile), Path(cache))
-            warm = _run(Path(args.profile), Path(cache))
+            cold = _run(Path(args.profile).resolve(), Path(cache))
+            warm = _run(Path(args.profile).resolve(), Path(cache))
         rows.append({"cold_wall_s": cold[0], "cold_cpu_s": cold[1], "warm_wall_s": warm[0], "warm_cpu_s": warm[1]})
         print(f"cold: {cold[0]:6.1f} s wall {cold[1]:6.1f} s CPU   warm: {warm[0]:5.1f} s wall {warm[1]:5.1f} s CPU")
     load_after = os.getloadavg()

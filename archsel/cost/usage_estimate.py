@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archsel.billing.rules import (
     LAMBDA_BILLING_STEP_MS,
@@ -40,6 +41,7 @@ from archsel.profile.performance import duration_factor, lambda_duration_factor
 from archsel.profile.routes import mean_duration_ms, route_layout
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import cycle_seconds, rate_curve, target_mean_rps
+from archsel.profile.traffic_schema import Traffic
 
 SECONDS_PER_DAY = 86_400.0
 _EPSILON = 1e-9
@@ -69,8 +71,14 @@ def traffic_load(profile: WorkloadProfile) -> TrafficLoad:
 
 def hourly_rates(profile: WorkloadProfile) -> tuple[float, ...]:
     """Mean rate of each whole hour covering one traffic cycle (for hourly billing: ALB LCU)."""
-    hours = math.ceil(cycle_seconds(profile.traffic) / 3_600)
-    curve = rate_curve(profile.traffic, horizon_s=hours * 3_600, seconds_per_month=profile.seconds_per_month)
+    return _hourly_rates(profile.traffic, profile.seconds_per_month)
+
+
+@lru_cache(maxsize=64)
+def _hourly_rates(traffic: Traffic, seconds_per_month: float) -> tuple[float, ...]:
+    """hourly_rates, once per traffic: the break-even scans ask again for every duration they try."""
+    hours = math.ceil(cycle_seconds(traffic) / 3_600)
+    curve = rate_curve(traffic, horizon_s=hours * 3_600, seconds_per_month=seconds_per_month)
     return tuple(float(rate) for rate in curve.reshape(hours, 3_600).mean(axis=1))
 
 

@@ -199,6 +199,9 @@ class ProcessPoolRunner:
         """Every unit's run or failure; a single unit runs in process (no pool start-up)."""
         if len(units) <= 1 or self.workers == 1:
             return InProcessExecutor().run_batch(units, on_done)
+        from archsel.sim.compiled import load_cached
+
+        load_cached(dict.fromkeys(unit.architecture for unit in units))  # the workers fork with them loaded
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(units)), initializer=_init_worker)
         try:
             result = _gather(pool, units, on_done)
@@ -217,32 +220,34 @@ class ProcessPoolRunner:
 
 
 class _Submitter:
-    """Sends units to the pool; on a cold kernel cache, one unit per architecture goes first.
+    """Sends units to the pool; on a cold kernel cache, one unit per set of kernels goes first.
 
-    Every worker that runs a unit of an architecture whose kernels are not in numba's cache yet
-    compiles them itself: two workers compiling the same kernels at once doubled a first run's
-    CPU time. So the rest of that architecture's units wait until its first unit is done (its
-    kernels are then cached and load in a fraction of a second), while the other architecture's
-    first unit compiles its own kernels on another worker. A warm cache holds nothing back.
+    Every worker that runs a unit whose kernels are not in numba's cache yet compiles them
+    itself: two workers compiling the same kernels at once doubled a first run's CPU time. So
+    the other units that need those kernels (the Lambda ones; the Fargate and Lambda Managed
+    Instances ones, which share Fargate's data plane) wait until the first is done (its kernels
+    are then cached and load in a fraction of a second), while the first unit of the other set
+    compiles its own on another worker. A warm cache holds nothing back.
     """
 
     def __init__(self, pool: ProcessPoolExecutor, units: Sequence[SimUnit]) -> None:
-        from archsel.sim.compiled import uncompiled
+        from archsel.sim.compiled import kernel_family, uncompiled
 
         self.pool = pool
         self.units = units
         self.futures: dict[Future[SimRun], int] = {}
         self.held: dict[Architecture, list[int]] = {}
         self.first: dict[Future[SimRun], Architecture] = {}
-        cold = set(uncompiled(dict.fromkeys(unit.architecture for unit in units)))
+        cold = {kernel_family(arch) for arch in uncompiled(dict.fromkeys(unit.architecture for unit in units))}
         for index, unit in enumerate(units):
-            if unit.architecture in self.held:
-                self.held[unit.architecture].append(index)
+            family = kernel_family(unit.architecture)
+            if family in self.held:
+                self.held[family].append(index)
                 continue
             future = self._submit(index)
-            if unit.architecture in cold:
-                self.held[unit.architecture] = []
-                self.first[future] = unit.architecture
+            if family in cold:
+                self.held[family] = []
+                self.first[future] = family
 
     def _submit(self, index: int) -> Future[SimRun]:
         try:
@@ -262,7 +267,20 @@ class _Submitter:
 
 
 def _gather(pool: ProcessPoolExecutor, units: Sequence[SimUnit], on_done: OnDone | None) -> BatchResult:
+    from archsel.sim.compiled import compile_ahead
+
     submitter = _Submitter(pool, units)
+    # Only now: the first submit forked the workers, and a fork during a compile would copy its held lock.
+    lambda_profile = next((unit.profile for unit in units if unit.architecture == Architecture.LAMBDA), None)
+    ahead = compile_ahead(lambda_profile)
+    try:
+        return _collect_results(submitter, units, on_done)
+    finally:
+        if ahead is not None:
+            ahead.join()  # numba is this process's again (and never exit with a compile half done)
+
+
+def _collect_results(submitter: _Submitter, units: Sequence[SimUnit], on_done: OnDone | None) -> BatchResult:
     runs: dict[int, SimRun] = {}
     failures = []
     pending = set(submitter.futures)

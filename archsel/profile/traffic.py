@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -121,13 +122,26 @@ def _diurnal(traffic: Traffic, seconds: np.ndarray, mean_rps: float | None) -> n
     """
     ratio = (traffic.peak_rps / mean_rps) if (traffic.peak_rps and mean_rps) else 2.0
     ratio = max(ratio, 1.0)
-    phase = 2 * np.pi * (seconds - traffic.peak_hour_utc) / SECONDS_PER_DAY
-    bump = (1 + np.cos(phase)) / 2
+    bump = _daily_bump(seconds.size, traffic.peak_hour_utc)
     if ratio <= 2:
         floor = 2 - ratio  # mean of bump is 1/2: floor + (ratio - floor) / 2 = 1
         return floor + (ratio - floor) * bump
     power = _power_for_mean(1.0 / ratio)
     return ratio * bump**power
+
+
+@lru_cache(maxsize=16)
+def _daily_bump(length: int, peak_s: float) -> np.ndarray:
+    """(1 + cos) / 2 over seconds 0..length-1 (rate_curve's grid), 1 at ``peak_s`` each day; read-only.
+
+    The same for every rate of a profile: the break-even scans rebuild the curve hundreds of times
+    at scaled rates (a cosine of 86,400 seconds each time: a second of a run's critical path).
+    """
+    seconds = np.arange(length, dtype=np.float64)
+    phase = 2 * np.pi * (seconds - peak_s) / SECONDS_PER_DAY
+    bump: np.ndarray = (1 + np.cos(phase)) / 2
+    bump.setflags(write=False)
+    return bump
 
 
 def _power_for_mean(share: float) -> float:

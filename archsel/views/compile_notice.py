@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 NOTICE = "compiling simulation kernels, once per machine"
-NAMES = {"lambda": "Lambda", "fargate": "Fargate"}
+NAMES = {"lambda": "Lambda", "fargate": "Fargate", "lambda-managed": "Lambda Managed Instances"}
 
 
 def announce_compiling(architectures: Iterable[str] | None = None, *, stream: TextIO | None = None) -> bool:
@@ -23,7 +23,8 @@ def announce_compiling(architectures: Iterable[str] | None = None, *, stream: Te
     missing = api.kernels_to_compile() if architectures is None else api.kernels_to_compile(tuple(architectures))
     if not missing:
         return False
-    names = " and ".join(NAMES.get(name, name) for name in missing)
+    named = [NAMES.get(name, name) for name in missing]
+    names = " and ".join((", ".join(named[:-1]), named[-1])) if len(named) > 1 else named[0]
     out = stream if stream is not None else sys.stderr
     out.write(f"{NOTICE} ({names}; later runs load them from the cache)\n")
     out.flush()

@@ -1,7 +1,8 @@
 """The compiled step of the aggregate Lambda model: one function's busy count and warm pool, step by step.
 
 In-flight invocations follow a birth-death (diffusion) process: Poisson arrivals per step, each
-busy environment finishing with probability 1 - exp(-dt / mean duration). With most-recently-used
+busy environment finishing with probability dt / mean of its phase (handler times are a two-phase
+mix of the same mean and variance; a cold start's environment is first busy through INIT). With most-recently-used
 reuse, environments form a stack: level k was last used when the busy count last reached k, so the
 warm on-demand pool is the largest on-demand busy count of the last keep-alive period, and a cold
 start is a busy level above it. Work per step is constant, whatever the request rate.
@@ -120,7 +121,7 @@ def _lifetime_due(ledger: np.ndarray, column: int, lifetime_s: int) -> float:
     born = column - lifetime_s
     if born < 0:
         return 0.0
-    return ledger[L_CREATED, born] * math.exp(ledger[L_KEPT, column - 1] - ledger[L_KEPT, born])
+    return float(ledger[L_CREATED, born]) * math.exp(ledger[L_KEPT, column - 1] - ledger[L_KEPT, born])
 
 
 @kernel
@@ -196,12 +197,17 @@ def walk_pool(
     above the next entry's and up to an entry's own were last used at its step. A level reached
     again is a cold start with the chance its environment's keep-alive ran out meanwhile.
 
-    Lifetimes, as in the exact model: the environments warm when measurement starts (born in the
-    warm-up) retire at a uniform remaining lifetime (hazard 1 / (lifetime - t)); one created in
-    second s retires in second s + lifetime if keep-alive expiries have not taken it first. Both
-    groups shrink with the pool's expiries (the ledger's shares), not only when the pool falls
-    below them: a warm-up group kept whole until then retired a third too many environments over
-    falling night traffic, and each of those retirements is a cold start when traffic returns.
+    Lifetimes, as in the exact model: an environment born in the warm-up retires at a uniform
+    point of its lifetime, so during the warm-up one per lifetime each, and those warm when
+    measurement starts (born half a warm-up earlier on average) at hazard 1 / (remaining lifetime);
+    one created in measured second s retires in second s + lifetime if keep-alive expiries have
+    not taken it first. Both groups shrink with the pool's expiries (the ledger's shares). The
+    model used to keep the warm-up group whole until the pool fell below it and to retire one
+    environment per lifetime of the pool after the first lifetime: over 6 h of falling night
+    traffic at 1k req/s it retired 232 environments where the exact model retires 169, and found
+    23% too many cold starts (each retirement is a cold start when the busy count climbs back);
+    and with no retirement in the warm-up the first minutes after it lacked the cold starts that
+    the warm-up's retirements cause, 10-25% too few at 5k-10k req/s.
     """
     np.random.seed(seed)
     dt, keep_low, keep_high, limit = settings[0], settings[2], settings[3], settings[4]

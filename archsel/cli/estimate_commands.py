@@ -35,6 +35,7 @@ def simulate(
     from the table is left out of the cost and makes the command exit 3 after printing.
     """
     from archsel import api
+    from archsel.cli.interruptible import run_interruptibly
     from archsel.views import simulate as views_sim
     from archsel.views.compile_notice import announce_compiling
     from archsel.views.progress import progress_steps
@@ -51,13 +52,16 @@ def simulate(
     total = loaded.simulation.replications * len(architectures)
     announce_compiling(architectures)
     with progress_steps(total, "simulating") as step:
-        report = api.simulate(
-            loaded,
-            architectures=architectures,
-            seed=seed,
-            record_timeseries=timeseries is not None,
-            progress=step,
-            prices_path=prices,
+        report = run_interruptibly(  # Ctrl-C within ~0.1 s, not after the kernel call under way
+            lambda: api.simulate(
+                loaded,
+                architectures=architectures,
+                seed=seed,
+                record_timeseries=timeseries is not None,
+                progress=step,
+                prices_path=prices,
+            ),
+            name="archsel-simulate",
         )
     views_sim.render_simulation(report, fmt=fmt.value, stream=sys.stdout)
     warn_if_stale(report.prices)

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from archsel.errors import ProfileError
 from archsel.profile.architecture import Architecture
 from archsel.profile.routes import mean_duration_ms
 from archsel.profile.schema import WorkloadProfile
@@ -86,6 +87,8 @@ def choose_model(
     window = aggregate_window_s(profile, horizon_s)
     cycle = f"; one {format_duration(window)} traffic cycle stands for the {format_duration(horizon_s)} horizon"
     cycle = cycle if window < horizon_s else ""
+    if budget.model == "exact":
+        _refuse_unbounded_exact(profile, architecture, size, horizon_s)
     if budget.model != "auto":
         return ModelChoice(
             budget.model,
@@ -103,6 +106,28 @@ def choose_model(
     if not over:
         return ModelChoice("exact", "", size)
     return ModelChoice("aggregate", "exact model over budget: " + "; ".join(over) + cycle, size)
+
+
+def _refuse_unbounded_exact(
+    profile: WorkloadProfile, architecture: Architecture, size: RunSize, horizon_s: float
+) -> None:
+    """A forced exact run whose per-second arrays would pass the memory budget stops here, before any work.
+
+    The exact models keep a few arrays with one entry per simulated second (the arrival rate,
+    the Fargate metrics the alarms read), so their memory grows with the horizon: a century's
+    horizon would ask for hundreds of GB and die of it. Under ``model: auto`` such a run goes to
+    the aggregate model, whose memory is one traffic cycle's; forced exact, it is refused.
+    """
+    limit_gb = profile.simulation.budget.memory_gb
+    if size.memory_bytes <= limit_gb * 1e9:
+        return
+    raise ProfileError(
+        f"simulation.budget.model is exact, but one exact {architecture} run over the "
+        f"{format_duration(horizon_s)} horizon would need ~{size.memory_bytes / 1e9:,.1f} GB of memory "
+        f"(budget {limit_gb:g} GB): its per-second arrays grow with the horizon",
+        hint="shorten simulation.horizon (one traffic cycle is scaled to the month), raise "
+        "simulation.budget.memory_gb, or set simulation.budget.model: auto to run the aggregate model",
+    )
 
 
 def aggregate_window_s(profile: WorkloadProfile, horizon_s: float) -> float:

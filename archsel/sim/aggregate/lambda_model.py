@@ -24,6 +24,7 @@ from archsel.billing.rules import (
 )
 from archsel.billing.usage import LambdaUsage, RouteUsage, empty_lambda_usage, with_routes
 from archsel.profile.architecture import Architecture
+from archsel.profile.distributions import Distribution
 from archsel.profile.routes import RouteLayout, route_layout
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import simulation_rate
@@ -84,7 +85,9 @@ def _walk(
     share = math.fsum(route.share for route in routes)
     factor = _factor(config, index)
     mean_s = math.fsum(route.share * route.duration_ms.mean() for route in routes) / share * factor / 1_000.0
-    dt = min(MAX_DT_S, max(MIN_DT_S, mean_s / STEPS_PER_MEAN_DURATION))
+    second_s2 = math.fsum(route.share * _second_moment(route.duration_ms) for route in routes) / share
+    fast_share, fast_s, slow_s = two_phases(max(mean_s, 1e-6), second_s2 * (factor / 1_000.0) ** 2)
+    dt = min(MAX_DT_S, max(MIN_DT_S, fast_s / STEPS_PER_MEAN_DURATION))
     dt = 1.0 / math.ceil(1.0 / dt)  # whole steps per second
     limit = config.concurrency_limit if config.routing.reserved else config.concurrency_limit * share
     settings = np.array(
@@ -98,14 +101,48 @@ def _walk(
             config.scaling_refill_per_s,
             config.max_lifetime_s,
             float(warm),
+            fast_share,
+            fast_s,
+            slow_s,
+            min(config.cold_start_ms.mean() / 1_000.0, config.init_cap_s),
         ]
     )
     totals = np.zeros(K.TOTALS)
     series = np.zeros((K.SERIES, rate.size - warm))
     window = np.zeros(2 * (int(config.keep_alive_s.quantile(KEEP_ALIVE_HIGH) / dt) + 4))
     seed = int(rng.integers(2**31 - 1))
-    K.walk_pool(rate * share, _ready(config, rate.size, warm), settings, window, totals, series, seed)
+    ledger = np.zeros((K.LEDGER, rate.size - warm))
+    K.walk_pool(rate * share, _ready(config, rate.size, warm), settings, window, ledger, totals, series, seed)
     return _Function(totals, series, share, mean_s)
+
+
+def _second_moment(distribution: Distribution) -> float:
+    """E[X^2] of a duration distribution (ms^2)."""
+    mean = distribution.mean()
+    if distribution.distribution == "lognormal":
+        return mean**2 * math.exp(distribution.lognormal_sigma**2)
+    if distribution.distribution == "exponential":
+        return 2.0 * mean**2
+    if distribution.distribution == "uniform":
+        low, high = float(distribution.min or 0.0), float(distribution.max or 0.0)
+        return (low * low + low * high + high * high) / 3.0
+    return mean**2
+
+
+def two_phases(mean_s: float, second_s2: float) -> tuple[float, float, float]:
+    """Handler time as a two-phase (hyperexponential) mix with the same mean and variance: share, means (s).
+
+    The busy count's ups and downs follow the handler times' shape, not only their mean: with the
+    default lognormal (squared coefficient of variation 1.6) half the invocations end within
+    0.6 of the mean, so the count swings faster and reaches new highs (cold starts) more often
+    than under exponential times of the same mean. Balanced means (each phase carries half the
+    mean) fit the first two moments; at or below exponential variability it is one phase.
+    """
+    scv = second_s2 / mean_s**2 - 1.0
+    if scv <= 1.0:
+        return 1.0, mean_s, mean_s
+    fast_share = 0.5 * (1.0 + math.sqrt((scv - 1.0) / (scv + 1.0)))
+    return fast_share, mean_s / (2.0 * fast_share), mean_s / (2.0 * (1.0 - fast_share))
 
 
 def _factor(config: LambdaConfig, function: int) -> float:

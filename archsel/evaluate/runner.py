@@ -118,6 +118,12 @@ def _fargate_aggregate() -> Simulator:
     return simulate_fargate_aggregate
 
 
+def _lambda_managed_aggregate() -> Simulator:
+    from archsel.sim.aggregate.managed_model import simulate_lambda_managed_aggregate
+
+    return simulate_lambda_managed_aggregate
+
+
 def _lambda_managed_simulator() -> Simulator:
     from archsel.sim.lambda_managed.model import simulate_lambda_managed
 
@@ -134,6 +140,7 @@ _SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
 _AGGREGATE_SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
     Architecture.LAMBDA: _lambda_aggregate,
     Architecture.FARGATE: _fargate_aggregate,
+    Architecture.LAMBDA_MANAGED: _lambda_managed_aggregate,
 }
 """Each architecture's aggregate model (archsel.sim.aggregate), for runs over the exact model's budget."""
 

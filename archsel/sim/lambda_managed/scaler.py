@@ -20,10 +20,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from archsel.profile.lambda_managed_schema import LambdaManaged
-from archsel.sim.fargate.dataplane import DataPlane
+from archsel.sim.fargate.dataplane import RequestSide
 from archsel.sim.result import ScalingEvent
+
+
+class ManagedRequestSide(RequestSide, Protocol):
+    """The request side the fleet drives: the exact DataPlane or the aggregate model's fluid one."""
+
+    def mean_in_system(self, start: float, end: float) -> float:
+        """Mean requests in flight over [start, end) (whole seconds)."""
+        ...
 
 
 @dataclass(slots=True)
@@ -54,7 +63,7 @@ class ManagedFleet:
     """The capacity provider's instances over a run, driving the data plane's routable slots."""
 
     settings: LambdaManaged
-    dataplane: DataPlane
+    dataplane: ManagedRequestSide
     instance_vcpu: float
     slots_per_instance: int
     instances: list[InstanceLife] = field(default_factory=list)

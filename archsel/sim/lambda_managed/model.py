@@ -125,7 +125,7 @@ def _run_control(fleet: ManagedFleet, start_s: float, horizon_s: float) -> None:
     period = fleet.settings.metric_period_s
     next_tick = start_s + period
     while True:
-        next_ready = min((life.ready_s for life in fleet.pending()), default=math.inf)
+        next_ready = fleet.next_ready()
         now = min(next_tick, next_ready)
         if now >= horizon_s:
             return
@@ -177,9 +177,9 @@ def managed_usage(
 
 
 def _instance_stats(fleet: ManagedFleet, horizon_s: float) -> TaskStats:
-    counts = [fleet.count_at(t) for t in _change_times(fleet, horizon_s)]
+    counts = fleet.counts_at(np.array(_change_times(fleet, horizon_s)))
     mean = fleet_seconds_in_service(fleet, horizon_s) / horizon_s if horizon_s > 0 else 0.0
-    return TaskStats(mean=mean, min=min(counts), max=max(counts))
+    return TaskStats(mean=mean, min=int(counts.min()), max=int(counts.max()))
 
 
 def _environment_stats(

@@ -26,11 +26,10 @@ def test_requests_without_cpu_are_an_erlang_loss_system(instances: int, slots: i
 
 
 def _mmcn(offered: float, servers: int, capacity: int) -> np.ndarray:
-    """Stationary probabilities of M/M/c/N by the birth-death recursion."""
-    weights = [1.0]
-    for k in range(1, capacity + 1):
-        weights.append(weights[-1] * offered / min(k, servers))
-    probabilities = np.array(weights)
+    """Stationary probabilities of M/M/c/N by the birth-death recursion (in logs: a^k / k! overflows)."""
+    steps = [math.log(offered / min(k, servers)) for k in range(1, capacity + 1)]
+    log_weights = np.concatenate(([0.0], np.cumsum(steps)))
+    probabilities = np.exp(log_weights - log_weights.max())
     return probabilities / probabilities.sum()
 
 
@@ -64,3 +63,17 @@ def test_a_huge_fleet_is_solved_over_the_states_that_matter() -> None:
     state = load_state(500_000.0, FleetShape(130_000, 8, 1_040_000.0))
     assert state.throttled_share == 0.0
     assert state.mean_in_flight == pytest.approx(500_000.0, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("offered", "fleet"), [(30.0, FleetShape(12, 16, 200.0)), (900.0, FleetShape(300, 8, 1_200.0))]
+)
+def test_the_poisson_shortcut_matches_the_sum_over_states(offered: float, fleet: FleetShape) -> None:
+    """Far from the fleet's limits the state comes from the Poisson CDF; the full sum gives the same."""
+    state = load_state(offered, fleet)
+    states = np.arange(0, fleet.instances * fleet.slots + 1)
+    weights = _mmcn(offered, math.floor(fleet.cpu_bound), int(states[-1]))
+    levels = np.bincount(states[:-1] // fleet.instances, weights=weights[:-1], minlength=fleet.slots)
+    assert state.throttled_share == 0.0
+    assert state.mean_in_flight == pytest.approx(float(states @ weights), rel=1e-9)
+    np.testing.assert_allclose(state.level_pmf, levels / levels.sum(), atol=1e-12)

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
+from scipy.special import gammaln, pdtr
 
 TAIL_SIGMAS = 12.0
 """Poisson weights further than this many standard deviations from the mode are left out (below 1e-30)."""
@@ -54,6 +54,8 @@ def load_state(offered: float, fleet: FleetShape) -> LoadState:
         idle = np.zeros(max(fleet.slots, 1))
         idle[0] = 1.0
         return LoadState(0.0, 0.0, idle)
+    if _unslowed(offered, fleet, capacity):
+        return _poisson_state(offered, fleet)
     states, weights = _weights(offered, fleet, capacity)
     throttled = float(weights[-1]) if states[-1] == capacity else 0.0
     admitted = states < capacity
@@ -61,6 +63,25 @@ def load_state(offered: float, fleet: FleetShape) -> LoadState:
     pmf = np.bincount(levels, weights=weights[admitted], minlength=fleet.slots)[: fleet.slots]
     total = float(pmf.sum())
     return LoadState(throttled, float(states @ weights), pmf / total if total > 0 else pmf)
+
+
+def _unslowed(offered: float, fleet: FleetShape, capacity: int) -> bool:
+    """Whether the Poisson weights end before the fleet's vCPUs slow requests and before its slots fill.
+
+    Then the chain is Poisson(offered): nothing is throttled, the mean is the offered load (Little's
+    law, M/G/inf) and the levels follow from the Poisson CDF, with no sum over states (the common
+    case: a fleet at its scaling target, however many instances it holds).
+    """
+    poisson_end = offered + TAIL_SIGMAS * math.sqrt(offered) + TAIL_SIGMAS
+    return poisson_end <= min(float(capacity), fleet.cpu_bound)
+
+
+def _poisson_state(offered: float, fleet: FleetShape) -> LoadState:
+    edges = np.arange(fleet.slots + 1, dtype=np.float64) * fleet.instances - 1.0  # level j holds K in [j n, (j+1) n)
+    cdf = np.where(edges >= 0, pdtr(np.maximum(edges, 0.0), offered), 0.0)
+    pmf = np.diff(cdf)
+    pmf[-1] += max(0.0, 1.0 - float(cdf[-1]))
+    return LoadState(0.0, offered, pmf / pmf.sum())
 
 
 def _weights(offered: float, fleet: FleetShape, capacity: int) -> tuple[np.ndarray, np.ndarray]:

@@ -50,7 +50,6 @@ from archsel.api.simulation import (
     simulate,
     sweep,
     sweep_notices,
-    without_aggregate_model,
 )
 from archsel.api.telemetry import cloudwatch_client, cloudwatch_target, import_cloudwatch, import_logs
 
@@ -95,6 +94,5 @@ __all__ = [
     "sweep_notices",
     "validate",
     "with_budget",
-    "without_aggregate_model",
     "write_pricing_update",
 ]

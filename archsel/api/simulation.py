@@ -30,13 +30,6 @@ def kernels_to_compile(architectures: Iterable[str] = ARCHITECTURES) -> tuple[st
     return tuple(str(arch) for arch in uncompiled(Architecture(name) for name in architectures))
 
 
-def without_aggregate_model(profile: WorkloadProfile, architectures: Iterable[str]) -> dict[str, str]:
-    """Architectures too big to simulate exactly for ``profile`` that have no aggregate model yet, and why."""
-    from archsel.evaluate.runner import without_aggregate_model as too_big
-
-    return {str(arch): reason for arch, reason in too_big(profile, (Architecture(a) for a in architectures)).items()}
-
-
 def simulate(
     profile: WorkloadProfile,
     *,

@@ -44,10 +44,6 @@ def simulate(
     if timeseries is not None:
         check_writable_file(timeseries, "--timeseries")
     loaded = api.with_budget(api.load(profile), budget)
-    if arch is ArchChoice.all:  # leave out, with a warning, what only an aggregate model could run
-        for skipped, reason in api.without_aggregate_model(loaded, architectures).items():
-            sys.stderr.write(f"archsel: warning: {skipped} not simulated: {reason}, and no aggregate model of it yet\n")
-            architectures = tuple(a for a in architectures if a != skipped)
     warn_short_horizon(loaded, architectures)
     total = loaded.simulation.replications * len(architectures)
     announce_compiling(architectures)

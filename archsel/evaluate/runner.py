@@ -8,13 +8,12 @@ executor gives the same numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from archsel.billing.usage import ComputeUsage, LambdaUsage, combine_routes, with_routes
 from archsel.cost.components import CostEstimate
 from archsel.cost.engine import estimate
-from archsel.errors import SimulationError
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import ARCHITECTURES, Architecture
 from archsel.profile.schema import WorkloadProfile
@@ -118,6 +117,12 @@ def _fargate_aggregate() -> Simulator:
     return simulate_fargate_aggregate
 
 
+def _lambda_managed_aggregate() -> Simulator:
+    from archsel.sim.aggregate.managed_model import simulate_lambda_managed_aggregate
+
+    return simulate_lambda_managed_aggregate
+
+
 def _lambda_managed_simulator() -> Simulator:
     from archsel.sim.lambda_managed.model import simulate_lambda_managed
 
@@ -134,6 +139,7 @@ _SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
 _AGGREGATE_SIMULATORS: dict[Architecture, Callable[[], Simulator]] = {
     Architecture.LAMBDA: _lambda_aggregate,
     Architecture.FARGATE: _fargate_aggregate,
+    Architecture.LAMBDA_MANAGED: _lambda_managed_aggregate,
 }
 """Each architecture's aggregate model (archsel.sim.aggregate), for runs over the exact model's budget."""
 
@@ -153,11 +159,6 @@ def simulate_one(
     aggregate model runs, and the run says so.
     """
     choice = choose_model(profile, architecture, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
-    if choice.model != "exact" and architecture not in _AGGREGATE_SIMULATORS:
-        raise SimulationError(
-            f"{architecture}: {choice.reason}, and there is no aggregate model of it yet",
-            hint="simulate the other architectures (--arch), or set simulation.budget.model: exact to wait for it",
-        )
     simulate = simulator_for(architecture, choice.model)
     run = simulate(profile, replace(options, seed=seed, replication=replication))
     return run if choice.model == "exact" else replace(run, model=choice.model, model_reason=choice.reason)
@@ -240,14 +241,3 @@ def mean_interval(values: Sequence[float]) -> Interval:
     variance = math.fsum((value - mean) ** 2 for value in values) / (count - 1)
     t_value = _T95[count - 2] if count - 1 <= len(_T95) else 1.96
     return Interval(mean, round(t_value * math.sqrt(variance / count), 12))
-
-
-def without_aggregate_model(profile: WorkloadProfile, architectures: Iterable[Architecture]) -> dict[Architecture, str]:
-    """The architectures that would need an aggregate model for ``profile`` but have none, and why."""
-    simulation = profile.simulation
-    choices = {
-        arch: choose_model(profile, arch, horizon_s=simulation.horizon, warmup_s=simulation.warmup)
-        for arch in architectures
-        if arch not in _AGGREGATE_SIMULATORS
-    }
-    return {arch: choice.reason for arch, choice in choices.items() if choice.model != "exact"}

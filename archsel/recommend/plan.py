@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from archsel.cost.engine import estimate, usage_from_profile
 from archsel.evaluate.design import Candidate, with_simulation
-from archsel.evaluate.runner import without_aggregate_model
 from archsel.pricing.table import PriceTable
 from archsel.profile.architecture import ARCHITECTURES
 from archsel.profile.schema import WorkloadProfile
@@ -94,7 +93,7 @@ def plan_recommendation(profile: WorkloadProfile, prices: PriceTable, *, seed: i
     fitted, per_architecture, notes = fit_to_budget(profile)
     lambdas, pruned_lambda = lambda_candidates(fitted)
     fargates, pruned_fargate = fargate_candidates(fitted)
-    managed, pruned_managed = _simulable(*managed_candidates(fitted), fitted)
+    managed, pruned_managed = managed_candidates(fitted)
     candidates = (*lambdas, *fargates, *managed)
     kept, screened = screen(list(candidates), prices, per_architecture)
     return RecommendPlan(
@@ -200,19 +199,3 @@ def screen(
 def _estimated_usd(candidate: Candidate, prices: PriceTable) -> float:
     profile = candidate.profile
     return float(estimate(profile, usage_from_profile(profile, candidate.architecture), prices).monthly_usd)
-
-
-def _simulable(
-    candidates: list[Candidate], pruned: list[Pruned], profile: WorkloadProfile
-) -> tuple[list[Candidate], list[Pruned]]:
-    """Designs of an architecture with no aggregate model are ruled out when the exact model is over budget."""
-    too_big = without_aggregate_model(profile, {c.architecture for c in candidates})
-    kept = [c for c in candidates if c.architecture not in too_big]
-    ruled_out = [
-        Pruned(
-            c.architecture, c.describe(), f"not simulated: {too_big[c.architecture]}, and no aggregate model of it yet"
-        )
-        for c in candidates
-        if c.architecture in too_big
-    ]
-    return kept, [*pruned, *ruled_out]

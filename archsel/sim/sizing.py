@@ -3,9 +3,9 @@
 The exact models route every request: their time grows with the requests of a run and part of
 their memory with its simulated seconds (per-second series), so a big profile is estimated first.
 When the estimate passes the profile's ``simulation.budget`` (sized for a 2-core, 24 GB machine),
-the aggregate model runs instead: it steps a fluid/diffusion model of the environment pool or the
-task fleet through one traffic cycle, in time and memory that do not grow with the request rate
-or the horizon. The choice and its reason are recorded in each run (``SimRun.model``).
+the aggregate model runs instead: it steps a diffusion, fluid or loss model of the environment
+pool, the task fleet or the instance fleet through one traffic cycle, in time and memory that do
+not grow with the request rate or the horizon. The choice and its reason are recorded in each run (``SimRun.model``).
 """
 
 from __future__ import annotations

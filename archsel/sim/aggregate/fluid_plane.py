@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from archsel.sim.aggregate.slots import RoutableSlots
 from archsel.sim.fargate.dataplane import DataPlaneResult, DataPlaneSetup
 from archsel.sim.jit import entry
 from archsel.sim.measure import LatencyHistogram
@@ -58,10 +59,11 @@ def serve_seconds(rate: np.ndarray, sec: np.ndarray, span: np.ndarray, backlog: 
     return backlog
 
 
-class FluidPlane:
+class FluidPlane(RoutableSlots):
     """Per-second fluid queues behind the ALB; the control plane advances it like the exact DataPlane."""
 
     def __init__(self, setup: DataPlaneSetup, rate: np.ndarray, rng: np.random.Generator) -> None:
+        super().__init__()
         self._setup = setup
         self._rate = rate
         self._rng = rng
@@ -70,35 +72,6 @@ class FluidPlane:
         self._sec = np.zeros((_ROWS, rate.size))
         self._next = 0
         self._backlog = 0.0
-        self._routable: set[int] = set()
-        self._alive: set[int] = set()
-        self._slots = 0
-        self._free: list[int] = []
-
-    # task slots: only their counts matter to a fluid
-    def allocate_slot(self) -> int:
-        """A slot number for a new task."""
-        if self._free:
-            return self._free.pop()
-        self._slots += 1
-        return self._slots - 1
-
-    def release_slot(self, slot: int) -> None:
-        """The task in ``slot`` stopped."""
-        self._alive.discard(slot)
-        self._routable.discard(slot)
-        self._free.append(slot)
-
-    def set_alive(self, slot: int) -> None:
-        """The task in ``slot`` exists."""
-        self._alive.add(slot)
-
-    def set_routable(self, slot: int, routable: bool) -> None:
-        """Let the ALB route to ``slot`` or stop it doing so."""
-        if routable:
-            self._routable.add(slot)
-        else:
-            self._routable.discard(slot)
 
     def advance(self, until: float) -> None:
         """Serve every whole second that ends by ``until`` with the tasks in service now."""
@@ -106,7 +79,7 @@ class FluidPlane:
         if last <= self._next:
             return
         setup = self._setup
-        tasks = len(self._routable)
+        tasks = self.routable_count
         limit = -1.0 if setup.queue_limit is None else float(setup.queue_limit * tasks)
         self._backlog = serve_seconds(
             self._rate,

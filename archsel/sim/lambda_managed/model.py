@@ -14,6 +14,7 @@ the request path: an instance takes requests only once its environments are init
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,7 @@ from archsel.sim.arrivals import arrival_chunks
 from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
 from archsel.sim.figures import LambdaManagedFigures
 from archsel.sim.lambda_.platform import API_LATENCY_MS, INTEGRATION_TIMEOUT_S
-from archsel.sim.lambda_managed.scaler import InstanceLife, ManagedFleet, ScalerReading
+from archsel.sim.lambda_managed.scaler import InstanceLife, ManagedFleet, ManagedRequestSide, ScalerReading
 from archsel.sim.result import InstanceStats, SimOptions, SimRun, TaskStats, TimeSeries
 from archsel.sim.seam import named_streams, run_generator
 
@@ -56,26 +57,43 @@ def simulate_lambda_managed(
     return run_lambda_managed(profile, rng=rng, options=options).run
 
 
+ManagedRequestSideFactory = Callable[[DataPlaneSetup, np.ndarray, np.random.Generator], ManagedRequestSide]
+"""Builds the request side from the setup, the per-second rate (index 0 at -warm-up) and the requests stream."""
+
+
 def run_lambda_managed(
-    profile: WorkloadProfile, *, rng: np.random.Generator, options: SimOptions, rate: np.ndarray | None = None
+    profile: WorkloadProfile,
+    *,
+    rng: np.random.Generator,
+    options: SimOptions,
+    rate: np.ndarray | None = None,
+    request_side: ManagedRequestSideFactory | None = None,
 ) -> ManagedOutcome:
     """Like ``simulate_lambda_managed``, with the instance lives and scaler readings; ``rate`` overrides the
-    per-second arrival rate (index 0 at -warmup)."""
+    per-second arrival rate (index 0 at -warmup).
+
+    ``request_side`` replaces the per-request data plane (the aggregate model passes a fluid one);
+    the fleet and its scaler run the same either way.
+    """
     settings = profile.lambda_managed
     warmup = math.ceil(options.warmup_s)
     streams = named_streams(rng, "arrivals", "requests")
     if rate is None:
         rate = simulation_rate(profile, horizon_s=options.horizon_s, warmup_s=options.warmup_s)
-    arrivals = arrival_chunks(
-        rate,
-        streams["arrivals"],
-        process=profile.traffic.arrival,
-        arrivals_per_chunk=ARRIVALS_PER_CHUNK,
-        min_chunk_s=MIN_CHUNK_S,
-    )
     slots = settings.admission_slots(profile.lambda_.runtime, profile.request.cpu_fraction)
     setup = _dataplane_setup(profile, slots, warmup, options.horizon_s)
-    dataplane = DataPlane(setup, arrivals, streams["requests"])
+    dataplane: ManagedRequestSide
+    if request_side is None:
+        arrivals = arrival_chunks(
+            rate,
+            streams["arrivals"],
+            process=profile.traffic.arrival,
+            arrivals_per_chunk=ARRIVALS_PER_CHUNK,
+            min_chunk_s=MIN_CHUNK_S,
+        )
+        dataplane = DataPlane(setup, arrivals, streams["requests"])
+    else:
+        dataplane = request_side(setup, rate, streams["requests"])
     fleet = ManagedFleet(settings, dataplane, setup.vcpu, slots)
     fleet.start(managed_instances(profile, float(rate[:60].mean()) if rate.size else 0.0), float(-warmup))
     _run_control(fleet, -float(warmup), options.horizon_s)
@@ -107,7 +125,7 @@ def _run_control(fleet: ManagedFleet, start_s: float, horizon_s: float) -> None:
     period = fleet.settings.metric_period_s
     next_tick = start_s + period
     while True:
-        next_ready = min((life.ready_s for life in fleet.pending()), default=math.inf)
+        next_ready = fleet.next_ready()
         now = min(next_tick, next_ready)
         if now >= horizon_s:
             return
@@ -159,9 +177,9 @@ def managed_usage(
 
 
 def _instance_stats(fleet: ManagedFleet, horizon_s: float) -> TaskStats:
-    counts = [fleet.count_at(t) for t in _change_times(fleet, horizon_s)]
+    counts = fleet.counts_at(np.array(_change_times(fleet, horizon_s)))
     mean = fleet_seconds_in_service(fleet, horizon_s) / horizon_s if horizon_s > 0 else 0.0
-    return TaskStats(mean=mean, min=min(counts), max=max(counts))
+    return TaskStats(mean=mean, min=int(counts.min()), max=int(counts.max()))
 
 
 def _environment_stats(

@@ -20,10 +20,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
 
 from archsel.profile.lambda_managed_schema import LambdaManaged
-from archsel.sim.fargate.dataplane import DataPlane
+from archsel.sim.fargate.dataplane import RequestSide
+from archsel.sim.lambda_managed.lives import LifeColumns
 from archsel.sim.result import ScalingEvent
+
+
+class ManagedRequestSide(RequestSide, Protocol):
+    """The request side the fleet drives: the exact DataPlane or the aggregate model's fluid one."""
+
+    def mean_in_system(self, start: float, end: float) -> float:
+        """Mean requests in flight over [start, end) (whole seconds)."""
+        ...
 
 
 @dataclass(slots=True)
@@ -54,7 +66,7 @@ class ManagedFleet:
     """The capacity provider's instances over a run, driving the data plane's routable slots."""
 
     settings: LambdaManaged
-    dataplane: DataPlane
+    dataplane: ManagedRequestSide
     instance_vcpu: float
     slots_per_instance: int
     instances: list[InstanceLife] = field(default_factory=list)
@@ -62,26 +74,33 @@ class ManagedFleet:
     readings: list[ScalerReading] = field(default_factory=list)
     _last_scale_out: float = -math.inf
     _last_scale_in: float = -math.inf
+    _columns: LifeColumns = field(default_factory=LifeColumns)
+    """The lives' times as arrays (a fleet can hold 100,000 instances)."""
 
     def start(self, count: int, now: float) -> None:
         """``count`` instances in service from ``now`` (the fleet found running at the start of the run)."""
         for _ in range(count):
             self._launch(now, ready_s=now)
-            self._serve(self.instances[-1])
+            self._serve(len(self.instances) - 1)
 
     def in_service(self, now: float) -> list[InstanceLife]:
         """Instances serving at ``now``."""
-        return [life for life in self.instances if life.ready_s <= now < life.stop_s]
+        return [self.instances[index] for index in self._columns.in_service(now)]
 
     def pending(self) -> list[InstanceLife]:
         """Instances launched but not yet serving."""
-        return [life for life in self.instances if not life.serving and life.stop_s == math.inf]
+        return [self.instances[index] for index in self._columns.pending()]
+
+    def next_ready(self) -> float:
+        """When the next pending instance serves (inf: none pending)."""
+        pending = self._columns.pending()
+        return float(self._columns.ready_s(pending).min()) if pending.size else math.inf
 
     def bring_ready(self, now: float) -> None:
         """Put every launched instance whose launch finished by ``now`` in service."""
-        for life in self.pending():
-            if life.ready_s <= now:
-                self._serve(life)
+        for index in self._columns.pending():
+            if self.instances[index].ready_s <= now:
+                self._serve(int(index))
 
     def evaluate(self, now: float) -> None:
         """One scaler period ending at ``now``: read CPU and saturation, launch or remove instances.
@@ -100,7 +119,7 @@ class ManagedFleet:
         load = max(cpu_load, saturation_load)
         desired = math.ceil(load / (self.settings.target_cpu / 100.0) - 1e-9)
         desired = min(max(desired, self.settings.min_instances), self.settings.max_instances)
-        serving = len(self.in_service(now))
+        serving = self.count_at(now)
         cpu_utilisation = 100.0 * cpu_s / (self.instance_vcpu * serving_s) if serving_s > 0 else 0.0
         saturation = 100.0 * saturation_load * period / serving_s if serving_s > 0 else 0.0
         self.readings.append(ScalerReading(now, cpu_utilisation, saturation, serving, desired))
@@ -108,12 +127,10 @@ class ManagedFleet:
 
     def serving_seconds(self, start: float, end: float) -> float:
         """Instance-seconds in service inside [start, end)."""
-        return sum(
-            max(0.0, min(life.stop_s, end) - max(life.ready_s, start)) for life in self.instances if life.serving
-        )
+        return self._columns.serving_seconds(start, end)
 
     def _act(self, now: float, desired: int, serving: int, load: float) -> None:
-        pending = len(self.pending())
+        pending = self._columns.pending().size
         if desired > serving + pending:
             before = serving + pending
             for _ in range(desired - before):
@@ -132,20 +149,26 @@ class ManagedFleet:
     def _launch(self, now: float, *, ready_s: float) -> None:
         slot = self.dataplane.allocate_slot()
         self.instances.append(InstanceLife(slot, now, ready_s))
+        self._columns.add(ready_s)
         self.dataplane.set_alive(slot)
 
-    def _serve(self, life: InstanceLife) -> None:
+    def _serve(self, index: int) -> None:
+        life = self.instances[index]
         self.dataplane.advance(life.ready_s)
         self.dataplane.set_routable(life.slot, True)
         life.serving = True
+        self._columns.serve(index)
 
     def _terminate(self, now: float) -> None:
-        newest = max(self.in_service(now), key=lambda life: life.ready_s)
+        serving = self._columns.in_service(now)
+        index = int(serving[np.argmax(self._columns.ready_s(serving))])  # the newest; the first of equals
+        newest = self.instances[index]
         self.dataplane.advance(now)
         self.dataplane.set_routable(newest.slot, False)
         # Lambda drains the instance: requests in flight finish; the instance stops billing once empty
         # (taken as at once: a request lasts well under the scaler's period).
         newest.stop_s = now
+        self._columns.stop(index, now)
         self.dataplane.release_slot(newest.slot)
 
     def instance_seconds(self, start: float, end: float) -> float:
@@ -154,4 +177,8 @@ class ManagedFleet:
 
     def count_at(self, time_s: float) -> int:
         """Instances in service at ``time_s``."""
-        return len(self.in_service(time_s))
+        return int(self._columns.in_service(time_s).size)
+
+    def counts_at(self, times: np.ndarray) -> np.ndarray:
+        """Instances in service at each of ``times``."""
+        return self._columns.counts_at(times)

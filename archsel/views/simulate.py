@@ -229,11 +229,21 @@ def _rows(result: ArchitectureResult) -> list[tuple[str, str]]:
                                                  f"{fmt_number(_instances(result)['max'])}"))  # fmt: skip
     if run.ec2_instances is not None:
         ec2 = _ec2_instances(result)
-        rows.append(("EC2 instances mean / min / max", f"{fmt_number(ec2['mean'])} / {ec2['min']:g} / {ec2['max']:g}"))
+        rows.append(
+            (
+                "EC2 instances mean / min / max",
+                f"{fmt_number(ec2['mean'])} / {fmt_number(ec2['min'])} / {fmt_number(ec2['max'])}",
+            )
+        )
         rows.append(("Scaling events", str(len(run.scaling_events))))
     if run.tasks is not None:
         tasks = _tasks(result)
-        rows.append(("Tasks mean / min / max", f"{fmt_number(tasks['mean'])} / {tasks['min']:g} / {tasks['max']:g}"))
+        rows.append(
+            (
+                "Tasks mean / min / max",
+                f"{fmt_number(tasks['mean'])} / {fmt_number(tasks['min'])} / {fmt_number(tasks['max'])}",
+            )
+        )
         rows.append(("Scaling events", str(len(run.scaling_events))))
     rows.append(
         ("Monthly cost (USD)", _with_interval(result.monthly_usd(), f"{to_usd(result.estimate.monthly_usd):,.2f}"))

@@ -28,14 +28,7 @@ from archsel.sim.sizing import aggregate_window_s
 
 def simulate_fargate_aggregate(profile: WorkloadProfile, options: SimOptions) -> SimRun:
     """The aggregate model of ``profile`` on ALB + ECS Fargate (a `Simulator`)."""
-    window = aggregate_window_s(profile, options.horizon_s)
-    windowed = SimOptions(
-        horizon_s=window,
-        warmup_s=options.warmup_s,
-        record_timeseries=options.record_timeseries,
-        seed=options.seed,
-        replication=options.replication,
-    )
+    windowed = replace(options, horizon_s=aggregate_window_s(profile, options.horizon_s))
     outcome = run_fargate(
         profile, rng=run_generator(Architecture.FARGATE, options), options=windowed, request_side=_fluid
     )

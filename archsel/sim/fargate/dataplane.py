@@ -18,7 +18,7 @@ import numpy as np
 
 from archsel.profile.distributions import Distribution
 from archsel.profile.routes import DurationMix
-from archsel.sim.arrivals import RequestChunk
+from archsel.sim.arrivals import RequestChunk, arrival_chunks
 from archsel.sim.fargate.kernel import (
     ACC_AT_TASK_S,
     ACC_REQUESTS,
@@ -167,6 +167,32 @@ def _request_chunks(
     for times in arrivals:
         work_s = setup.duration_ms.sample(rng, times.size) / 1000.0
         yield RequestChunk(time_s=times - setup.offset_s, duration_s=work_s, ties=rng.random(times.size))
+
+
+ARRIVALS_PER_CHUNK = 50_000
+"""Arrivals drawn and routed per batch at the peak rate: bounds memory whatever the rate or horizon.
+
+Shared by the Fargate and Lambda Managed Instances models (both route through `DataPlane`), not with
+Lambda's: the arrival stream draws chunk by chunk, so the chunk length (with its floor of
+``MIN_CHUNK_S``) is part of what a seed means here.
+"""
+MIN_CHUNK_S = 10
+"""The shortest arrival chunk, however busy the traffic."""
+
+
+def exact_data_plane(
+    setup: DataPlaneSetup,
+    rate: np.ndarray,
+    *,
+    process: str,
+    arrivals: np.random.Generator,
+    requests: np.random.Generator,
+) -> DataPlane:
+    """The per-request data plane over arrivals drawn in chunks from the per-second ``rate`` (index 0 at -warm-up)."""
+    chunks = arrival_chunks(
+        rate, arrivals, process=process, arrivals_per_chunk=ARRIVALS_PER_CHUNK, min_chunk_s=MIN_CHUNK_S
+    )
+    return DataPlane(setup, chunks, requests)
 
 
 class DataPlane:

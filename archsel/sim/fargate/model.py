@@ -23,10 +23,9 @@ from archsel.profile.performance import duration_factor
 from archsel.profile.routes import request_duration_ms
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import simulation_rate
-from archsel.sim.arrivals import arrival_chunks
 from archsel.sim.fargate.autoscaling import TargetTracking
 from archsel.sim.fargate.control import Autoscaler, MetricSetup, ScalingPolicy
-from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneSetup, RequestSide
+from archsel.sim.fargate.dataplane import DataPlaneResult, DataPlaneSetup, RequestSide, exact_data_plane
 from archsel.sim.fargate.fleet import Fleet, FleetEvent, FleetSetup, TaskLife
 from archsel.sim.fargate.params import FargateParams
 from archsel.sim.fargate.step_scaling import StepScaling
@@ -35,15 +34,6 @@ from archsel.sim.fargate.usage import fargate_usage
 from archsel.sim.figures import FargateFigures
 from archsel.sim.result import SimOptions, SimRun, TaskStats, TimeSeries
 from archsel.sim.seam import named_streams, run_generator
-
-ARRIVALS_PER_CHUNK = 50_000
-"""Arrivals drawn and routed per batch at the peak rate: bounds memory whatever the rate or horizon.
-
-Not shared with Lambda's: the arrival stream draws chunk by chunk, so the chunk length (with
-its floor of ``MIN_CHUNK_S``) is part of what a seed means here.
-"""
-MIN_CHUNK_S = 10
-"""The shortest arrival chunk, however busy the traffic."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +81,9 @@ def run_fargate(
     setup = _dataplane_setup(profile, params, warmup, options.horizon_s)
     dataplane: RequestSide
     if request_side is None:
-        arrivals = arrival_chunks(
-            rate,
-            streams["arrivals"],
-            process=profile.traffic.arrival,
-            arrivals_per_chunk=ARRIVALS_PER_CHUNK,
-            min_chunk_s=MIN_CHUNK_S,
+        dataplane = exact_data_plane(
+            setup, rate, process=profile.traffic.arrival, arrivals=streams["arrivals"], requests=streams["requests"]
         )
-        dataplane = DataPlane(setup, arrivals, streams["requests"])
     else:
         dataplane = request_side(setup, rate, streams["requests"])
     env = simpy.Environment(initial_time=-warmup)

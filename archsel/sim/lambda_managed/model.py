@@ -27,17 +27,12 @@ from archsel.profile.performance import duration_factor
 from archsel.profile.routes import request_duration_ms
 from archsel.profile.schema import WorkloadProfile
 from archsel.profile.traffic import simulation_rate
-from archsel.sim.arrivals import arrival_chunks
-from archsel.sim.fargate.dataplane import DataPlane, DataPlaneResult, DataPlaneSetup
+from archsel.sim.fargate.dataplane import DataPlaneResult, DataPlaneSetup, exact_data_plane
 from archsel.sim.figures import LambdaManagedFigures
 from archsel.sim.lambda_.platform import API_LATENCY_MS, INTEGRATION_TIMEOUT_S
 from archsel.sim.lambda_managed.scaler import InstanceLife, ManagedFleet, ManagedRequestSide, ScalerReading
 from archsel.sim.result import InstanceStats, SimOptions, SimRun, TaskStats, TimeSeries
 from archsel.sim.seam import named_streams, run_generator
-
-ARRIVALS_PER_CHUNK = 50_000
-"""Arrivals drawn and routed per batch at the peak rate (part of what a seed means here)."""
-MIN_CHUNK_S = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +79,9 @@ def run_lambda_managed(
     setup = _dataplane_setup(profile, slots, warmup, options.horizon_s)
     dataplane: ManagedRequestSide
     if request_side is None:
-        arrivals = arrival_chunks(
-            rate,
-            streams["arrivals"],
-            process=profile.traffic.arrival,
-            arrivals_per_chunk=ARRIVALS_PER_CHUNK,
-            min_chunk_s=MIN_CHUNK_S,
+        dataplane = exact_data_plane(
+            setup, rate, process=profile.traffic.arrival, arrivals=streams["arrivals"], requests=streams["requests"]
         )
-        dataplane = DataPlane(setup, arrivals, streams["requests"])
     else:
         dataplane = request_side(setup, rate, streams["requests"])
     fleet = ManagedFleet(settings, dataplane, setup.vcpu, slots)

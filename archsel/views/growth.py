@@ -127,8 +127,8 @@ def timeline_rows(plan: GrowthPlan) -> list[list[str]]:
     return [
         [
             f"{m.month}" + (" (flip)" if m.month in flips else ""),
-            f"{m.mean_rps:,.2f}",
-            f"{m.requests / 1e6:,.2f}",
+            _compact(m.mean_rps, 2),
+            _compact(m.requests / 1e6, 2),
             _usd(m.lambda_usd),
             _usd(m.fargate_usd),
             *([_usd(m.lambda_managed_usd)] if managed else []),
@@ -139,7 +139,16 @@ def timeline_rows(plan: GrowthPlan) -> list[list[str]]:
 
 
 def _usd(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.2f}"
+    """Whole dollars: the timeline compares months (the JSON keeps the cents)."""
+    return "-" if value is None else _compact(value, 0)
+
+
+def _compact(value: float, decimals: int) -> str:
+    """``value`` with thousands separators (decimals only under 1,000), in millions past a million: the
+    timeline then fits 80 columns whatever the growth."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.2f} M"
+    return f"{value:,.{decimals if abs(value) < 1_000 else 0}f}"
 
 
 def plan_lines(plan: GrowthPlan) -> list[str]:

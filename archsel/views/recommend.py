@@ -149,13 +149,23 @@ def render_recommendation(
 
 
 def _print_timeline(plan: GrowthPlan, stream: TextIO) -> None:
+    from rich import box
     from rich.table import Table
 
     console = console_for(stream)
-    table = Table(title="Growth plan (compact timeline)", title_justify="left")
-    for header in views_growth.timeline_headers(plan):
-        table.add_column(header, justify="left" if header in {"month", "choice"} else "right")
-    for row in views_growth.timeline_rows(plan):
+    # No vertical rules, and each column at least as wide as its widest figure: figures never wrap or get
+    # cut (headers and "(flip)" wrap instead), and seven columns fit 80.
+    table = Table(title="Growth plan (compact timeline)", title_justify="left", box=box.SIMPLE_HEAD)
+    rows = views_growth.timeline_rows(plan)
+    for index, header in enumerate(views_growth.timeline_headers(plan)):
+        widest = max((len(row[index].split(" (")[0]) for row in rows), default=1)
+        if header == "month":  # "13 (flip)" folds under its month rather than widening the column
+            table.add_column(header, justify="left", min_width=widest, max_width=max(widest, len("(flip)")))
+        else:
+            table.add_column(
+                header, justify="left" if header == "choice" else "right", min_width=widest, no_wrap=header == "choice"
+            )
+    for row in rows:
         table.add_row(*row)
     console.print(table)
     for line in views_growth.plan_lines(plan):

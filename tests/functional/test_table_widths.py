@@ -74,6 +74,8 @@ def renderers(folder: str, recommendations: dict[str, Any]) -> dict[str, Callabl
     swept = api.sweep(api.plan_sweep(mvp, vary=["traffic.mean_rps=1,20"], replications=1), jobs=1)
     table = api.pricing_table()
     summary = api.fleet(list(recommendations.values()))
+    mvp_rec = recommendations["startup-mvp"]
+    grown = api.growth_plan(mvp_rec, api.growth_settings(mvp_rec.profile, growth="60%/month", months=36))
     imported = api.import_logs([REPO / "tests/data/telemetry/lambda-report.log"], out=Path(folder) / "imported.yaml")
     return {
         "validate": lambda s: common.render_validation(validated, fmt="table", stream=s),
@@ -82,6 +84,7 @@ def renderers(folder: str, recommendations: dict[str, Any]) -> dict[str, Callabl
         "recommend": lambda s: recommend.render_recommendation(
             recommendations["startup-mvp"], fmt="table", stream=s, show_all=True
         ),
+        "recommend --growth": lambda s: recommend.render_recommendation(mvp_rec, fmt="table", stream=s, growth=grown),
         "sweep": lambda s: sweep.render_sweep(swept, fmt="table", stream=s),
         "pricing show": lambda s: cost.render_pricing(table, table.prices, fmt="table", stream=s),
         "fleet": lambda s: fleet.render_fleet(summary, fmt="table", stream=s),
@@ -100,7 +103,17 @@ def _render(monkeypatch: pytest.MonkeyPatch, render: Callable[[io.StringIO], Non
     return ANSI.sub("", stream.getvalue())
 
 
-COMMANDS = ("validate", "cost", "simulate", "recommend", "sweep", "pricing show", "fleet", "import")
+COMMANDS = (
+    "validate",
+    "cost",
+    "simulate",
+    "recommend",
+    "recommend --growth",
+    "sweep",
+    "pricing show",
+    "fleet",
+    "import",
+)
 MODES = ("terminal", "no-color terminal", "pipe")
 
 
@@ -123,6 +136,11 @@ def test_no_cell_is_cut_and_no_line_overflows(
     assert "…" not in output, output
     widest = max(len(line) for line in output.splitlines())
     assert widest <= width, output
+    if command == "recommend --growth":  # a cell cut without an ellipsis still loses the choice's name
+        timeline = output.split("Growth plan (compact timeline)", 1)[1].split("Growth plan:", 1)[0]
+        choices = [line.split()[-1] for line in timeline.splitlines() if line.strip()[:1].isdigit()]
+        assert choices and set(choices) <= {"lambda", "fargate", "lambda-managed"}, timeline
+        assert "lambda-managed" in choices, timeline  # this plan flips to it: its name must read whole
 
 
 def test_recommend_writes_designs_and_missed_objectives_in_full(

@@ -85,6 +85,7 @@ def cost(
     """
     from archsel import api
     from archsel.views import cost as cost_views
+    from archsel.views.layout import plural
 
     report = api.cost(profile, arch=arch.value, prices_path=prices)
     cost_views.render_cost(report, fmt=fmt.value, stream=sys.stdout)
@@ -95,6 +96,7 @@ def cost(
     if strict:
         raise error
     sys.stderr.write(
-        f"archsel: warning: {len(report.missing_prices)} prices missing from {report.prices.source_file}, "
-        f"left out of the totals: {', '.join(report.missing_prices)} (--strict makes this exit 3)\n"
+        f"archsel: warning: {plural(len(report.missing_prices), 'price')} missing from {report.prices.source_file}, "
+        f"left out of the totals or priced without a discount: {', '.join(report.missing_prices)} "
+        "(--strict makes this exit 3)\n"
     )

@@ -113,13 +113,16 @@ def _footer(report: CostReport) -> list[str]:
         f"{USAGE_MARK} usage-based line (scales with traffic); other lines are billed whether or not requests arrive.",
         BASIS_NOTE,
     ]
-    if report.missing_prices:
-        lines.append(f"Missing prices (left out of the totals): {', '.join(report.missing_prices)}.")
-    lines.extend(
+    plan_notes = [
         note
         for e in report.estimates
         if (note := instance_plan_note(e, pricing.savings_plan, report.profile.region)) is not None
-    )
+    ]
+    # A missing Savings Plans rate a note explains left nothing out: those instances are priced on demand.
+    left_out = [price for price in report.missing_prices if not any(price in note for note in plan_notes)]
+    if left_out:
+        lines.append(f"Missing prices (left out of the totals): {', '.join(left_out)}.")
+    lines.extend(plan_notes)
     lines.extend(not_priced_lines(report.estimates))
     return lines
 

@@ -11,9 +11,9 @@ from archsel.profile.schema import WorkloadProfile
 
 BASIS = "profile settings"
 BASIS_NOTE = (
-    "Designs priced: the profile's own lambda: and fargate: settings (named above). `archsel recommend` "
-    "also tries other memory sizes, CPU architectures, task sizes and task counts and keeps the cheapest "
-    "that meets the objectives, so its figures can differ."
+    "Designs priced: the profile's own lambda:, fargate: and lambda_managed: settings (named above). "
+    "`archsel recommend` also tries other memory sizes, CPU architectures, task sizes and counts and instance "
+    "types and keeps the cheapest that meets the objectives, so its figures can differ."
 )
 
 

@@ -53,7 +53,7 @@ def parse_product(item: str | Mapping[str, Any]) -> Offer:
         # productFamily sits beside the attributes but filters like one (TERM_MATCH productFamily).
         attributes = {"productFamily": product.get("productFamily", "")} | dict(product["attributes"])
         term = _single_on_demand_term(data["terms"])
-        dimensions = sorted(term["priceDimensions"].values(), key=lambda d: _number(d.get("beginRange", "0")))
+        dimensions = sorted(term["priceDimensions"].values(), key=lambda d: price_number(d.get("beginRange", "0")))
         tiers = tuple(_tier(d) for d in dimensions)
         units = {str(d["unit"]) for d in dimensions}
         offer = Offer(
@@ -85,13 +85,14 @@ def _tier(dimension: Mapping[str, Any]) -> Tier:
         raise PriceListFormatError(f"price not in USD: {sorted(prices)}")
     end = str(dimension.get("endRange", "Inf"))
     return Tier(
-        _number(dimension.get("beginRange", "0")),
-        None if end == "Inf" else _number(end),
-        _number(prices["USD"]),
+        price_number(dimension.get("beginRange", "0")),
+        None if end == "Inf" else price_number(end),
+        price_number(prices["USD"]),
     )
 
 
-def _number(text: Any) -> Decimal:
+def price_number(text: Any) -> Decimal:
+    """A price or range bound of a Price List file: a finite, non-negative decimal (else PriceListFormatError)."""
     try:
         value = Decimal(str(text))
     except InvalidOperation as error:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
-from archsel.pricing.pricelist import Offer, PriceListFormatError
+from archsel.pricing.pricelist import Offer, PriceListFormatError, price_number
 from archsel.pricing.selectors import LMI_INSTANCE_TYPES, Selector, price_key, usagetype_names
 from archsel.pricing.tiers import ZERO, Tier
 
@@ -157,17 +156,7 @@ def _offer(document: Mapping[str, Any], term: Mapping[str, Any], rate: Mapping[s
         usagetype=str(rate["discountedUsageType"]),
         attributes=(),
         unit=str(rate.get("unit", "")),
-        tiers=(Tier(ZERO, None, _usd(price["price"])),),
+        tiers=(Tier(ZERO, None, price_number(price["price"])),),
         effective=str(term.get("effectiveDate", document.get("publicationDate", "")))[:10],
         published=str(document.get("publicationDate", ""))[:10],
     )
-
-
-def _usd(text: Any) -> Decimal:
-    try:
-        value = Decimal(str(text))
-    except InvalidOperation as error:
-        raise PriceListFormatError(f"not a price: {text!r}") from error
-    if not value.is_finite() or value < 0:
-        raise PriceListFormatError(f"not a price: {text!r}")
-    return value
